@@ -1,0 +1,8 @@
+/** Tests are TypeScript compiled by swc (no type-check here: `npm test` runs tsc first). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  testTimeout: 60_000,
+};

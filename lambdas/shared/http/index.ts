@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './request';
+export * from './response';
+export * from './router';

@@ -1,0 +1,51 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { HttpError, InternalServerError, MethodNotAllowedError, NotFoundError } from './errors';
+import { toApiRequest, type ApiRequest } from './request';
+import type { ApiResponse } from './response';
+
+export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse> | ApiResponse;
+
+/** `'GET /metadata/{asset_id}'`: the method and the API Gateway resource template, exactly as deployed. */
+export type RouteKey = `${string} /${string}` | `${string} /`;
+
+export interface ApiHandlerOptions {
+  readonly routes: Readonly<Record<RouteKey, RouteHandler>>;
+  /** Turns any error into this API's wire format. The only place an API's error body is built. */
+  readonly formatError: (error: HttpError) => ApiResponse;
+  /** Headers added to every response (CORS, for APIs whose original sends them). */
+  readonly defaultHeaders?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds a Lambda proxy handler that dispatches on the resource template API Gateway matched. Routing does not
+ * depend on where the request came from: the local emulator produces the same event.
+ */
+export function createApiHandler(options: ApiHandlerOptions) {
+  const routes = new Map<string, RouteHandler>(Object.entries(options.routes));
+  const resources = new Set([...routes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
+
+  return async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+    let response: ApiResponse;
+    try {
+      const request = toApiRequest(event);
+      const route = routes.get(`${request.method} ${request.resource}`);
+      if (!route) {
+        throw resources.has(request.resource)
+          ? new MethodNotAllowedError(`Method ${request.method} is not allowed on ${request.resource}`)
+          : new NotFoundError(`No route for ${request.method} ${request.resource}`);
+      }
+      response = await route(request);
+    } catch (error) {
+      response = options.formatError(toHttpError(error));
+    }
+    if (options.defaultHeaders) response = { ...response, headers: { ...options.defaultHeaders, ...response.headers } };
+    return response;
+  };
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  // The caller gets a generic message; the details go to the function's log only.
+  console.error('Unhandled error', error);
+  return new InternalServerError('An internal error occurred');
+}
