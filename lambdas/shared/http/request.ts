@@ -26,8 +26,7 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
   }
   const pathParameters: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
-    // API Gateway hands path parameters over still URL-encoded only for greedy paths; decode defensively.
-    if (value !== undefined) pathParameters[name] = safeDecode(value);
+    if (value !== undefined) pathParameters[name] = value;
   }
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
@@ -54,14 +53,6 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
     callerArn: event.requestContext?.identity?.userArn ?? undefined,
     event,
   };
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 /**

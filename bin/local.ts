@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import * as path from 'node:path';
+import { startLocalMode } from '../lib/local/local-mode';
+
+/** `npm start`: every API of the app on 127.0.0.1, backed by embedded engines, data kept across restarts. */
+async function main(): Promise<void> {
+  const port = parsePort(process.env.MEDIAPLANE_PORT ?? '4000');
+  const dataDir = path.resolve(process.env.MEDIAPLANE_DATA_DIR ?? '.mediaplane');
+  const region = process.env.MEDIAPLANE_REGION ?? 'us-east-1';
+  const local = await startLocalMode({
+    port,
+    dataDir,
+    region,
+    cloudAssemblyDir: process.env.MEDIAPLANE_CDK_OUT,
+  });
+
+  const lines = ['', 'mediaplane local mode', `  endpoint     ${local.endpoint}`];
+  for (const [stack, values] of Object.entries(local.outputs)) {
+    if (stack === 'Local') continue;
+    for (const [key, value] of Object.entries(values)) lines.push(`  ${`${stack}.${key}`.padEnd(40)} ${value}`);
+  }
+  lines.push(
+    `  S3           ${local.outputs.Local?.S3Endpoint}`,
+    `  DynamoDB     ${local.outputs.Local?.DynamoDbEndpoint}`,
+    `  region       ${region}`,
+    `  credentials  ${path.join(dataDir, 'credentials')} (profile mediaplane)`,
+    `  outputs      ${path.join(dataDir, 'outputs.json')}`,
+    `  data         ${dataDir}`,
+    '',
+    'Ready. Ctrl-C stops; data is kept for the next start.',
+  );
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping local mode ...`);
+    local.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_533) {
+    throw new Error(`MEDIAPLANE_PORT must be a port number (0 picks free ports), got "${value}"`);
+  }
+  return port;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

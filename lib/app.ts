@@ -1,0 +1,34 @@
+import { App, Validations, type StackProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { MediaInsightsStack } from './stacks/media-insights-stack';
+
+export interface MediaplaneStacks {
+  readonly mediaInsights: MediaInsightsStack;
+}
+
+export interface BuildAppOptions {
+  /** Run cdk-nag's AwsSolutions pack on every stack. @default true */
+  readonly nag?: boolean;
+}
+
+/**
+ * Adds every backend stack to `app`. Construct ids are fixed; stack names take the optional `prefix` context
+ * (`cdk deploy -c prefix=dev` deploys `dev-MediaInsights`, …) so several copies can share an account.
+ */
+export function buildApp(app: App, options: BuildAppOptions = {}): MediaplaneStacks {
+  const prefix: unknown = app.node.tryGetContext('prefix');
+  if (prefix !== undefined && (typeof prefix !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(prefix))) {
+    throw new Error(`Context "prefix" must start with a letter and hold only letters, digits and '-': ${String(prefix)}`);
+  }
+  const stackProps = (id: string): StackProps => ({
+    stackName: prefix ? `${prefix}-${id}` : id,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+
+  const stacks: MediaplaneStacks = {
+    mediaInsights: new MediaInsightsStack(app, 'MediaInsights', stackProps('MediaInsights')),
+  };
+
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return stacks;
+}

@@ -1,0 +1,66 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DATAPLANE_ROUTES } from '../../lambdas/media-insights/dataplane/routes';
+import { IamRestApi } from './iam-rest-api';
+import { NodeFunction } from './node-function';
+import { SecureBucket } from './secure-bucket';
+
+export interface MediaInsightsDataplaneProps {
+  /** Receives the dataplane bucket's server access logs. */
+  readonly accessLogs: s3.IBucket;
+  /** Reported by `GET /version` as `FrameworkVersion`. */
+  readonly frameworkVersion: string;
+}
+
+/** The Media Insights data plane: asset and metadata tables, the dataplane bucket and its REST API (stage `api`). */
+export class MediaInsightsDataplane extends Construct {
+  public readonly table: dynamodb.Table;
+  public readonly lockTable: dynamodb.Table;
+  public readonly bucket: s3.Bucket;
+  public readonly handler: NodeFunction;
+  public readonly api: IamRestApi;
+
+  constructor(scope: Construct, id: string, props: MediaInsightsDataplaneProps) {
+    super(scope, id);
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'AssetId', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    });
+    this.lockTable = new dynamodb.Table(this, 'LockTable', {
+      partitionKey: { name: 'AssetId', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    });
+    this.bucket = new SecureBucket(this, 'Bucket', { accessLogs: props.accessLogs, accessLogsPrefix: 'dataplane/' }).bucket;
+
+    this.handler = new NodeFunction(this, 'Handler', {
+      entry: 'media-insights/dataplane/handler.ts',
+      description: 'Media Insights data plane API',
+      environment: {
+        DATAPLANE_TABLE_NAME: this.table.tableName,
+        DATAPLANE_LOCK_TABLE_NAME: this.lockTable.tableName,
+        DATAPLANE_BUCKET: this.bucket.bucketName,
+        FRAMEWORK_VERSION: props.frameworkVersion,
+      },
+    });
+    this.table.grantReadWriteData(this.handler.function);
+    this.lockTable.grantReadWriteData(this.handler.function);
+    this.bucket.grantReadWrite(this.handler.function);
+    // /download presigns reads of the caller's own media in any bucket, as the original does; the URL only works
+    // if the deployer also grants the function read on that bucket, so no wildcard read is added here.
+
+    this.api = new IamRestApi(this, 'Api', {
+      restApiName: 'MediaInsightsDataplaneApi',
+      stageName: 'api',
+      description: 'Media Insights on AWS data plane API (mediaplane)',
+      routes: DATAPLANE_ROUTES,
+      handler: this.handler.function,
+    });
+
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** What local mode knows about one function, read from the synthesized template. */
+export interface LocalFunctionSpec {
+  readonly functionName: string;
+  readonly functionArn: string;
+  /** The unpacked asset directory (the esbuild bundle). */
+  readonly codeDir: string;
+  /** `file.export`, as in the template. */
+  readonly handler: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly memorySize: number;
+}
+
+/** A function error as Lambda reports it (`X-Amz-Function-Error: Unhandled`). */
+export interface LambdaErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace?: string[];
+}
+
+export class LambdaInvocationError extends Error {
+  constructor(
+    readonly payload: LambdaErrorPayload,
+    readonly functionName: string,
+  ) {
+    super(payload.errorMessage);
+    this.name = payload.errorType;
+  }
+}
+
+interface PendingInvocation {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+interface ExecutionEnvironment {
+  readonly worker: Worker;
+  busy: boolean;
+  pending?: { id: number } & PendingInvocation;
+}
+
+const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
+
+/**
+ * Runs one function's bundle in worker threads, each with exactly the function's environment (its own
+ * `process.env` and module state), one invocation per worker at a time, like Lambda execution environments.
+ * Workers are kept warm and reused; a timed-out worker is discarded, as Lambda discards a timed-out sandbox.
+ */
+export class LocalFunction {
+  private readonly environments: ExecutionEnvironment[] = [];
+  private readonly queue: Array<() => void> = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    readonly spec: LocalFunctionSpec,
+    private readonly baseEnvironment: Readonly<Record<string, string>>,
+    private readonly maxConcurrency = 8,
+  ) {}
+
+  async invoke(event: unknown): Promise<unknown> {
+    if (this.closed) throw new Error(`Function ${this.spec.functionName} is shut down`);
+    const environment = await this.acquire();
+    const id = this.nextId++;
+    const requestId = randomUUID();
+    const timeoutMs = this.spec.timeoutSeconds * 1000;
+    try {
+      return await new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          environment.pending = undefined;
+          void this.discard(environment);
+          reject(
+            new LambdaInvocationError(
+              { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.spec.timeoutSeconds}.00 seconds` },
+              this.spec.functionName,
+            ),
+          );
+        }, timeoutMs);
+        environment.pending = { id, resolve, reject, timer };
+        environment.worker.postMessage({ id, event, requestId, deadline: Date.now() + timeoutMs });
+      });
+    } finally {
+      this.release(environment);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.environments].map((environment) => this.discard(environment)));
+  }
+
+  private async acquire(): Promise<ExecutionEnvironment> {
+    for (;;) {
+      const idle = this.environments.find((environment) => !environment.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (this.environments.length < this.maxConcurrency) {
+        const created = this.spawn();
+        created.busy = true;
+        return created;
+      }
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    }
+  }
+
+  private release(environment: ExecutionEnvironment): void {
+    environment.busy = false;
+    this.queue.shift()?.();
+  }
+
+  private spawn(): ExecutionEnvironment {
+    const { spec } = this;
+    const worker = new Worker(WORKER_SCRIPT, {
+      env: { ...this.baseEnvironment, ...spec.environment },
+      workerData: {
+        codeDir: spec.codeDir,
+        handler: spec.handler,
+        functionName: spec.functionName,
+        functionArn: spec.functionArn,
+        memorySize: spec.memorySize,
+        timeoutMs: spec.timeoutSeconds * 1000,
+      },
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(128, spec.memorySize) },
+    });
+    const environment: ExecutionEnvironment = { worker, busy: false };
+    worker.on('message', (message: { id: number; result?: unknown; error?: LambdaErrorPayload }) => {
+      const pending = environment.pending;
+      if (!pending || pending.id !== message.id) return;
+      environment.pending = undefined;
+      clearTimeout(pending.timer);
+      if (message.error) pending.reject(new LambdaInvocationError(message.error, spec.functionName));
+      else pending.resolve(message.result);
+    });
+    const crash = (error: Error) => {
+      const pending = environment.pending;
+      environment.pending = undefined;
+      this.forget(environment);
+      if (pending) {
+        clearTimeout(pending.timer);
+        pending.reject(
+          new LambdaInvocationError({ errorType: 'Runtime.ExitError', errorMessage: error.message }, spec.functionName),
+        );
+      }
+    };
+    worker.on('error', crash);
+    worker.on('exit', (code) => crash(new Error(`RequestId: exited with code ${code}`)));
+    this.environments.push(environment);
+    return environment;
+  }
+
+  private forget(environment: ExecutionEnvironment): void {
+    const index = this.environments.indexOf(environment);
+    if (index >= 0) this.environments.splice(index, 1);
+  }
+
+  private async discard(environment: ExecutionEnvironment): Promise<void> {
+    this.forget(environment);
+    await environment.worker.terminate();
+  }
+}

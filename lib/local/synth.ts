@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../app';
+import { PROJECT_ROOT } from '../constructs/node-function';
+
+/** Everything whose change changes the synthesized app. Local mode's own code is not part of it. */
+const SOURCES = ['bin', 'lib', 'lambdas', 'statemachines', 'cdk.json', 'package-lock.json', 'tsconfig.json'];
+const HASH_FILE = '.mediaplane-source-hash';
+
+/**
+ * Synthesizes the CDK app into `outdir` unless the sources are unchanged since the last synthesis there, exactly
+ * as `cdk synth` would (same app, same cdk.json context), and returns `outdir`.
+ */
+export function synthesizeIfChanged(outdir: string, log: (message: string) => void = () => {}): string {
+  const hash = sourceHash();
+  const hashFile = path.join(outdir, HASH_FILE);
+  if (fs.existsSync(hashFile) && fs.readFileSync(hashFile, 'utf8') === hash && fs.existsSync(path.join(outdir, 'manifest.json'))) {
+    return outdir;
+  }
+  log(`Synthesizing the CDK app into ${outdir} ...`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  synthesize(outdir);
+  fs.writeFileSync(hashFile, hash);
+  return outdir;
+}
+
+export function synthesize(outdir: string, extraContext: Record<string, unknown> = {}): void {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  // The built-in CloudFormation schema validation costs seconds per template; `cdk synth` still runs it.
+  const app = new App({
+    outdir,
+    context: { ...cdkJson.context, ...extraContext },
+    builtinCloudFormationValidation: false,
+  });
+  // cdk-nag runs in the test suite; local mode only needs the templates.
+  buildApp(app, { nag: false });
+  app.synth();
+}
+
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const visit = (absolute: string, relative: string) => {
+    if (!fs.existsSync(absolute)) return;
+    const stat = fs.statSync(absolute);
+    if (stat.isDirectory()) {
+      if (relative === path.join('lib', 'local')) return;
+      for (const entry of fs.readdirSync(absolute).sort()) visit(path.join(absolute, entry), path.join(relative, entry));
+      return;
+    }
+    hash.update(relative).update('\0').update(fs.readFileSync(absolute)).update('\0');
+  };
+  for (const source of SOURCES) visit(path.join(PROJECT_ROOT, source), source);
+  return hash.digest('hex');
+}

@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LambdaInvocationError, LocalFunction, type LocalFunctionSpec } from '../../lib/local/lambda/runtime';
+
+const BUNDLE = `
+let invocations = 0;
+exports.handler = async (event, context) => {
+  invocations += 1;
+  if (event.action === 'env') return { secret: process.env.SECRET ?? null, region: process.env.AWS_REGION, invocations };
+  if (event.action === 'throw') { const e = new Error('boom'); e.name = 'MasExecutionError'; throw e; }
+  if (event.action === 'sleep') { await new Promise((r) => setTimeout(r, event.ms)); return { slept: event.ms }; }
+  if (event.action === 'context') return { name: context.functionName, arn: context.invokedFunctionArn, remaining: context.getRemainingTimeInMillis() };
+  if (event.action === 'crash') process.exit(3);
+  return event;
+};
+`;
+
+describe('local Lambda runtime', () => {
+  let codeDir: string;
+  const functions: LocalFunction[] = [];
+
+  beforeAll(() => {
+    codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-fn-'));
+    fs.writeFileSync(path.join(codeDir, 'index.js'), BUNDLE);
+  });
+  afterAll(async () => {
+    await Promise.all(functions.map((fn) => fn.close()));
+    fs.rmSync(codeDir, { recursive: true, force: true });
+  });
+
+  function create(name: string, environment: Record<string, string>, overrides: Partial<LocalFunctionSpec> = {}) {
+    const fn = new LocalFunction(
+      {
+        functionName: name,
+        functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+        codeDir,
+        handler: 'index.handler',
+        environment,
+        timeoutSeconds: 5,
+        memorySize: 256,
+        ...overrides,
+      },
+      { AWS_REGION: 'us-east-1' },
+    );
+    functions.push(fn);
+    return fn;
+  }
+
+  it('gives each function exactly its own environment, never the host process.env', async () => {
+    process.env.SECRET = 'host-value';
+    const first = create('first', { SECRET: 'one' });
+    const second = create('second', {});
+
+    const [a, b] = await Promise.all([first.invoke({ action: 'env' }), second.invoke({ action: 'env' })]);
+    delete process.env.SECRET;
+
+    expect(a).toMatchObject({ secret: 'one', region: 'us-east-1' });
+    expect(b).toMatchObject({ secret: null, region: 'us-east-1' });
+  });
+
+  it('keeps module state warm between invocations of the same execution environment', async () => {
+    const fn = create('warm', {});
+
+    await fn.invoke({ action: 'env' });
+    const second = (await fn.invoke({ action: 'env' })) as { invocations: number };
+
+    expect(second.invocations).toBe(2);
+  });
+
+  it('passes a Lambda context with the function name, ARN and remaining time', async () => {
+    const fn = create('ctx', {});
+
+    const result = (await fn.invoke({ action: 'context' })) as { name: string; arn: string; remaining: number };
+
+    expect(result.name).toBe('ctx');
+    expect(result.arn).toBe('arn:aws:lambda:us-east-1:000000000000:function:ctx');
+    expect(result.remaining).toBeGreaterThan(4000);
+  });
+
+  it('reports a thrown error with its name as the errorType, as Lambda does', async () => {
+    const fn = create('thrower', {});
+
+    const error = await fn.invoke({ action: 'throw' }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(LambdaInvocationError);
+    expect((error as LambdaInvocationError).payload).toMatchObject({ errorType: 'MasExecutionError', errorMessage: 'boom' });
+  });
+
+  it('stops an invocation at the function timeout and serves the next one from a fresh environment', async () => {
+    const fn = create('slow', {}, { timeoutSeconds: 1 });
+
+    const error = await fn.invoke({ action: 'sleep', ms: 3000 }).catch((e: unknown) => e);
+    const next = await fn.invoke({ action: 'env' });
+
+    expect((error as LambdaInvocationError).payload.errorType).toBe('Sandbox.Timedout');
+    expect(next).toMatchObject({ invocations: 1 });
+  });
+
+  it('runs concurrent invocations in parallel environments', async () => {
+    const fn = create('parallel', {});
+    const started = Date.now();
+
+    await Promise.all([1, 2, 3].map(() => fn.invoke({ action: 'sleep', ms: 400 })));
+
+    expect(Date.now() - started).toBeLessThan(1150);
+  });
+
+  it('reports a crashed environment as a Runtime.ExitError and recovers', async () => {
+    const fn = create('crasher', {});
+
+    const error = await fn.invoke({ action: 'crash' }).catch((e: unknown) => e);
+    const next = await fn.invoke({ ok: true });
+
+    expect((error as LambdaInvocationError).payload.errorType).toBe('Runtime.ExitError');
+    expect(next).toEqual({ ok: true });
+  });
+
+  it('reports a missing handler export as Runtime.HandlerNotFound', async () => {
+    const fn = create('missing', {}, { handler: 'index.nothing' });
+
+    const error = await fn.invoke({}).catch((e: unknown) => e);
+
+    expect((error as LambdaInvocationError).payload.errorType).toBe('Runtime.HandlerNotFound');
+  });
+});

@@ -1,0 +1,14 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { synthesize } from '../../lib/local/synth';
+
+/**
+ * Synthesizes the app once for the whole run; every local-mode test starts from this cloud assembly, exactly as
+ * `npm start` starts from its own synthesis.
+ */
+export default function globalSetup(): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-test-assembly-'));
+  synthesize(outdir);
+  process.env.MEDIAPLANE_TEST_CDK_OUT = outdir;
+}
