@@ -67,8 +67,12 @@ export class IamRestApi extends Construct {
     });
 
     const integration = new apigateway.LambdaIntegration(props.handler, { proxy: true });
-    // Only request parameters are declared; bodies are validated by the handler so errors keep the API's format.
-    const validator = this.api.addRequestValidator('ParameterValidator', { validateRequestParameters: true });
+    // No method declares a request model, so API Gateway has nothing to reject: bodies are validated by the handler,
+    // where errors keep the API's own format.
+    const validator = this.api.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
     const preflightMethods = new Map<string, string[]>();
     for (const route of props.routes) {
       const resource = route.path === '/' ? this.api.root : this.api.root.resourceForPath(route.path);

@@ -9,6 +9,7 @@ import { assetDirectoryForCode, readCloudAssembly, type CloudAssembly } from './
 import { LOCAL_ACCOUNT_ID, LOCAL_PROFILE, LOCAL_USER_NAME, loadOrCreateCredentials, type LocalCredentials } from './credentials';
 import { startDynamoDb, startS3, type RunningEngine } from './engines';
 import { StackResolver } from './intrinsics';
+import { handleLambdaInvoke, withoutQualifier, type InvokeApiOptions } from './lambda/invoke-api';
 import { LocalFunction, type LocalFunctionSpec } from './lambda/runtime';
 import { provisionBuckets, provisionTables } from './provision';
 import { synthesizeIfChanged } from './synth';
@@ -59,6 +60,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const environment = { region, accountId: LOCAL_ACCOUNT_ID };
 
   const engines: RunningEngine[] = [];
+  const routes: ServerRoutes = {};
   const functions = new Map<string, LocalFunction>();
   let server: http.Server | undefined;
   const stop = async () => {
@@ -90,6 +92,17 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     dynamoClient.destroy();
     s3Client.destroy();
 
+    // The server listens before functions are created so they can be given its address for the Lambda API.
+    server = http.createServer((request, response) => {
+      void serve(routes, request, response);
+    });
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(basePort, '127.0.0.1', () => resolve());
+    });
+    const endpoint = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+
     const functionEnvironment: Record<string, string> = {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -97,6 +110,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: endpoint,
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       TZ: 'UTC',
@@ -116,12 +130,17 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         );
       }
     }
-    const findFunction = (nameOrArn: string): LocalFunction => {
-      const byArn = functions.get(nameOrArn);
-      if (byArn) return byArn;
-      for (const fn of functions.values()) if (fn.spec.functionName === nameOrArn) return fn;
-      throw new Error(`Function not found: ${nameOrArn}`);
+    const lookupFunction = (nameOrArn: string): LocalFunction | undefined => {
+      const key = withoutQualifier(nameOrArn);
+      return functions.get(key) ?? [...functions.values()].find((fn) => fn.spec.functionName === key);
     };
+    const findFunction = (nameOrArn: string): LocalFunction => {
+      const fn = lookupFunction(nameOrArn);
+      if (!fn) throw new Error(`Function not found: ${nameOrArn}`);
+      return fn;
+    };
+    const lookupSecret = (accessKeyId: string) =>
+      accessKeyId === credentials.accessKeyId ? credentials.secretAccessKey : undefined;
 
     const gateway = new ApiGatewayEmulator({
       region,
@@ -135,21 +154,14 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       invoke: (arn, event) => findFunction(arn).invoke(event),
     });
     for (const resolver of resolvers) for (const api of readRestApis(resolver)) gateway.register(api);
-
-    server = http.createServer((request, response) => {
-      void serve(gateway, request, response);
-    });
-    const listening = server;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('error', reject);
-      listening.listen(basePort, '127.0.0.1', () => resolve());
-    });
-    const endpoint = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    routes.gateway = gateway;
+    routes.lambda = { region, lookupSecret, findFunction: lookupFunction };
 
     const outputs = localOutputs(resolvers, endpoint);
     outputs.Local = {
       Region: region,
       Endpoint: endpoint,
+      LambdaEndpoint: endpoint,
       S3Endpoint: s3.endpoint,
       DynamoDbEndpoint: dynamodb.endpoint,
       Profile: LOCAL_PROFILE,
@@ -225,7 +237,13 @@ function localOutputs(resolvers: readonly StackResolver[], endpoint: string): Ou
   return outputs;
 }
 
-async function serve(gateway: ApiGatewayEmulator, request: http.IncomingMessage, response: http.ServerResponse) {
+/** What the one local HTTP endpoint serves; filled in once the templates are loaded. */
+interface ServerRoutes {
+  gateway?: ApiGatewayEmulator;
+  lambda?: InvokeApiOptions;
+}
+
+async function serve(routes: ServerRoutes, request: http.IncomingMessage, response: http.ServerResponse) {
   let result: GatewayResponse;
   try {
     const body = await readBody(request, MAX_REQUEST_BYTES);
@@ -242,11 +260,11 @@ async function serve(gateway: ApiGatewayEmulator, request: http.IncomingMessage,
     } else if (rawPath === '/_mediaplane/health') {
       result = { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: Buffer.from('{"status":"ok"}') };
     } else {
+      const raw = { method: request.method ?? 'GET', rawPath, rawQuery, headers, body };
       result =
-        (await gateway.handle(
-          { method: request.method ?? 'GET', rawPath, rawQuery, headers, body },
-          request.socket.remoteAddress ?? '127.0.0.1',
-        )) ?? gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+        (routes.lambda && (await handleLambdaInvoke(raw, routes.lambda))) ??
+        (routes.gateway && (await routes.gateway.handle(raw, request.socket.remoteAddress ?? '127.0.0.1'))) ??
+        gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     }
   } catch (error) {
     console.error('Local gateway error', error);

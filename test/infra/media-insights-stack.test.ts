@@ -21,7 +21,10 @@ describe('MediaInsights stack', () => {
     const outputs = template.findOutputs('*');
 
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['DataplaneApiEndpoint', 'DataplaneBucket']));
-    expect(JSON.stringify(outputs.DataplaneApiEndpoint?.Value)).toContain('/api/');
+    const parts = outputs.DataplaneApiEndpoint?.Value['Fn::Join'][1] as unknown[];
+    const stageRef = (parts.at(-2) as { Ref: string }).Ref;
+    expect(parts.at(-1)).toBe('/');
+    expect(template.findResources('AWS::ApiGateway::Stage')[stageRef]?.Properties.StageName).toBe('api');
   });
 
   it('deploys the data plane API to the stage "api"', () => {

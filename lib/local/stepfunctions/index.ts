@@ -1,0 +1,15 @@
+export { createLocalStepFunctions, LocalStepFunctions, RESTART_CAUSE } from './service';
+export {
+  findDefinitionProblems,
+  validateDefinition,
+  type ValidateDefinitionOptions,
+} from './definition';
+export * from './errors';
+export type {
+  ExecutionStatus,
+  ExecutionStatusChangeEvent,
+  InvokeLambda,
+  LocalStepFunctionsOptions,
+  RegisterStateMachineInput,
+  StateMachineType,
+} from './types';

@@ -1,0 +1,160 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { request, startTestLocalMode, type TestLocalMode } from '../support/local';
+
+describe('local mode', () => {
+  let env: TestLocalMode;
+  let dataplane: string;
+
+  beforeAll(async () => {
+    env = await startTestLocalMode();
+    dataplane = env.local.outputs.MediaInsights?.DataplaneApiEndpoint ?? '';
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  it('writes outputs.json in the shape of cdk deploy --outputs-file, pointing at local endpoints', () => {
+    const outputs = JSON.parse(fs.readFileSync(path.join(env.dataDir, 'outputs.json'), 'utf8'));
+
+    expect(outputs.MediaInsights.DataplaneApiEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media-insights-dataplane-api\/api\/$/);
+    expect(outputs.MediaInsights.DataplaneBucket).toMatch(/^mediainsights-/);
+    expect(outputs.Local).toMatchObject({
+      Region: 'us-east-1',
+      S3Endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      DynamoDbEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      Profile: 'mediaplane',
+    });
+  });
+
+  it('writes a shared-credentials file with the mediaplane profile the gateway accepts', () => {
+    const text = fs.readFileSync(path.join(env.dataDir, 'credentials'), 'utf8');
+
+    expect(text).toContain('[mediaplane]');
+    expect(text).toContain(`aws_access_key_id = ${env.local.credentials.accessKeyId}`);
+    expect(fs.statSync(path.join(env.dataDir, 'credentials')).mode & 0o077).toBe(0);
+  });
+
+  it('serves an unauthenticated route without a signature', async () => {
+    const response = await request(dataplane);
+
+    expect(response.status).toBe(200);
+    expect(response.json()).toEqual({ hello: 'world' });
+  });
+
+  it('answers 403 Missing Authentication Token for an unsigned call to an IAM route', async () => {
+    const response = await request(`${dataplane}version`);
+
+    expect(response.status).toBe(403);
+    expect(response.json()).toEqual({ message: 'Missing Authentication Token' });
+    expect(response.headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException');
+  });
+
+  it('answers 403 Missing Authentication Token for an unknown path, method or stage, as API Gateway does', async () => {
+    const credentials = env.local.credentials;
+
+    const unknownPath = await request(`${dataplane}no/such/route`, { credentials });
+    const unknownMethod = await request(`${dataplane}version`, { method: 'PATCH', credentials });
+    const unknownStage = await request(dataplane.replace('/api/', '/prod/') + 'version', { credentials });
+
+    for (const response of [unknownPath, unknownMethod, unknownStage]) {
+      expect(response.status).toBe(403);
+      expect(response.json()).toEqual({ message: 'Missing Authentication Token' });
+    }
+  });
+
+  it('answers 403 with the signature mismatch message for a wrong secret', async () => {
+    const response = await request(`${dataplane}version`, {
+      credentials: { accessKeyId: env.local.credentials.accessKeyId, secretAccessKey: 'wrong' },
+    });
+
+    expect(response.status).toBe(403);
+    expect(response.headers['x-amzn-errortype']).toBe('InvalidSignatureException');
+    expect(response.json().message).toMatch(/^The request signature we calculated does not match/);
+  });
+
+  it('answers 403 for an access key it does not know', async () => {
+    const response = await request(`${dataplane}version`, {
+      credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' },
+    });
+
+    expect(response.status).toBe(403);
+    expect(response.json()).toEqual({ message: 'The security token included in the request is invalid.' });
+  });
+
+  it('passes a signed request through to the function, with the caller in the request context', async () => {
+    const response = await request(`${dataplane}version`, { credentials: env.local.credentials });
+
+    expect(response.status).toBe(200);
+    expect(response.json()).toMatchObject({ ApiVersion: '3.0.0' });
+    expect(response.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('rejects a body over API Gateway\'s 10 MB limit with 413 before calling the function', async () => {
+    const response = await request(`${dataplane}create`, {
+      method: 'POST',
+      body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x61),
+      credentials: env.local.credentials,
+    });
+
+    expect(response.status).toBe(413);
+    expect(response.json()).toEqual({ message: 'Request Too Long' });
+  });
+
+  it('answers a CORS preflight from the template\'s mock integration without a signature', async () => {
+    const response = await request(`${dataplane}create`, { method: 'OPTIONS' });
+
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(response.headers['access-control-allow-methods']).toContain('POST');
+  });
+
+  it('runs a second instance side by side with its own ports and data', async () => {
+    const other = await startTestLocalMode();
+    try {
+      expect(other.local.endpoint).not.toBe(env.local.endpoint);
+      expect(other.local.credentials.accessKeyId).not.toBe(env.local.credentials.accessKeyId);
+      const response = await request(`${other.local.outputs.MediaInsights?.DataplaneApiEndpoint}version`, {
+        credentials: other.local.credentials,
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('local mode restart', () => {
+  it('keeps every record and object and the same credentials after a restart', async () => {
+    const first = await startTestLocalMode();
+    const endpoint = first.local.outputs.MediaInsights?.DataplaneApiEndpoint ?? '';
+    const credentials = first.local.credentials;
+    const created = await request(`${endpoint}create`, {
+      method: 'POST',
+      body: { Input: { MediaType: 'Video', S3Bucket: 'media', S3Key: 'clip.mp4' } },
+      credentials,
+    });
+    const assetId = created.json().AssetId as string;
+    await request(`${endpoint}metadata/${assetId}`, {
+      method: 'POST',
+      body: { OperatorName: 'Mediainfo', WorkflowId: 'wf-1', Results: { duration: 12.5 } },
+      credentials,
+    });
+    await first.stop({ remove: false });
+
+    const second = await startTestLocalMode(first.dataDir);
+    try {
+      const endpointAfter = second.local.outputs.MediaInsights?.DataplaneApiEndpoint ?? '';
+      const metadata = await request(`${endpointAfter}metadata/${assetId}/Mediainfo`, {
+        credentials: second.local.credentials,
+      });
+
+      expect(created.status).toBe(200);
+      expect(second.local.credentials).toEqual(credentials);
+      expect(metadata.status).toBe(200);
+      expect(JSON.stringify(metadata.json())).toContain('12.5');
+    } finally {
+      await second.stop();
+    }
+  });
+});
