@@ -83,10 +83,7 @@ export class IamRestApi extends Construct {
       });
       if (route.auth === 'NONE') {
         const reason = `The original API serves ${route.method} ${route.path} without authentication.`;
-        Validations.of(method).acknowledge(
-          { id: 'AwsSolutions-APIG4', reason },
-          { id: 'AwsSolutions-COG4', reason },
-        );
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
       } else {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-COG4',
@@ -102,19 +99,22 @@ export class IamRestApi extends Construct {
         allowMethods: methods,
         allowHeaders: [...apigateway.Cors.DEFAULT_HEADERS, 'X-Amz-Content-Sha256'],
       });
-      const reason = 'Browsers send CORS preflight (OPTIONS) requests unsigned; the mock integration only returns headers.';
+      const reason =
+        'Browsers send CORS preflight (OPTIONS) requests unsigned; the mock integration only returns headers.';
       Validations.of(preflight).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
     }
 
     Validations.of(this.api).acknowledge(
-        {
-          id: 'AwsSolutions-APIG3',
-          reason: 'Every method but the original\'s unauthenticated ones requires SigV4; a WAF web ACL is left to the deployer\'s account policy.',
-        },
-        {
-          id: 'AwsSolutions-APIG6',
-          reason: 'Execution logging needs an account-wide API Gateway CloudWatch role that one stack must not own; access logs are on.',
-        },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          "Every method but the original's unauthenticated ones requires SigV4; a WAF web ACL is left to the deployer's account policy.",
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'Execution logging needs an account-wide API Gateway CloudWatch role that one stack must not own; access logs are on.',
+      },
     );
   }
 

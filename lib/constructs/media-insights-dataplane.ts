@@ -37,7 +37,10 @@ export class MediaInsightsDataplane extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
     });
-    this.bucket = new SecureBucket(this, 'Bucket', { accessLogs: props.accessLogs, accessLogsPrefix: 'dataplane/' }).bucket;
+    this.bucket = new SecureBucket(this, 'Bucket', {
+      accessLogs: props.accessLogs,
+      accessLogsPrefix: 'dataplane/',
+    }).bucket;
 
     this.handler = new NodeFunction(this, 'Handler', {
       entry: 'media-insights/dataplane/handler.ts',
@@ -77,6 +80,5 @@ export class MediaInsightsDataplane extends Construct {
         `Resource::<${bucketLogicalId}.Arn>/*`,
       ].map((finding) => ({ id: `AwsSolutions-IAM5[${finding}]`, reason })),
     );
-
   }
 }

@@ -76,6 +76,8 @@ export class NodeFunction extends Construct {
         // Bundled rather than taken from the runtime: the version we test is the version that runs.
         bundleAwsSDK: true,
         minify: true,
+        // Error class names are wire data (Lambda's errorType, e.g. MasExecutionError): keep them through minification.
+        keepNames: true,
         sourceMap: true,
         target: 'node22',
         format: nodejs.OutputFormat.CJS,

@@ -30,10 +30,7 @@ export class SecureBucket extends Construct {
       serverAccessLogsPrefix: props.accessLogs ? (props.accessLogsPrefix ?? `${id}/`) : undefined,
       cors: props.cors,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        { abortIncompleteMultipartUploadAfter: Duration.days(7) },
-        ...(props.lifecycleRules ?? []),
-      ],
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }, ...(props.lifecycleRules ?? [])],
     });
     if (!props.accessLogs) {
       Validations.of(this.bucket).acknowledge({

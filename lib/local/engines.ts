@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +35,43 @@ export async function startDynamoDb(directory: string, port: number): Promise<Ru
 }
 
 /**
+ * s3rver encrypts ListObjectsV2 continuation tokens with single DES, which OpenSSL 3 only offers through its legacy
+ * provider, so every truncated listing would fail. Triple DES with three equal keys computes exactly single DES and
+ * is in the default provider: calls asking for 'des' (which could only throw) get that instead; nothing else changes.
+ */
+function allowSingleDesForS3rver(): void {
+  const marker = Symbol.for('mediaplane.single-des');
+  // The module object itself, not an import namespace copy: s3rver looks the functions up on it at call time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const patched = require('node:crypto') as Record<symbol, boolean> & {
+    createCipheriv: typeof crypto.createCipheriv;
+    createDecipheriv: typeof crypto.createDecipheriv;
+  };
+  if (patched[marker]) return;
+  const tripleKey = (key: crypto.CipherKey) => Buffer.concat(Array(3).fill(Buffer.from(key as Buffer)));
+  const { createCipheriv, createDecipheriv } = patched;
+  patched.createCipheriv = ((
+    algorithm: string,
+    key: crypto.CipherKey,
+    iv: crypto.BinaryLike | null,
+    options?: never,
+  ) =>
+    algorithm === 'des'
+      ? createCipheriv('des-ede3-cbc', tripleKey(key), iv)
+      : createCipheriv(algorithm, key, iv, options)) as typeof crypto.createCipheriv;
+  patched.createDecipheriv = ((
+    algorithm: string,
+    key: crypto.CipherKey,
+    iv: crypto.BinaryLike | null,
+    options?: never,
+  ) =>
+    algorithm === 'des'
+      ? createDecipheriv('des-ede3-cbc', tripleKey(key), iv)
+      : createDecipheriv(algorithm, key, iv, options)) as typeof crypto.createDecipheriv;
+  patched[marker] = true;
+}
+
+/**
  * S3 (s3rver), objects kept as files under `directory`. It verifies SigV4 for the key pairs registered with it, so
  * the local credentials are added: requests and presigned URLs are checked as S3 would check them.
  */
@@ -43,6 +81,7 @@ export async function startS3(
   credentials: { accessKeyId: string; secretAccessKey: string },
 ): Promise<RunningEngine> {
   fs.mkdirSync(directory, { recursive: true });
+  allowSingleDesForS3rver();
   s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
   const server = new S3rver({
     address: '127.0.0.1',

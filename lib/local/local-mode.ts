@@ -4,9 +4,21 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ApiGatewayEmulator, gatewayError, MAX_REQUEST_BYTES, readRestApis, type GatewayResponse } from './apigateway/emulator';
+import {
+  ApiGatewayEmulator,
+  gatewayError,
+  MAX_REQUEST_BYTES,
+  readRestApis,
+  type GatewayResponse,
+} from './apigateway/emulator';
 import { assetDirectoryForCode, readCloudAssembly, type CloudAssembly } from './assembly';
-import { LOCAL_ACCOUNT_ID, LOCAL_PROFILE, LOCAL_USER_NAME, loadOrCreateCredentials, type LocalCredentials } from './credentials';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_PROFILE,
+  LOCAL_USER_NAME,
+  loadOrCreateCredentials,
+  type LocalCredentials,
+} from './credentials';
 import { startDynamoDb, startS3, type RunningEngine } from './engines';
 import { StackResolver } from './intrinsics';
 import { handleLambdaInvoke, withoutQualifier, type InvokeApiOptions } from './lambda/invoke-api';
@@ -114,6 +126,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       TZ: 'UTC',
+      // Local mode may run on Node 20, where SDK v3 warns on every cold start; Lambda runs nodejs22.x.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     };
     for (const resolver of resolvers) {
@@ -258,7 +272,11 @@ async function serve(routes: ServerRoutes, request: http.IncomingMessage, respon
     if (body === undefined) {
       result = gatewayError(413, 'RequestTooLongException', 'Request Too Long');
     } else if (rawPath === '/_mediaplane/health') {
-      result = { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: Buffer.from('{"status":"ok"}') };
+      result = {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from('{"status":"ok"}'),
+      };
     } else {
       const raw = { method: request.method ?? 'GET', rawPath, rawQuery, headers, body };
       result =

@@ -1,0 +1,34 @@
+/**
+ * Every route of the Media Insights on AWS data plane API, as the original chalice app declares them. The CDK stack
+ * builds the API Gateway resources from this list and the handler keys its route table from it, so the deployed API
+ * and the code that serves it cannot drift apart. No imports: the stack must be able to load it without SDK code.
+ *
+ * `auth` is the API Gateway authorization type; `cors` marks routes the original declared with `cors=True` (API
+ * Gateway needs an OPTIONS preflight for them).
+ */
+export const DATAPLANE_ROUTES = [
+  { method: 'GET', path: '/', auth: 'NONE', cors: false },
+  { method: 'GET', path: '/version', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/upload', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/download', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/mediapath/{asset_id}/{workflow_id}', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/create', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/metadata', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/metadata/{asset_id}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/metadata/{asset_id}', auth: 'AWS_IAM', cors: true },
+  { method: 'DELETE', path: '/metadata/{asset_id}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/metadata/{asset_id}/{operator_name}', auth: 'AWS_IAM', cors: true },
+  { method: 'DELETE', path: '/metadata/{asset_id}/{operator_name}', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/checkout/{asset_id}', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/checkin/{asset_id}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/checkouts', auth: 'AWS_IAM', cors: true },
+] as const;
+
+export type DataplaneRoute = (typeof DATAPLANE_ROUTES)[number];
+
+/** `'GET /metadata/{asset_id}'`: the key the handler's route table uses for each listed route. */
+export type DataplaneRouteKey = DataplaneRoute extends infer Route
+  ? Route extends { readonly method: infer Method extends string; readonly path: infer Path extends string }
+    ? `${Method} ${Path}`
+    : never
+  : never;
