@@ -7,7 +7,7 @@ const EXECUTION_ARN = /^arn:([^:]+):states:([^:]+):([^:]+):(?:execution|express)
 const LAMBDA_FUNCTION_ARN = /^arn:([^:]+):lambda:([^:]+):([^:]+):function:([^:]+)(?::([^:]+))?$/;
 const PARTIAL_LAMBDA_FUNCTION_ARN = /^([^:]+):function:([^:]+)(?::([^:]+))?$/;
 const LAMBDA_FUNCTION_NAME = /^([^:]+)(?::([^:]+))?$/;
-// The characters AWS refuses in state machine and execution names (whitespace, brackets, wildcards, punctuation, controls).
+// What AWS refuses in state machine and execution names: whitespace, brackets, wildcards, punctuation, controls.
 const FORBIDDEN_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 export interface StateMachineArnParts {

@@ -4,7 +4,7 @@ import { parseTaskResource } from './resources';
 
 type JsonObject = Record<string, unknown>;
 
-/** Node timers overflow past 2^31-1 ms and then fire at once, so no timeout handed to the interpreter may exceed this. */
+/** Node timers overflow past 2^31-1 ms and then fire at once: no timeout handed to the interpreter may exceed this. */
 export const MAX_TIMER_SECONDS = 2_147_483;
 
 /**
@@ -14,8 +14,8 @@ export const MAX_TIMER_SECONDS = 2_147_483;
 export const ROOT_EXECUTION_CONTEXT_KEY = 'LocalModeRootExecution';
 
 const SUPPORTED_RESOURCES =
-  'lambda:invoke, lambda:invoke.waitForTaskToken, Lambda function ARNs, ' +
-  'states:startExecution, states:startExecution.sync, states:startExecution.sync:2, states:startExecution.waitForTaskToken';
+  'lambda:invoke, lambda:invoke.waitForTaskToken, Lambda function ARNs, states:startExecution, ' +
+  'states:startExecution.sync, states:startExecution.sync:2, states:startExecution.waitForTaskToken';
 
 // Fields that only Distributed Map accepts; the interpreter runs every Map inline and would silently ignore them.
 const DISTRIBUTED_MAP_FIELDS = [
@@ -29,10 +29,15 @@ const DISTRIBUTED_MAP_FIELDS = [
   'Label',
 ];
 
+// The interpreter's validator compiles its JSON schemas on every call (~60 ms); local mode re-registers the same
+// definitions on every start, so results are remembered per definition text.
+const knownProblems = new Map<string, readonly string[]>();
+const KNOWN_PROBLEMS_LIMIT = 500;
+
 export interface ValidateDefinitionOptions {
   /**
-   * Require every `Resource` to be a well-formed ARN, as CreateStateMachine does. Definition files in `statemachines/`
-   * still hold `${...}` DefinitionSubstitutions, which only CloudFormation resolves.
+   * Refuse `${...}` DefinitionSubstitutions in `Resource`, as CreateStateMachine must. Definition files in
+   * `statemachines/` still hold them; only CloudFormation resolves them.
    * @default false
    */
   readonly requireResolvedArns?: boolean;
@@ -59,6 +64,18 @@ export interface PreparedDefinition {
  * Amazon States Language itself forbids.
  */
 export function findDefinitionProblems(definition: unknown, options: ValidateDefinitionOptions = {}): string[] {
+  const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+  const key = `${options.requireResolvedArns === true}:${text}`;
+  let problems = knownProblems.get(key);
+  if (!problems) {
+    problems = computeDefinitionProblems(definition, options);
+    if (knownProblems.size >= KNOWN_PROBLEMS_LIMIT) knownProblems.delete(knownProblems.keys().next().value!);
+    knownProblems.set(key, problems);
+  }
+  return [...problems];
+}
+
+function computeDefinitionProblems(definition: unknown, options: ValidateDefinitionOptions): string[] {
   let machine: JsonObject;
   try {
     machine = parseDefinition(definition);
@@ -69,8 +86,8 @@ export function findDefinitionProblems(definition: unknown, options: ValidateDef
   if (machine.QueryLanguage === 'JSONata') {
     problems.push('QueryLanguage "JSONata" is not supported by the local interpreter: use JSONPath');
   }
-  forEachState(machine, (name, state) => problems.push(...stateProblems(name, state)));
-  problems.push(...aslProblems(machine, options));
+  forEachState(machine, (name, state) => problems.push(...stateProblems(name, state, options)));
+  problems.push(...aslProblems(machine));
   return problems;
 }
 
@@ -119,7 +136,7 @@ export function prepareDefinition(definition: StateMachineDefinition): PreparedD
   return { interpreterDefinition: machine as unknown as StateMachineDefinition, taskStates };
 }
 
-function stateProblems(name: string, state: JsonObject): string[] {
+function stateProblems(name: string, state: JsonObject, options: ValidateDefinitionOptions): string[] {
   const problems: string[] = [];
   const at = `State "${name}"`;
   if (state.QueryLanguage === 'JSONata') {
@@ -128,7 +145,8 @@ function stateProblems(name: string, state: JsonObject): string[] {
   for (const field of ['Arguments', 'Output']) {
     if (field in state) problems.push(`${at}: "${field}" is a JSONata field: use Parameters/ResultSelector/OutputPath`);
   }
-  if ('Assign' in state) problems.push(`${at}: "Assign" (workflow variables) is not supported by the local interpreter`);
+  if ('Assign' in state)
+    problems.push(`${at}: "Assign" (workflow variables) is not supported by the local interpreter`);
   for (const catcher of arrayOfObjects(state.Catch)) {
     if ('Assign' in catcher) problems.push(`${at}: "Assign" in Catch is not supported by the local interpreter`);
     if ('Output' in catcher) problems.push(`${at}: "Output" in Catch is a JSONata field: use ResultPath`);
@@ -138,7 +156,7 @@ function stateProblems(name: string, state: JsonObject): string[] {
     if ('Assign' in choice) problems.push(`${at}: "Assign" in Choices is not supported by the local interpreter`);
   }
   if (state.Type === 'Map') problems.push(...mapProblems(at, state));
-  if (state.Type === 'Task') problems.push(...taskProblems(at, state));
+  if (state.Type === 'Task') problems.push(...taskProblems(at, state, options));
   return problems;
 }
 
@@ -155,23 +173,27 @@ function mapProblems(at: string, state: JsonObject): string[] {
   return problems;
 }
 
-function taskProblems(at: string, state: JsonObject): string[] {
+function taskProblems(at: string, state: JsonObject, options: ValidateDefinitionOptions): string[] {
   const problems: string[] = [];
   if ('HeartbeatSecondsPath' in state) {
     problems.push(`${at}: "HeartbeatSecondsPath" is not supported locally: use HeartbeatSeconds`);
   }
   const resource = state.Resource;
-  // `${...}` is a DefinitionSubstitution still to be resolved by CloudFormation: only its resolved value can be judged.
-  if (typeof resource === 'string' && !resource.includes('${') && parseTaskResource(resource) === undefined) {
+  if (typeof resource !== 'string') return problems;
+  // `${...}` is a DefinitionSubstitution CloudFormation resolves at deploy time: only its resolved value can be judged.
+  if (resource.includes('${')) {
+    if (options.requireResolvedArns) problems.push(`${at}: Resource "${resource}" is an unresolved substitution`);
+  } else if (parseTaskResource(resource) === undefined) {
     problems.push(`${at}: Resource "${resource}" is not supported locally (supported: ${SUPPORTED_RESOURCES})`);
   }
   return problems;
 }
 
-function aslProblems(machine: JsonObject, options: ValidateDefinitionOptions): string[] {
+function aslProblems(machine: JsonObject): string[] {
   try {
+    // With ARN checks on, the validator still accepts a whole-value `${...}` Resource as a substitution.
     new StateMachine(machine as unknown as StateMachineDefinition, {
-      validationOptions: { checkArn: options.requireResolvedArns ?? false, checkPaths: true },
+      validationOptions: { checkArn: true, checkPaths: true },
     });
     return [];
   } catch (error) {
@@ -207,7 +229,9 @@ function rewriteRootExecutionPaths(state: JsonObject): void {
   const rewrite = (value: unknown, key: string): unknown => {
     if (typeof value === 'string') {
       const isPath = key.endsWith('.$') || key.endsWith('Path') || key === 'Variable';
-      return isPath ? value.replace(ROOT_EXECUTION_PATH, (_, field) => `$$.${ROOT_EXECUTION_CONTEXT_KEY}.${field}`) : value;
+      return isPath
+        ? value.replace(ROOT_EXECUTION_PATH, (_, field) => `$$.${ROOT_EXECUTION_CONTEXT_KEY}.${field}`)
+        : value;
     }
     if (Array.isArray(value)) return value.map((item) => rewrite(item, key));
     if (isObject(value)) {

@@ -65,9 +65,15 @@ function toHistoryEvent(
     case 'StateFailed':
       return stateFailed(event.state.type, event.state.name, event.Error, event.Cause, taskStates);
     case 'MapIterationStarted':
-      return { type: event.type, mapIterationStartedEventDetails: { name: event.parentState.name, index: event.index } };
+      return {
+        type: event.type,
+        mapIterationStartedEventDetails: { name: event.parentState.name, index: event.index },
+      };
     case 'MapIterationSucceeded':
-      return { type: event.type, mapIterationSucceededEventDetails: { name: event.parentState.name, index: event.index } };
+      return {
+        type: event.type,
+        mapIterationSucceededEventDetails: { name: event.parentState.name, index: event.index },
+      };
     case 'MapIterationFailed':
       return { type: event.type, mapIterationFailedEventDetails: { name: event.parentState.name, index: event.index } };
     default:

@@ -81,9 +81,7 @@ const ACTIONS: Readonly<Record<string, Action>> = {
   StopExecution: action<StopExecutionInput>({ ...executionArn, error: 'string', cause: 'string' }, (service, input) =>
     service.stopExecution(input),
   ),
-  DescribeExecution: action<DescribeExecutionInput>(executionArn, (service, input) =>
-    service.describeExecution(input),
-  ),
+  DescribeExecution: action<DescribeExecutionInput>(executionArn, (service, input) => service.describeExecution(input)),
   ListExecutions: action<ListExecutionsInput>(
     { ...stateMachineArn, ...page, statusFilter: 'string', mapRunArn: 'string' },
     (service, input) => service.listExecutions(input),
@@ -130,7 +128,8 @@ async function handle(service: LocalStepFunctions, request: IncomingMessage, res
   let body: unknown;
   try {
     const target = request.headers['x-amz-target'];
-    const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const name =
+      typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const operation = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
     if (request.method !== 'POST' || !operation) {
       throw new UnknownOperationException(`Unknown operation: ${request.method} ${String(target)}`);
@@ -147,10 +146,16 @@ async function handle(service: LocalStepFunctions, request: IncomingMessage, res
 /** The one place a failure becomes the AWS JSON error body the SDK maps back to its exception class. */
 function toWireError(error: unknown): { status: number; body: { __type: string; message: string } } {
   if (error instanceof StepFunctionsApiError) {
-    return { status: error.statusCode, body: { __type: `${SERVICE_ERROR_NAMESPACE}#${error.code}`, message: error.message } };
+    return {
+      status: error.statusCode,
+      body: { __type: `${SERVICE_ERROR_NAMESPACE}#${error.code}`, message: error.message },
+    };
   }
   if (error instanceof HttpError) {
-    return { status: error.statusCode, body: { __type: `${PROTOCOL_ERROR_NAMESPACE}#${error.code}`, message: error.message } };
+    return {
+      status: error.statusCode,
+      body: { __type: `${PROTOCOL_ERROR_NAMESPACE}#${error.code}`, message: error.message },
+    };
   }
   console.error('local stepfunctions: unhandled error', error);
   return {
@@ -203,7 +208,9 @@ function hasType(value: unknown, type: MemberType): boolean {
     case 'tags':
       return (
         Array.isArray(value) &&
-        value.every((tag) => typeof tag === 'object' && tag !== null && typeof (tag as { key?: unknown }).key === 'string')
+        value.every(
+          (tag) => typeof tag === 'object' && tag !== null && typeof (tag as { key?: unknown }).key === 'string',
+        )
       );
   }
 }

@@ -1,9 +1,5 @@
 export { createLocalStepFunctions, LocalStepFunctions, RESTART_CAUSE } from './service';
-export {
-  findDefinitionProblems,
-  validateDefinition,
-  type ValidateDefinitionOptions,
-} from './definition';
+export { findDefinitionProblems, validateDefinition, type ValidateDefinitionOptions } from './definition';
 export * from './errors';
 export type {
   ExecutionStatus,

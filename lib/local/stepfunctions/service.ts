@@ -43,7 +43,12 @@ import {
   formatStateMachineArn,
   parseStateMachineArn,
 } from './arn';
-import { prepareDefinition, ROOT_EXECUTION_CONTEXT_KEY, validateDefinition, type PreparedDefinition } from './definition';
+import {
+  prepareDefinition,
+  ROOT_EXECUTION_CONTEXT_KEY,
+  validateDefinition,
+  type PreparedDefinition,
+} from './definition';
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -131,10 +136,18 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, ExecutionEntry>();
   private readonly taskTokens = new TaskTokenRegistry();
   private readonly taskEnvironment: TaskEnvironment;
-  private closing?: Promise<void>;
+  /** Set synchronously by `close()`, before anything it aborts can react. */
+  private shuttingDown = false;
+  private closed?: Promise<void>;
 
-  /** @internal use `createLocalStepFunctions`, which loads `dataDir` first. */
-  constructor(
+  /** Creates the service and restores what `dataDir` holds from a previous run. */
+  static async create(options: LocalStepFunctionsOptions): Promise<LocalStepFunctions> {
+    const service = new LocalStepFunctions(options, new LocalStepFunctionsStore(options.dataDir));
+    await service.restore();
+    return service;
+  }
+
+  private constructor(
     private readonly options: LocalStepFunctionsOptions,
     private readonly store: LocalStepFunctionsStore,
   ) {
@@ -150,14 +163,14 @@ export class LocalStepFunctions {
       },
       waitForExecution: (executionArn) => this.requireExecution(executionArn).completion.promise,
       stopChildExecution: (executionArn, cause) => {
-        if (this.closing) return;
+        if (this.shuttingDown) return;
         this.stopExecution({ executionArn, cause }).catch(() => undefined);
       },
     };
   }
 
-  /** @internal Restores state machines and executions from `dataDir`; fails what a restart interrupted. */
-  async restore(): Promise<void> {
+  /** Loads state machines and executions from `dataDir` and fails the executions a restart interrupted. */
+  private async restore(): Promise<void> {
     const { stateMachines, executions } = await this.store.load();
     for (const record of stateMachines) {
       try {
@@ -170,9 +183,9 @@ export class LocalStepFunctions {
       const entry: ExecutionEntry = { record, completion: completion() };
       this.executions.set(record.executionArn, entry);
       if (record.status === 'RUNNING') {
+        // Nothing of the interrupted run's history was kept: it was only ever written once an execution ended.
         entry.history = new ExecutionHistory();
         entry.history.add(this.executionStartedEvent(record), record.startDate);
-        entry.drained = Promise.resolve();
         this.finish(entry, { status: 'FAILED', error: 'States.Runtime', cause: RESTART_CAUSE });
       } else {
         entry.completion.resolve(record);
@@ -182,11 +195,13 @@ export class LocalStepFunctions {
 
   // ---- state machines -------------------------------------------------------------------------------------------
 
-  /** Declares a state machine found in a CloudFormation template. Idempotent: an existing one gets the new definition. */
+  /** Declares a state machine found in a CloudFormation template. Idempotent: an existing one is updated. */
   async registerStateMachine(input: RegisterStateMachineInput): Promise<{ stateMachineArn: string }> {
     const { name } = parseStateMachineArn(input.arn);
     assertValidName(input.name, 'state machine');
-    if (name !== input.name) throw new ValidationException(`The ARN ${input.arn} does not name state machine ${input.name}`);
+    if (name !== input.name) {
+      throw new ValidationException(`The ARN ${input.arn} does not name state machine ${input.name}`);
+    }
     const definition = typeof input.definition === 'string' ? input.definition : JSON.stringify(input.definition);
     const existing = this.stateMachines.get(input.arn)?.record;
     const now = Date.now();
@@ -364,7 +379,9 @@ export class LocalStepFunctions {
 
   async stopExecution(input: StopExecutionInput): Promise<StopExecutionOutput> {
     const entry = this.requireExecution(required(input.executionArn, 'executionArn'));
-    if (entry.record.status === 'RUNNING') this.finish(entry, { status: 'ABORTED', error: input.error, cause: input.cause });
+    if (entry.record.status === 'RUNNING') {
+      this.finish(entry, { status: 'ABORTED', error: input.error, cause: input.cause });
+    }
     return { stopDate: new Date(entry.record.stopDate ?? Date.now()) };
   }
 
@@ -428,7 +445,9 @@ export class LocalStepFunctions {
     if (input.includeExecutionData === false) events = events.map(withoutExecutionData);
     const page = paginate(events, input.maxResults, input.nextToken);
     return {
-      events: page.items.map(({ timestamp, ...event }) => ({ ...event, timestamp: new Date(timestamp) }) as HistoryEvent),
+      events: page.items.map(
+        ({ timestamp, ...event }) => ({ ...event, timestamp: new Date(timestamp) }) as HistoryEvent,
+      ),
       nextToken: page.nextToken,
     };
   }
@@ -461,14 +480,17 @@ export class LocalStepFunctions {
    * after a crash, so the next start fails them with `RESTART_CAUSE`: one rule for every kind of restart.
    */
   close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
+    if (!this.closed) {
+      this.shuttingDown = true;
+      this.closed = this.shutDown();
+    }
+    return this.closed;
   }
 
   // ---- execution lifecycle --------------------------------------------------------------------------------------
 
   private launch(input: StartExecutionInput): ExecutionEntry {
-    if (this.closing) throw new ServiceUnavailable('Local Step Functions is shutting down');
+    if (this.shuttingDown) throw new ServiceUnavailable('Local Step Functions is shutting down');
     const stateMachine = this.requireStateMachine(required(input.stateMachineArn, 'stateMachineArn'));
     const name = input.name ?? randomUUID();
     assertValidName(name, 'execution');
@@ -492,16 +514,22 @@ export class LocalStepFunctions {
       input: inputText,
       traceHeader: input.traceHeader,
     };
-    const entry: ExecutionEntry = { record, history: new ExecutionHistory(), completion: completion() };
-    entry.history!.add(this.executionStartedEvent(record), record.startDate);
+    const history = new ExecutionHistory();
+    history.add(this.executionStartedEvent(record), record.startDate);
+    const entry: ExecutionEntry = { record, history, completion: completion() };
     this.executions.set(executionArn, entry);
     this.store.saveExecution(record);
     this.emitStatusChange(record);
-    this.run(entry, stateMachine, parsedInput);
+    this.run(entry, history, stateMachine, parsedInput);
     return entry;
   }
 
-  private run(entry: ExecutionEntry, stateMachine: StateMachineEntry, input: JsonValue): void {
+  private run(
+    entry: ExecutionEntry,
+    history: ExecutionHistory,
+    stateMachine: StateMachineEntry,
+    input: JsonValue,
+  ): void {
     const { record } = entry;
     const { taskStates } = stateMachine.prepared;
     const pendingTasks = new Set<(reason: Error) => void>();
@@ -534,7 +562,12 @@ export class LocalStepFunctions {
     const execution = stateMachine.interpreter.run(input, {
       overrides: { taskResourceLocalHandlers },
       context: {
-        Execution: { Id: record.executionArn, Name: record.name, RoleArn: stateMachine.record.roleArn, StartTime: startTime },
+        Execution: {
+          Id: record.executionArn,
+          Name: record.name,
+          RoleArn: stateMachine.record.roleArn,
+          StartTime: startTime,
+        },
         StateMachine: { Id: stateMachine.record.stateMachineArn, Name: stateMachine.record.name },
         Task: { Token: taskTokenPlaceholder },
         [ROOT_EXECUTION_CONTEXT_KEY]: { Input: input, StartTime: startTime },
@@ -542,7 +575,7 @@ export class LocalStepFunctions {
     });
     entry.run = { abort: execution.abort, pendingTasks };
     entry.drained = (async () => {
-      for await (const event of execution.eventLogs) entry.history!.addInterpreterEvent(event, taskStates);
+      for await (const event of execution.eventLogs) history.addInterpreterEvent(event, taskStates);
     })();
     void execution.result
       .then(
@@ -552,12 +585,12 @@ export class LocalStepFunctions {
       .then(async (outcome) => {
         await entry.drained;
         // A stopped execution was finished by StopExecution; a closing service leaves records for the next start.
-        if (entry.record.status === 'RUNNING' && !this.closing) this.finish(entry, outcome);
+        if (entry.record.status === 'RUNNING' && !this.shuttingDown) this.finish(entry, outcome);
       })
       .catch((error: unknown) => console.error(`local stepfunctions: could not finish ${record.executionArn}`, error));
   }
 
-  /** Makes an execution terminal: record, status-change event, waiters, then (after the interpreter's last event) history. */
+  /** Ends an execution: record, status-change event, waiters; the history once the interpreter's last event is in. */
   private finish(entry: ExecutionEntry, outcome: Outcome): void {
     const record: ExecutionRecord = { ...entry.record, ...outcome, stopDate: Date.now() };
     entry.record = record;
@@ -571,10 +604,11 @@ export class LocalStepFunctions {
     this.store.saveExecution(record);
     this.emitStatusChange(record);
     entry.completion.resolve(record);
+    const history = (entry.history ??= new ExecutionHistory());
     entry.historyClosed = (async () => {
       await entry.drained;
-      entry.history!.add(terminalEvent(record), record.stopDate);
-      this.store.saveHistory(record.executionArn, entry.history!.toArray());
+      history.add(terminalEvent(record), record.stopDate);
+      this.store.saveHistory(record.executionArn, history.toArray());
     })();
   }
 
@@ -672,11 +706,12 @@ export class LocalStepFunctions {
   }
 }
 
-/** Creates the service and restores what `dataDir` holds from a previous run. */
-export async function createLocalStepFunctions(options: LocalStepFunctionsOptions): Promise<LocalStepFunctions> {
-  const service = new LocalStepFunctions(options, new LocalStepFunctionsStore(options.dataDir));
-  await service.restore();
-  return service;
+/**
+ * Creates the service and restores what `dataDir` holds: state machines, finished executions and their histories.
+ * Executions a previous process left RUNNING become FAILED (`States.Runtime`, `RESTART_CAUSE`), with their event.
+ */
+export function createLocalStepFunctions(options: LocalStepFunctionsOptions): Promise<LocalStepFunctions> {
+  return LocalStepFunctions.create(options);
 }
 
 function outcomeOf(error: unknown): Outcome {
@@ -684,11 +719,13 @@ function outcomeOf(error: unknown): Outcome {
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
   const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
   if (!(failure instanceof Error)) return { status: 'FAILED', error: 'States.Runtime', cause: String(failure) };
-  // The interpreter invents an error and cause for a Fail state that declares none; AWS reports none.
+  // The interpreter invents an error and cause for a Fail state that declares none, and repeats the error name as
+  // the message of its own errors (States.Timeout...); AWS reports no cause in either case.
+  const inventedCause = failure.message === FAIL_STATE_DEFAULT_CAUSE || failure.message === failure.name;
   return {
     status: 'FAILED',
-    error: failure.name === FAIL_STATE_DEFAULT_ERROR ? undefined : failure.name,
-    cause: failure.message === FAIL_STATE_DEFAULT_CAUSE ? undefined : failure.message,
+    error: failure.name === FAIL_STATE_DEFAULT_ERROR || failure.name === '' ? undefined : failure.name,
+    cause: inventedCause ? undefined : failure.message,
   };
 }
 

@@ -19,7 +19,9 @@ export class LocalStepFunctionsStore {
   constructor(private readonly dataDir: string) {}
 
   async load(): Promise<{ stateMachines: StateMachineRecord[]; executions: ExecutionRecord[] }> {
-    await Promise.all([STATE_MACHINES, EXECUTIONS, HISTORIES].map((dir) => mkdir(join(this.dataDir, dir), { recursive: true })));
+    await Promise.all(
+      [STATE_MACHINES, EXECUTIONS, HISTORIES].map((dir) => mkdir(join(this.dataDir, dir), { recursive: true })),
+    );
     const [stateMachines, executions] = await Promise.all([
       this.readAll<StateMachineRecord>(STATE_MACHINES),
       this.readAll<ExecutionRecord>(EXECUTIONS),
@@ -70,10 +72,12 @@ export class LocalStepFunctionsStore {
 
   private enqueue(file: string, operation: (file: string) => Promise<void>): void {
     const previous = this.writes.get(file) ?? Promise.resolve();
-    const next = previous.then(() => operation(file)).catch((error: unknown) => {
-      // Persistence is best effort: the in-memory service stays authoritative for this process.
-      console.error(`local stepfunctions: could not write ${file}`, error);
-    });
+    const next = previous
+      .then(() => operation(file))
+      .catch((error: unknown) => {
+        // Persistence is best effort: the in-memory service stays authoritative for this process.
+        console.error(`local stepfunctions: could not write ${file}`, error);
+      });
     this.writes.set(file, next);
     void next.then(() => {
       if (this.writes.get(file) === next) this.writes.delete(file);

@@ -12,7 +12,7 @@ export interface IssueTaskTokenInput {
 
 export interface IssuedTaskToken {
   readonly token: string;
-  /** Resolves with the output of SendTaskSuccess; rejects with a `TaskFailure` on SendTaskFailure or heartbeat timeout. */
+  /** Resolves with SendTaskSuccess's output; rejects with a `TaskFailure` on SendTaskFailure or heartbeat timeout. */
   readonly result: Promise<JsonValue>;
   /** Rejects `result` with `reason` and forgets the token; no effect once the task has completed. */
   cancel(reason: Error): void;
@@ -36,7 +36,11 @@ export class TaskTokenRegistry {
   private readonly pending = new Map<string, PendingTask>();
 
   issue(input: IssueTaskTokenInput): IssuedTaskToken {
-    const contents: TokenContents = { executionArn: input.executionArn, stateName: input.stateName, nonce: randomUUID() };
+    const contents: TokenContents = {
+      executionArn: input.executionArn,
+      stateName: input.stateName,
+      nonce: randomUUID(),
+    };
     // Self-describing tokens let SendTask* tell a malformed token (InvalidToken) from a finished task (TaskTimedOut).
     const token = Buffer.from(JSON.stringify(contents)).toString('base64url');
     let settle!: Pick<PendingTask, 'resolve' | 'reject'>;

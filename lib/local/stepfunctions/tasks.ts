@@ -59,16 +59,19 @@ export async function runTask(env: TaskEnvironment, invocation: TaskInvocation):
     case 'lambdaInvoke':
       return resource.waitForTaskToken
         ? waitForTaskToken(env, invocation, (input) => startLambdaInvoke(env, input).then(() => undefined))
-        : lambdaInvokeResult(...(await startLambdaInvoke(env, invocation.input)));
+        : lambdaInvokeResult(await startLambdaInvoke(env, invocation.input));
     case 'startExecution':
       return runStartExecution(env, invocation, resource.pattern);
   }
 }
 
-async function startLambdaInvoke(
-  env: TaskEnvironment,
-  input: JsonValue,
-): Promise<[LambdaFunctionReference, unknown, number]> {
+interface LambdaInvocation {
+  readonly target: LambdaFunctionReference;
+  readonly statusCode: number;
+  readonly payload: unknown;
+}
+
+async function startLambdaInvoke(env: TaskEnvironment, input: JsonValue): Promise<LambdaInvocation> {
   const parameters = requireObject(input, 'lambda:invoke');
   if (typeof parameters.FunctionName !== 'string') {
     throw new TaskRuntimeFailure('The Parameters of a lambda:invoke task must include a FunctionName string');
@@ -79,16 +82,21 @@ async function startLambdaInvoke(
   if (parameters.InvocationType === 'Event') {
     // An asynchronous invocation reports only that it was queued: function errors never reach the state machine.
     env.invokeLambda(target.functionArn, payload).catch(() => undefined);
-    return [target, '', 202];
+    return { target, statusCode: 202, payload: '' };
   }
-  return [target, await invokeFunction(env, target.functionArn, payload), 200];
+  return { target, statusCode: 200, payload: await invokeFunction(env, target.functionArn, payload) };
 }
 
 /** The `lambda:invoke` integration wraps the function's result the way the Lambda Invoke API response looks. */
-function lambdaInvokeResult(target: LambdaFunctionReference, payload: unknown, statusCode: number): JsonValue {
-  const executedVersion = target.qualifier !== undefined && /^\d+$/.test(target.qualifier) ? target.qualifier : '$LATEST';
+function lambdaInvokeResult({ target, statusCode, payload }: LambdaInvocation): JsonValue {
+  const executedVersion =
+    target.qualifier !== undefined && /^\d+$/.test(target.qualifier) ? target.qualifier : '$LATEST';
   const requestId = randomUUID();
-  const headers = { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': executedVersion, 'x-amzn-RequestId': requestId };
+  const headers = {
+    'Content-Type': 'application/json',
+    'X-Amz-Executed-Version': executedVersion,
+    'x-amzn-RequestId': requestId,
+  };
   return {
     ExecutedVersion: executedVersion,
     Payload: toJson(payload),
@@ -168,7 +176,9 @@ async function runStartExecution(
 async function startChild(env: TaskEnvironment, input: JsonValue): Promise<{ executionArn: string; startDate: Date }> {
   const parameters = requireObject(input, 'states:startExecution');
   if (typeof parameters.StateMachineArn !== 'string') {
-    throw new TaskRuntimeFailure('The Parameters of a states:startExecution task must include a StateMachineArn string');
+    throw new TaskRuntimeFailure(
+      'The Parameters of a states:startExecution task must include a StateMachineArn string',
+    );
   }
   const childInput = parameters.Input;
   try {

@@ -31,7 +31,11 @@ describe('control flow states', () => {
       StartAt: 'Greet',
       States: {
         Greet: { Type: 'Pass', Result: { greeting: 'hello' }, ResultPath: '$.result', Next: 'Shape' },
-        Shape: { Type: 'Pass', Parameters: { 'text.$': "States.Format('{} {}', $.result.greeting, $.who)" }, End: true },
+        Shape: {
+          Type: 'Pass',
+          Parameters: { 'text.$': "States.Format('{} {}', $.result.greeting, $.who)" },
+          End: true,
+        },
       },
     };
 
@@ -181,7 +185,9 @@ describe('Lambda tasks', () => {
 
   it('returns the bare payload for a Task whose Resource is a Lambda function ARN', async () => {
     // Prepare
-    harness.functions.set(functionArn('double'), async (payload) => ({ value: (payload as { value: number }).value * 2 }));
+    harness.functions.set(functionArn('double'), async (payload) => ({
+      value: (payload as { value: number }).value * 2,
+    }));
     const definition = {
       StartAt: 'Double',
       States: { Double: { Type: 'Task', Resource: functionArn('double'), End: true } },
@@ -269,7 +275,11 @@ describe('Lambda tasks', () => {
       'TaskFailed',
       'ExecutionFailed',
     ]);
-    expect(events![2].taskFailedEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke', error: 'Boom' });
+    expect(events![2].taskFailedEventDetails).toMatchObject({
+      resourceType: 'lambda',
+      resource: 'invoke',
+      error: 'Boom',
+    });
     expect(events!.map((event) => event.id)).toEqual([1, 2, 3, 4]);
     expect(events![0].timestamp).toBeInstanceOf(Date);
   });

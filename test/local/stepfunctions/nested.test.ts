@@ -141,7 +141,9 @@ describe('states:startExecution', () => {
     const started = await harness.service.startExecution({ stateMachineArn: parentArn });
     let childInput: { token: string } | undefined;
     await eventually(() => {
-      const child = [...harness.statusEvents].find((event) => event.detail.stateMachineArn === stateMachineArn('stage'));
+      const child = [...harness.statusEvents].find(
+        (event) => event.detail.stateMachineArn === stateMachineArn('stage'),
+      );
       childInput = child && JSON.parse(child.detail.input);
       return childInput !== undefined;
     });
