@@ -4,6 +4,8 @@ import { startLocalMode } from '../lib/local/local-mode';
 
 /** `npm start`: every API of the app on 127.0.0.1, backed by embedded engines, data kept across restarts. */
 async function main(): Promise<void> {
+  // Local mode may run on Node 20; the SDK's notice about its future Node 22 requirement is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = parsePort(process.env.MEDIAPLANE_PORT ?? '4000');
   const dataDir = path.resolve(process.env.MEDIAPLANE_DATA_DIR ?? '.mediaplane');
   const region = process.env.MEDIAPLANE_REGION ?? 'us-east-1';

@@ -18,7 +18,9 @@ export interface BuildAppOptions {
 export function buildApp(app: App, options: BuildAppOptions = {}): MediaplaneStacks {
   const prefix: unknown = app.node.tryGetContext('prefix');
   if (prefix !== undefined && (typeof prefix !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(prefix))) {
-    throw new Error(`Context "prefix" must start with a letter and hold only letters, digits and '-': ${String(prefix)}`);
+    throw new Error(
+      `Context "prefix" must start with a letter and hold only letters, digits and '-': ${String(prefix)}`,
+    );
   }
   const stackProps = (id: string): StackProps => ({
     stackName: prefix ? `${prefix}-${id}` : id,

@@ -39,7 +39,9 @@ interface ManifestArtifact {
 /** Reads a synthesized cloud assembly (`cdk.out`): every stack's name and template. */
 export function readCloudAssembly(directory: string): CloudAssembly {
   const manifestPath = path.join(directory, 'manifest.json');
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { artifacts?: Record<string, ManifestArtifact> };
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+    artifacts?: Record<string, ManifestArtifact>;
+  };
   const stacks: AssemblyStack[] = [];
   for (const [artifactId, artifact] of Object.entries(manifest.artifacts ?? {})) {
     if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;

@@ -44,7 +44,8 @@ export class StackResolver {
   /** Resources of a type whose Condition (if any) holds, in template order. */
   resourcesOfType(type: string): Array<[string, TemplateResource]> {
     return Object.entries(this.stack.template.Resources).filter(
-      ([, resource]) => resource.Type === type && (resource.Condition === undefined || this.condition(resource.Condition)),
+      ([, resource]) =>
+        resource.Type === type && (resource.Condition === undefined || this.condition(resource.Condition)),
     );
   }
 
@@ -177,7 +178,10 @@ export class StackResolver {
       case 'AWS::Logs::LogGroup.LogGroupName':
         return name;
       case 'AWS::IAM::Role.RoleId':
-        return `AROA${name.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 17)}`;
+        return `AROA${name
+          .toUpperCase()
+          .replace(/[^A-Z0-9]/g, '')
+          .slice(0, 17)}`;
       default:
         return `${name}.${attribute}`;
     }

@@ -16,7 +16,11 @@ const HASH_FILE = '.mediaplane-source-hash';
 export function synthesizeIfChanged(outdir: string, log: (message: string) => void = () => {}): string {
   const hash = sourceHash();
   const hashFile = path.join(outdir, HASH_FILE);
-  if (fs.existsSync(hashFile) && fs.readFileSync(hashFile, 'utf8') === hash && fs.existsSync(path.join(outdir, 'manifest.json'))) {
+  if (
+    fs.existsSync(hashFile) &&
+    fs.readFileSync(hashFile, 'utf8') === hash &&
+    fs.existsSync(path.join(outdir, 'manifest.json'))
+  ) {
     return outdir;
   }
   log(`Synthesizing the CDK app into ${outdir} ...`);
@@ -48,7 +52,8 @@ function sourceHash(): string {
     const stat = fs.statSync(absolute);
     if (stat.isDirectory()) {
       if (relative === path.join('lib', 'local')) return;
-      for (const entry of fs.readdirSync(absolute).sort()) visit(path.join(absolute, entry), path.join(relative, entry));
+      for (const entry of fs.readdirSync(absolute).sort())
+        visit(path.join(absolute, entry), path.join(relative, entry));
       return;
     }
     hash.update(relative).update('\0').update(fs.readFileSync(absolute)).update('\0');

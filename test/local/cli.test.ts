@@ -8,29 +8,39 @@ import { request } from '../support/local';
 describe('npm start (bin/local.ts)', () => {
   it('prints a summary, serves the APIs, and stops cleanly on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-cli-'));
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        MEDIAPLANE_PORT: '0',
-        MEDIAPLANE_DATA_DIR: dataDir,
-        MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT,
+    const child = spawn(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          MEDIAPLANE_PORT: '0',
+          MEDIAPLANE_DATA_DIR: dataDir,
+          MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
     try {
-      await waitFor(() => stdout.includes('Ready.'), 30_000, () => stdout);
+      await waitFor(
+        () => stdout.includes('Ready.'),
+        30_000,
+        () => stdout,
+      );
       const outputs = JSON.parse(fs.readFileSync(path.join(dataDir, 'outputs.json'), 'utf8'));
       const hello = await request(outputs.MediaInsights.DataplaneApiEndpoint);
 
       expect(stdout).toContain('MediaInsights.DataplaneApiEndpoint');
       expect(stdout).toContain('profile mediaplane');
-      expect(stdout).not.toContain(fs.readFileSync(path.join(dataDir, 'credentials'), 'utf8').split('= ')[2]?.trim() ?? '?');
+      expect(stdout).not.toContain(
+        fs.readFileSync(path.join(dataDir, 'credentials'), 'utf8').split('= ')[2]?.trim() ?? '?',
+      );
       expect(hello.json()).toEqual({ hello: 'world' });
     } finally {
       child.kill('SIGTERM');

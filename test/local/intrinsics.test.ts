@@ -39,9 +39,9 @@ describe('local intrinsic resolution', () => {
   });
 
   it('resolves Join, Sub (with variables and literals), Select and Split', () => {
-    expect(resolver.resolve({ 'Fn::Join': ['', ['https://', { Ref: 'Api' }, '.execute-api.', { Ref: 'AWS::Region' }]] })).toBe(
-      'https://media-insights-dataplane-api.execute-api.us-east-1',
-    );
+    expect(
+      resolver.resolve({ 'Fn::Join': ['', ['https://', { Ref: 'Api' }, '.execute-api.', { Ref: 'AWS::Region' }]] }),
+    ).toBe('https://media-insights-dataplane-api.execute-api.us-east-1');
     expect(
       resolver.resolve({ 'Fn::Sub': ['${AWS::StackName}/${Table}/${!Literal}', { Table: { Ref: 'NamedTable' } }] }),
     ).toBe('dev-Media/explicit-name/${Literal}');

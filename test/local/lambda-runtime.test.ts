@@ -84,7 +84,10 @@ describe('local Lambda runtime', () => {
     const error = await fn.invoke({ action: 'throw' }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(LambdaInvocationError);
-    expect((error as LambdaInvocationError).payload).toMatchObject({ errorType: 'MasExecutionError', errorMessage: 'boom' });
+    expect((error as LambdaInvocationError).payload).toMatchObject({
+      errorType: 'MasExecutionError',
+      errorMessage: 'boom',
+    });
   });
 
   it('stops an invocation at the function timeout and serves the next one from a fresh environment', async () => {

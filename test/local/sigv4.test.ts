@@ -36,7 +36,12 @@ const options = {
   lookupSecret: (id: string) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined),
 };
 
-function signWithAws4(method: string, target: string, body = '', extraHeaders: Record<string, string> = {}): RawRequest {
+function signWithAws4(
+  method: string,
+  target: string,
+  body = '',
+  extraHeaders: Record<string, string> = {},
+): RawRequest {
   const signed = aws4.sign(
     {
       host: '127.0.0.1:4000',
@@ -162,7 +167,7 @@ describe('SigV4 verification (API Gateway AWS_IAM)', () => {
     expect(result).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' });
   });
 
-  it('rejects a signature older than five minutes with API Gateway\'s expiry message', () => {
+  it("rejects a signature older than five minutes with API Gateway's expiry message", () => {
     const request = signWithAws4('GET', '/api-id/api/version');
 
     const result = verifySigV4(request, { ...options, now: Date.now() + 6 * 60 * 1000 });
@@ -185,7 +190,9 @@ describe('SigV4 verification (API Gateway AWS_IAM)', () => {
     const otherRegion = verifySigV4(request, { ...options, region: 'eu-west-1' });
     const otherService = verifySigV4(request, { ...options, service: 's3' });
 
-    expect(!otherRegion.ok && otherRegion.message).toMatch(/Credential should be scoped to a valid region, not 'us-east-1'/);
+    expect(!otherRegion.ok && otherRegion.message).toMatch(
+      /Credential should be scoped to a valid region, not 'us-east-1'/,
+    );
     expect(!otherService.ok && otherService.message).toMatch(/Credential should be scoped to correct service/);
   });
 
@@ -210,11 +217,24 @@ describe('SigV4 verification (API Gateway AWS_IAM)', () => {
 
   it('accepts a presigned URL (query-string signature) and rejects it once expired', () => {
     const signed = aws4.sign(
-      { host: '127.0.0.1:4000', method: 'GET', path: '/api-id/api/version?X-Amz-Expires=60', service: 'execute-api', region: 'us-east-1', signQuery: true },
+      {
+        host: '127.0.0.1:4000',
+        method: 'GET',
+        path: '/api-id/api/version?X-Amz-Expires=60',
+        service: 'execute-api',
+        region: 'us-east-1',
+        signQuery: true,
+      },
       credentials,
     );
     const [rawPath = '/', rawQuery = ''] = String(signed.path).split('?');
-    const request: RawRequest = { method: 'GET', rawPath, rawQuery, headers: [['Host', '127.0.0.1:4000']], body: Buffer.alloc(0) };
+    const request: RawRequest = {
+      method: 'GET',
+      rawPath,
+      rawQuery,
+      headers: [['Host', '127.0.0.1:4000']],
+      body: Buffer.alloc(0),
+    };
 
     const fresh = verifySigV4(request, options);
     const expired = verifySigV4(request, { ...options, now: Date.now() + 120_000 });

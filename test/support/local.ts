@@ -15,7 +15,8 @@ export interface TestLocalMode {
 /** Starts local mode on free ports from the run's shared cloud assembly, in a fresh (or given) data directory. */
 export async function startTestLocalMode(dataDir?: string): Promise<TestLocalMode> {
   const cloudAssemblyDir = process.env.MEDIAPLANE_TEST_CDK_OUT;
-  if (!cloudAssemblyDir) throw new Error('MEDIAPLANE_TEST_CDK_OUT is not set: run the tests through jest (globalSetup)');
+  if (!cloudAssemblyDir)
+    throw new Error('MEDIAPLANE_TEST_CDK_OUT is not set: run the tests through jest (globalSetup)');
   const directory = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-test-data-'));
   const local = await startLocalMode({ port: 0, dataDir: directory, cloudAssemblyDir, log: () => {} });
   return {

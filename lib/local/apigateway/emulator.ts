@@ -109,7 +109,9 @@ export function readRestApis(resolver: StackResolver): LocalRestApi[] {
         continue;
       }
       if (integration.Type !== 'AWS_PROXY') {
-        throw new Error(`API ${id}: local mode serves Lambda proxy and mock integrations, not ${String(integration.Type)}`);
+        throw new Error(
+          `API ${id}: local mode serves Lambda proxy and mock integrations, not ${String(integration.Type)}`,
+        );
       }
       const uri = String(integration.Uri);
       const match = /functions\/(arn:aws:lambda:[^/]+)\/invocations$/.exec(uri);
@@ -155,13 +157,15 @@ export class ApiGatewayEmulator {
     const api = this.apis.get(apiId);
     if (!api) return undefined;
     const requestId = randomUUID();
-    if (stageName !== api.stageName) return gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
+    if (stageName !== api.stageName)
+      return gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
 
     // Segments are decoded one by one so an encoded '/' inside a path parameter stays inside it.
     const segments = rest.map(safeDecode);
     const resourcePath = `/${segments.join('/')}`;
     const matched = matchRoute(api.root, segments, request.method.toUpperCase());
-    if (!matched) return gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
+    if (!matched)
+      return gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
 
     if (request.body.length > MAX_REQUEST_BYTES) {
       return gatewayError(413, 'RequestTooLongException', 'Request Too Long', requestId);
@@ -342,7 +346,11 @@ function mockResponse(integration: Record<string, unknown>): { statusCode: numbe
 }
 
 function toGatewayResponse(result: unknown, requestId: string, apiName: string): GatewayResponse {
-  if (typeof result !== 'object' || result === null || typeof (result as { statusCode?: unknown }).statusCode !== 'number') {
+  if (
+    typeof result !== 'object' ||
+    result === null ||
+    typeof (result as { statusCode?: unknown }).statusCode !== 'number'
+  ) {
     console.error(`[${apiName}] malformed Lambda proxy response`);
     return gatewayError(502, undefined, 'Internal server error', requestId);
   }

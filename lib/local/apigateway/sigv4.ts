@@ -81,7 +81,11 @@ export function verifySigV4(request: RawRequest, options: VerifyOptions): Verify
       return fail('AccessDeniedException', 'Signature expired');
     }
   } else if (Math.abs(now - requestTime) > MAX_SKEW_MS) {
-    const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const stamp = (ms: number) =>
+      new Date(ms)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
     return now > requestTime
       ? fail(
           'InvalidSignatureException',

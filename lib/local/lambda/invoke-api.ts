@@ -16,16 +16,24 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
  * through `@aws-sdk/client-lambda` with `AWS_ENDPOINT_URL_LAMBDA`: RequestResponse, Event and DryRun invocation
  * types, `X-Amz-Function-Error: Unhandled` for function errors, and Lambda's JSON errors for the rest.
  */
-export function handleLambdaInvoke(request: RawRequest, options: InvokeApiOptions): Promise<GatewayResponse> | undefined {
+export function handleLambdaInvoke(
+  request: RawRequest,
+  options: InvokeApiOptions,
+): Promise<GatewayResponse> | undefined {
   const match = INVOKE_PATH.exec(request.rawPath);
   if (!match?.[1]) return undefined;
   return invoke(request, decodeURIComponent(match[1]), options);
 }
 
 async function invoke(request: RawRequest, name: string, options: InvokeApiOptions): Promise<GatewayResponse> {
-  const verdict = verifySigV4(request, { region: options.region, service: 'lambda', lookupSecret: options.lookupSecret });
+  const verdict = verifySigV4(request, {
+    region: options.region,
+    service: 'lambda',
+    lookupSecret: options.lookupSecret,
+  });
   if (!verdict.ok) return lambdaError(403, verdict.errorType, verdict.message);
-  if (request.method.toUpperCase() !== 'POST') return lambdaError(405, 'MethodNotAllowedException', 'Method not allowed');
+  if (request.method.toUpperCase() !== 'POST')
+    return lambdaError(405, 'MethodNotAllowedException', 'Method not allowed');
 
   const fn = options.findFunction(withoutQualifier(name));
   if (!fn) return lambdaError(404, 'ResourceNotFoundException', `Function not found: ${name}`);
@@ -39,7 +47,8 @@ async function invoke(request: RawRequest, name: string, options: InvokeApiOptio
   }
   const invocationType = headerValue(request, 'x-amz-invocation-type') ?? 'RequestResponse';
   const requestId = randomUUID();
-  if (invocationType === 'DryRun') return { statusCode: 204, headers: { 'x-amzn-RequestId': requestId }, body: Buffer.alloc(0) };
+  if (invocationType === 'DryRun')
+    return { statusCode: 204, headers: { 'x-amzn-RequestId': requestId }, body: Buffer.alloc(0) };
   if (invocationType === 'Event') {
     fn.invoke(event).catch((error: unknown) =>
       console.error(`[${fn.spec.functionName}] async invocation failed:`, (error as Error).message),
@@ -50,7 +59,11 @@ async function invoke(request: RawRequest, name: string, options: InvokeApiOptio
     const result = await fn.invoke(event);
     return {
       statusCode: 200,
-      headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': '$LATEST' },
+      headers: {
+        'Content-Type': 'application/json',
+        'x-amzn-RequestId': requestId,
+        'X-Amz-Executed-Version': '$LATEST',
+      },
       body: Buffer.from(JSON.stringify(result ?? null)),
     };
   } catch (error) {

@@ -76,7 +76,10 @@ export class LocalFunction {
           void this.discard(environment);
           reject(
             new LambdaInvocationError(
-              { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.spec.timeoutSeconds}.00 seconds` },
+              {
+                errorType: 'Sandbox.Timedout',
+                errorMessage: `Task timed out after ${this.spec.timeoutSeconds}.00 seconds`,
+              },
               this.spec.functionName,
             ),
           );

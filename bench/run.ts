@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: speed targets live here, never in timed unit tests. Each benchmark prints rows of one table.
+ * Select benchmarks by name: `npm run bench -- local-api search`.
+ */
+import { localApiBenchmark } from './local-api';
+import { searchBenchmark } from './search';
+import { printTable, type BenchRow } from './table';
+
+const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
+  'local-api': localApiBenchmark,
+  search: searchBenchmark,
+};
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const selected = process.argv.slice(2);
+  const unknown = selected.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length > 0)
+    throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  const rows: BenchRow[] = [];
+  for (const [name, run] of Object.entries(BENCHMARKS)) {
+    if (selected.length > 0 && !selected.includes(name)) continue;
+    console.error(`running ${name} ...`);
+    rows.push(...(await run()));
+  }
+  printTable(rows);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
