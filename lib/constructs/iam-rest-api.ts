@@ -66,6 +66,9 @@ export class IamRestApi extends Construct {
       },
     });
 
+    // RestApi adds an `Endpoint…` output of its own; stacks publish the URL under the original's output key instead.
+    this.api.node.tryRemoveChild('Endpoint');
+
     const integration = new apigateway.LambdaIntegration(props.handler, { proxy: true });
     // No method declares a request model, so API Gateway has nothing to reject: bodies are validated by the handler,
     // where errors keep the API's own format.
