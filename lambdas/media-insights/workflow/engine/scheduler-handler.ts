@@ -1,0 +1,44 @@
+import { WorkflowStatus } from '../domain/types';
+import { StepFunctionsRunner } from './adapters/state-machine';
+import { DynamoDbExecutionStore, DynamoDbSlotStore, DynamoDbSystemConfiguration } from './adapters/stores';
+import { requiredEnv } from './config';
+import { Scheduler, type ScheduleReport } from './scheduler';
+
+const executions = new DynamoDbExecutionStore(requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME'));
+const scheduler = new Scheduler({
+  executions,
+  slots: new DynamoDbSlotStore(requiredEnv('SLOT_TABLE_NAME')),
+  configuration: new DynamoDbSystemConfiguration(
+    requiredEnv('SYSTEM_TABLE_NAME'),
+    Number(requiredEnv('DEFAULT_MAX_CONCURRENT_WORKFLOWS')),
+  ),
+  stateMachine: new StepFunctionsRunner(requiredEnv('STATE_MACHINE_ARN')),
+  now: Date.now,
+});
+
+type SchedulerEvent =
+  | { action: 'schedule'; reason?: string }
+  | { action: 'executionWaiting'; executionId: string }
+  | { source: 'aws.events'; 'detail-type': 'Scheduled Event' }
+  | {
+      source: 'aws.states';
+      'detail-type': 'Step Functions Execution Status Change';
+      detail: { name: string; status: string; cause?: string | null; error?: string | null };
+    };
+
+/**
+ * The workflow scheduler: called when an execution is created, resumed, deleted, completes, fails or starts
+ * waiting, when the workflow runner fails (EventBridge), and every minute as a safety net.
+ */
+export async function handler(event: SchedulerEvent): Promise<ScheduleReport> {
+  if ('source' in event && event.source === 'aws.states') {
+    const { name, status, cause, error } = event.detail;
+    await scheduler.stateMachineEnded(name, status, [error, cause].filter(Boolean).join(': ') || undefined);
+  } else if ('source' in event && event.source === 'aws.events') {
+    await scheduler.enforceTimeouts();
+  } else if ('action' in event && event.action === 'executionWaiting') {
+    const execution = await executions.get(event.executionId);
+    if (execution?.Status === WorkflowStatus.Waiting) await scheduler.release(event.executionId);
+  }
+  return scheduler.schedule();
+}
