@@ -69,3 +69,9 @@ export function assetDirectoryForCode(assemblyDir: string, code: unknown): strin
   const directory = path.join(assemblyDir, `asset.${hash}`);
   return fs.existsSync(directory) ? directory : undefined;
 }
+
+/** The local copy of a file asset (e.g. an ASL definition from `DefinitionBody.fromFile`), by its S3 key. */
+export function assetFileForKey(assemblyDir: string, s3Key: string): string | undefined {
+  const file = path.join(assemblyDir, `asset.${s3Key}`);
+  return fs.existsSync(file) && fs.statSync(file).isFile() ? file : undefined;
+}

@@ -8,6 +8,16 @@ export interface LocalEnvironment {
 /** Thrown when a template uses an intrinsic local mode cannot give a value to. */
 export class UnresolvableError extends Error {}
 
+/** What a custom resource's provider answered: its Ref and the `Data` its GetAtt reads. */
+export interface CustomResourceResult {
+  readonly physicalResourceId: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export function isCustomResourceType(type: string): boolean {
+  return type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::');
+}
+
 const ARN_SERVICE: Record<string, string> = {
   'AWS::Lambda::Function': 'lambda',
   'AWS::DynamoDB::Table': 'dynamodb',
@@ -30,6 +40,7 @@ const ARN_SERVICE: Record<string, string> = {
 export class StackResolver {
   private readonly physicalIds = new Map<string, string>();
   private readonly conditions = new Map<string, boolean>();
+  private readonly customResourceResults = new Map<string, CustomResourceResult>();
 
   constructor(
     readonly stack: AssemblyStack,
@@ -47,6 +58,22 @@ export class StackResolver {
       ([, resource]) =>
         resource.Type === type && (resource.Condition === undefined || this.condition(resource.Condition)),
     );
+  }
+
+  /** Every resource whose Condition (if any) holds, in template order. */
+  activeResources(): Array<[string, TemplateResource]> {
+    return Object.entries(this.stack.template.Resources).filter(
+      ([, resource]) => resource.Condition === undefined || this.condition(resource.Condition),
+    );
+  }
+
+  /**
+   * Records what a custom resource's provider answered. Until then its Ref is a generated name and its attributes
+   * are placeholders, as nothing in a template may read them before the resource exists.
+   */
+  setCustomResourceResult(logicalId: string, result: CustomResourceResult): void {
+    this.customResourceResults.set(logicalId, result);
+    this.physicalIds.set(logicalId, result.physicalResourceId);
   }
 
   resource(logicalId: string): TemplateResource {
@@ -85,6 +112,11 @@ export class StackResolver {
         return `arn:aws:sqs:${region}:${accountId}:${name.split('/').pop()}`;
       case 'AWS::SNS::Topic':
         return name;
+      case 'AWS::Scheduler::Schedule': {
+        const groupName = resource.Properties?.GroupName;
+        const group = groupName === undefined ? 'default' : this.resolveString(groupName);
+        return `arn:aws:scheduler:${region}:${accountId}:schedule/${group}/${name}`;
+      }
       default: {
         const service = ARN_SERVICE[resource.Type] ?? resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
         return `arn:aws:${service}:${region}:${accountId}:${name}`;
@@ -155,6 +187,15 @@ export class StackResolver {
     const resource = this.resource(logicalId);
     const name = this.physicalId(logicalId);
     const { region } = this.env;
+    const customResult = this.customResourceResults.get(logicalId);
+    if (customResult) {
+      if (!(attribute in customResult.data)) {
+        throw new UnresolvableError(
+          `CustomResource attribute error: Vendor response doesn't contain ${attribute} attribute in object ${logicalId}`,
+        );
+      }
+      return customResult.data[attribute];
+    }
     if (attribute === 'Arn') return this.arn(logicalId);
     switch (`${resource.Type}.${attribute}`) {
       case 'AWS::DynamoDB::Table.StreamArn':
@@ -299,6 +340,7 @@ export class StackResolver {
       case 'AWS::ApiGateway::Stage':
         return explicit('StageName') ?? logicalId;
       case 'AWS::Events::Rule':
+      case 'AWS::Scheduler::Schedule':
         return explicit('Name') ?? generated.slice(0, 64);
       case 'AWS::SQS::Queue':
         return `http://sqs.${region}.localhost/${accountId}/${explicit('QueueName') ?? generated.slice(0, 80)}`;

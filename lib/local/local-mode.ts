@@ -12,6 +12,10 @@ import {
   type GatewayResponse,
 } from './apigateway/emulator';
 import { assetDirectoryForCode, readCloudAssembly, type CloudAssembly } from './assembly';
+import { isCdkProviderHandler } from './cloudformation/cdk-providers';
+import { CustomResourceDeployer } from './cloudformation/custom-resources';
+import { DependencyGraph } from './cloudformation/dependencies';
+import { CloudFormationResponses } from './cloudformation/responses';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_PROFILE,
@@ -20,10 +24,14 @@ import {
   type LocalCredentials,
 } from './credentials';
 import { startDynamoDb, startS3, type RunningEngine } from './engines';
-import { StackResolver } from './intrinsics';
+import { LocalEventBus } from './events/bus';
+import { readEventRules, readSchedulerSchedules } from './events/templates';
+import { isCustomResourceType, StackResolver } from './intrinsics';
 import { handleLambdaInvoke, withoutQualifier, type InvokeApiOptions } from './lambda/invoke-api';
 import { LocalFunction, type LocalFunctionSpec } from './lambda/runtime';
 import { provisionBuckets, provisionTables } from './provision';
+import { readStateMachine } from './state-machines';
+import { createLocalStepFunctions, type InvokeLambda, type LocalStepFunctions } from './stepfunctions';
 import { synthesizeIfChanged } from './synth';
 
 export interface LocalModeOptions {
@@ -49,6 +57,10 @@ export interface LocalMode {
   readonly credentials: LocalCredentials;
   readonly outputs: Outputs;
   readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** The Step Functions service every state machine of the templates is registered with. */
+  readonly stepFunctions: LocalStepFunctions;
+  /** The default event bus: the templates' rules and schedules, and the events local services emit. */
+  readonly eventBus: LocalEventBus;
   /** Invokes a local function by name or ARN, as Lambda's Invoke would. */
   invoke(functionNameOrArn: string, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
@@ -56,8 +68,14 @@ export interface LocalMode {
 
 /**
  * Runs what `cdk synth` produces on this machine: the tables and buckets of every stack in embedded engines, every
- * function's bundle with its template environment, and every REST API behind an API Gateway emulator. Only the
- * endpoints differ from AWS, and they reach the functions through the standard `AWS_ENDPOINT_URL_*` variables.
+ * function's bundle with its template environment, every REST API behind an API Gateway emulator, every state
+ * machine on the local Step Functions service, the rules and schedules of the default event bus, and the custom
+ * resources whose provider is a local function. Only the endpoints differ from AWS, and functions reach them through
+ * the standard `AWS_ENDPOINT_URL_*` variables.
+ *
+ * Start-up follows a deployment: engines, tables and buckets, the HTTP endpoints, functions, state machines, custom
+ * resources (in dependency order; functions and state machines that read a custom resource's attributes wait for
+ * it), then rules and schedules. A failed custom resource fails the start, as it fails a deployment.
  */
 export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
   const log = options.log ?? ((message: string) => console.log(message));
@@ -75,7 +93,14 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const routes: ServerRoutes = {};
   const functions = new Map<string, LocalFunction>();
   let server: http.Server | undefined;
+  let stepFunctions: { service: LocalStepFunctions; server: http.Server } | undefined;
+  let eventBus: LocalEventBus | undefined;
   const stop = async () => {
+    eventBus?.stop();
+    if (stepFunctions) {
+      await stepFunctions.service.close();
+      await closeServer(stepFunctions.server);
+    }
     await Promise.all([...functions.values()].map((fn) => fn.close()));
     if (server) await closeServer(server);
     for (const engine of engines.reverse()) await engine.close();
@@ -108,42 +133,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     server = http.createServer((request, response) => {
       void serve(routes, request, response);
     });
-    const listening = server;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('error', reject);
-      listening.listen(basePort, '127.0.0.1', () => resolve());
-    });
-    const endpoint = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    const endpoint = await listen(server, basePort);
 
-    const functionEnvironment: Record<string, string> = {
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_LAMBDA: endpoint,
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      TZ: 'UTC',
-      // Local mode may run on Node 20, where SDK v3 warns on every cold start; Lambda runs nodejs22.x.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    };
-    for (const resolver of resolvers) {
-      for (const spec of readFunctions(resolver, assembly)) {
-        functions.set(
-          spec.functionArn,
-          new LocalFunction(spec, {
-            ...functionEnvironment,
-            AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
-            AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySize),
-            AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
-            LAMBDA_TASK_ROOT: spec.codeDir,
-          }),
-        );
-      }
-    }
     const lookupFunction = (nameOrArn: string): LocalFunction | undefined => {
       const key = withoutQualifier(nameOrArn);
       return functions.get(key) ?? [...functions.values()].find((fn) => fn.spec.functionName === key);
@@ -153,9 +144,99 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       if (!fn) throw new Error(`Function not found: ${nameOrArn}`);
       return fn;
     };
+
+    const bus = new LocalEventBus({
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      log,
+      // EventBridge invokes Lambda targets asynchronously and starts state machine executions; nothing else runs here.
+      deliver: async (targetArn, payload) => {
+        if (STATE_MACHINE_ARN.test(targetArn)) {
+          await service.startExecution({ stateMachineArn: targetArn, input: JSON.stringify(payload) });
+        } else {
+          await findFunction(targetArn).invoke(payload);
+        }
+      },
+    });
+    eventBus = bus;
+    const invokeLambda: InvokeLambda = async (functionArn, payload) => {
+      const fn = lookupFunction(functionArn);
+      if (!fn) {
+        const error = new Error(`Function not found: ${functionArn} (Service: AWSLambda; Status Code: 404)`);
+        error.name = 'Lambda.ResourceNotFoundException';
+        throw error;
+      }
+      return fn.invoke(payload);
+    };
+    const service = await createLocalStepFunctions({
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      dataDir: path.join(dataDir, 'stepfunctions'),
+      invokeLambda,
+      onExecutionStatusChange: (event) => bus.put(event),
+    });
+    const sfnServer = http.createServer(service.requestListener);
+    stepFunctions = { service, server: sfnServer };
+    const sfnEndpoint = await listen(sfnServer, basePort === 0 ? 0 : basePort + 3);
+
+    const functionEnvironment: Record<string, string> = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      TZ: 'UTC',
+      // Local mode may run on Node 20, where SDK v3 warns on every cold start; Lambda runs nodejs22.x.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    };
+    const createFunction = (resolver: StackResolver, logicalId: string) => {
+      const spec = readFunction(resolver, logicalId, assembly);
+      if (!spec) return;
+      functions.set(
+        spec.functionArn,
+        new LocalFunction(spec, {
+          ...functionEnvironment,
+          AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySize),
+          AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
+          LAMBDA_TASK_ROOT: spec.codeDir,
+        }),
+      );
+    };
+    const registerStateMachine = async (resolver: StackResolver, logicalId: string) => {
+      const input = readStateMachine(resolver, logicalId, assembly.directory);
+      try {
+        await service.registerStateMachine(input);
+      } catch (error) {
+        throw new Error(`${resolver.stack.stackName}/${logicalId}: ${(error as Error).message}`);
+      }
+    };
+
+    const responses = new CloudFormationResponses(endpoint);
+    routes.cloudFormation = responses;
+    const customResources = new CustomResourceDeployer({
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      dataDir,
+      responses,
+      log,
+      findProvider: (serviceToken) => {
+        const fn = lookupFunction(serviceToken);
+        if (!fn || isCdkProviderHandler(fn.spec.codeDir, fn.spec.handler)) return undefined;
+        return { timeoutSeconds: fn.spec.timeoutSeconds, invoke: (event) => fn.invoke(event) };
+      },
+    });
+
+    await deployInOrder(resolvers.map(deploymentPlan), { createFunction, registerStateMachine, customResources });
+
     const lookupSecret = (accessKeyId: string) =>
       accessKeyId === credentials.accessKeyId ? credentials.secretAccessKey : undefined;
-
     const gateway = new ApiGatewayEmulator({
       region,
       identity: {
@@ -171,6 +252,16 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     routes.gateway = gateway;
     routes.lambda = { region, lookupSecret, findFunction: lookupFunction };
 
+    const isDeliverable = async (arn: string) =>
+      STATE_MACHINE_ARN.test(arn)
+        ? service.describeStateMachine({ stateMachineArn: arn }).then(
+            () => true,
+            () => false,
+          )
+        : lookupFunction(arn) !== undefined;
+    for (const resolver of resolvers) await addRulesAndSchedules(bus, resolver, isDeliverable, log);
+    bus.start();
+
     const outputs = localOutputs(resolvers, endpoint);
     outputs.Local = {
       Region: region,
@@ -178,6 +269,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       LambdaEndpoint: endpoint,
       S3Endpoint: s3.endpoint,
       DynamoDbEndpoint: dynamodb.endpoint,
+      StepFunctionsEndpoint: sfnEndpoint,
       Profile: LOCAL_PROFILE,
       CredentialsFile: path.join(dataDir, 'credentials'),
       DataDir: dataDir,
@@ -191,6 +283,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       credentials,
       outputs,
       functions,
+      stepFunctions: service,
+      eventBus: bus,
       invoke: (nameOrArn, event) => findFunction(nameOrArn).invoke(event),
       stop,
     };
@@ -199,6 +293,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     throw error;
   }
 }
+
+const STATE_MACHINE_ARN = /^arn:[^:]+:states:[^:]+:[^:]+:stateMachine:[^:]+$/;
 
 /** Resolvers for every stack, with each stack's exports visible to the stacks that import them. */
 function resolveStacks(assembly: CloudAssembly, environment: { region: string; accountId: string }): StackResolver[] {
@@ -212,28 +308,115 @@ function resolveStacks(assembly: CloudAssembly, environment: { region: string; a
   });
 }
 
-function readFunctions(resolver: StackResolver, assembly: CloudAssembly): LocalFunctionSpec[] {
-  const specs: LocalFunctionSpec[] = [];
-  for (const [logicalId, resource] of resolver.resourcesOfType('AWS::Lambda::Function')) {
-    const props = resource.Properties ?? {};
-    const codeDir = assetDirectoryForCode(assembly.directory, props.Code);
-    // Functions CDK adds for deployment-time housekeeping (custom resource providers) ship inline or as
-    // framework assets that local mode has no use for.
-    if (!codeDir || typeof props.Handler !== 'string') continue;
-    const variables = resolver.resolve(
-      (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
-    ) as Record<string, unknown>;
-    specs.push({
-      functionName: resolver.physicalId(logicalId),
-      functionArn: resolver.arn(logicalId),
-      codeDir,
-      handler: props.Handler,
-      environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
-      timeoutSeconds: Number(props.Timeout ?? 3),
-      memorySize: Number(props.MemorySize ?? 128),
-    });
+/** The resources of one stack that local mode runs, and the order a deployment would create them in. */
+interface DeploymentPlan {
+  readonly resolver: StackResolver;
+  readonly functions: readonly string[];
+  readonly stateMachines: readonly string[];
+  readonly customResources: readonly string[];
+  readonly creationOrder: readonly string[];
+  waitsForCustomResource(logicalId: string): boolean;
+}
+
+function deploymentPlan(resolver: StackResolver): DeploymentPlan {
+  const graph = new DependencyGraph(resolver.stack.template);
+  const active = resolver.activeResources();
+  const ofType = (test: (type: string) => boolean) =>
+    active.filter(([, resource]) => test(resource.Type)).map(([logicalId]) => logicalId);
+  const customResources = ofType(isCustomResourceType);
+  const isCustomResource = (logicalId: string) => customResources.includes(logicalId);
+  return {
+    resolver,
+    functions: ofType((type) => type === 'AWS::Lambda::Function'),
+    stateMachines: ofType((type) => type === 'AWS::StepFunctions::StateMachine'),
+    customResources,
+    creationOrder: graph.creationOrder().filter((logicalId) => active.some(([id]) => id === logicalId)),
+    waitsForCustomResource: (logicalId) => graph.dependsOn(logicalId, isCustomResource),
+  };
+}
+
+/**
+ * Functions, then state machines, then custom resources in each stack's creation order. Functions and state machines
+ * that read a custom resource's Ref or attributes wait in that order until it has answered, as in a deployment.
+ */
+async function deployInOrder(
+  plans: readonly DeploymentPlan[],
+  steps: {
+    createFunction(resolver: StackResolver, logicalId: string): void;
+    registerStateMachine(resolver: StackResolver, logicalId: string): Promise<void>;
+    customResources: CustomResourceDeployer;
+  },
+): Promise<void> {
+  for (const { resolver, functions, waitsForCustomResource } of plans) {
+    for (const logicalId of functions)
+      if (!waitsForCustomResource(logicalId)) steps.createFunction(resolver, logicalId);
   }
-  return specs;
+  for (const { resolver, stateMachines, waitsForCustomResource } of plans) {
+    for (const logicalId of stateMachines) {
+      if (!waitsForCustomResource(logicalId)) await steps.registerStateMachine(resolver, logicalId);
+    }
+  }
+  for (const plan of plans) {
+    for (const logicalId of plan.creationOrder) {
+      if (plan.customResources.includes(logicalId)) {
+        await steps.customResources.deploy(plan.resolver, logicalId);
+      } else if (plan.waitsForCustomResource(logicalId)) {
+        if (plan.functions.includes(logicalId)) steps.createFunction(plan.resolver, logicalId);
+        if (plan.stateMachines.includes(logicalId)) await steps.registerStateMachine(plan.resolver, logicalId);
+      }
+    }
+  }
+  await steps.customResources.deleteRemoved();
+}
+
+/** The stack's rules and schedules, without the targets local mode cannot reach (one log line each). */
+async function addRulesAndSchedules(
+  bus: LocalEventBus,
+  resolver: StackResolver,
+  isDeliverable: (arn: string) => Promise<boolean>,
+  log: (message: string) => void,
+): Promise<void> {
+  const rules = readEventRules(resolver);
+  const schedules = readSchedulerSchedules(resolver);
+  for (const skipped of [...rules.skipped, ...schedules.skipped]) log(`Skipping ${skipped}`);
+  const unreachable = (arn: string) => `${arn} is not a local function or state machine`;
+  for (const rule of rules.items) {
+    const targets = [];
+    for (const target of rule.targets) {
+      if (await isDeliverable(target.arn)) targets.push(target);
+      else log(`Skipping target ${target.id} of rule ${rule.name}: ${unreachable(target.arn)}`);
+    }
+    bus.addRule({ ...rule, targets });
+  }
+  for (const schedule of schedules.items) {
+    if (await isDeliverable(schedule.target.arn)) bus.addSchedule(schedule);
+    else log(`Skipping schedule ${schedule.name}: ${unreachable(schedule.target.arn)}`);
+  }
+}
+
+function readFunction(
+  resolver: StackResolver,
+  logicalId: string,
+  assembly: CloudAssembly,
+): LocalFunctionSpec | undefined {
+  const props = resolver.resource(logicalId).Properties ?? {};
+  const codeDir = assetDirectoryForCode(assembly.directory, props.Code);
+  // Inline code (some of CDK's own housekeeping functions) has no bundle on disk to run.
+  if (!codeDir || typeof props.Handler !== 'string') return undefined;
+  const variables = resolver.resolve(
+    (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+  ) as Record<string, unknown>;
+  const reserved = props.ReservedConcurrentExecutions;
+  return {
+    functionName: resolver.physicalId(logicalId),
+    functionArn: resolver.arn(logicalId),
+    codeDir,
+    handler: props.Handler,
+    environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+    timeoutSeconds: Number(props.Timeout ?? 3),
+    memorySize: Number(props.MemorySize ?? 128),
+    reservedConcurrentExecutions: reserved === undefined ? undefined : Number(resolver.resolve(reserved)),
+  };
 }
 
 const EXECUTE_API_URL = /^https:\/\/([^.]+)\.execute-api\.[^./]+\.amazonaws\.com\//;
@@ -255,6 +438,7 @@ function localOutputs(resolvers: readonly StackResolver[], endpoint: string): Ou
 interface ServerRoutes {
   gateway?: ApiGatewayEmulator;
   lambda?: InvokeApiOptions;
+  cloudFormation?: CloudFormationResponses;
 }
 
 async function serve(routes: ServerRoutes, request: http.IncomingMessage, response: http.ServerResponse) {
@@ -280,6 +464,7 @@ async function serve(routes: ServerRoutes, request: http.IncomingMessage, respon
     } else {
       const raw = { method: request.method ?? 'GET', rawPath, rawQuery, headers, body };
       result =
+        routes.cloudFormation?.handle(raw) ??
         (routes.lambda && (await handleLambdaInvoke(raw, routes.lambda))) ??
         (routes.gateway && (await routes.gateway.handle(raw, request.socket.remoteAddress ?? '127.0.0.1'))) ??
         gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -306,6 +491,14 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer 
     request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
     request.on('error', reject);
   });
+}
+
+async function listen(server: http.Server, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 function closeServer(server: http.Server): Promise<void> {

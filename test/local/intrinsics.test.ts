@@ -14,6 +14,7 @@ const stack: AssemblyStack = {
       HandlerFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
       Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'MediaInsightsDataplaneApi' } },
       ProdOnly: { Type: 'AWS::S3::Bucket', Condition: 'IsProd' },
+      Nightly: { Type: 'AWS::Scheduler::Schedule', Properties: { Name: 'nightly', GroupName: 'media' } },
     },
     Outputs: {},
   },
@@ -57,6 +58,12 @@ describe('local intrinsic resolution', () => {
 
   it('drops AWS::NoValue from objects and lists', () => {
     expect(resolver.resolve({ a: { Ref: 'AWS::NoValue' }, b: [1, { Ref: 'AWS::NoValue' }] })).toEqual({ b: [1] });
+  });
+
+  it('names EventBridge Scheduler schedules by their group, as their ARNs read in AWS', () => {
+    expect(resolver.resolve({ 'Fn::GetAtt': ['Nightly', 'Arn'] })).toBe(
+      'arn:aws:scheduler:us-east-1:000000000000:schedule/media/nightly',
+    );
   });
 
   it('fails loudly on a reference to a resource that does not exist', () => {

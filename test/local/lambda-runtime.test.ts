@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LambdaInvocationError, LocalFunction, type LocalFunctionSpec } from '../../lib/local/lambda/runtime';
+import {
+  LambdaInvocationError,
+  LocalFunction,
+  THROTTLED_ERROR_TYPE,
+  type LocalFunctionSpec,
+} from '../../lib/local/lambda/runtime';
 
 const BUNDLE = `
 let invocations = 0;
@@ -10,6 +15,7 @@ exports.handler = async (event, context) => {
   if (event.action === 'env') return { secret: process.env.SECRET ?? null, region: process.env.AWS_REGION, invocations };
   if (event.action === 'throw') { const e = new Error('boom'); e.name = 'MasExecutionError'; throw e; }
   if (event.action === 'sleep') { await new Promise((r) => setTimeout(r, event.ms)); return { slept: event.ms }; }
+  if (event.action === 'window') { const start = Date.now(); await new Promise((r) => setTimeout(r, event.ms)); return { start, end: Date.now() }; }
   if (event.action === 'context') return { name: context.functionName, arn: context.invokedFunctionArn, remaining: context.getRemainingTimeInMillis() };
   if (event.action === 'crash') process.exit(3);
   return event;
@@ -107,6 +113,27 @@ describe('local Lambda runtime', () => {
     await Promise.all([1, 2, 3].map(() => fn.invoke({ action: 'sleep', ms: 400 })));
 
     expect(Date.now() - started).toBeLessThan(1150);
+  });
+
+  it('runs invocations one at a time when ReservedConcurrentExecutions is 1', async () => {
+    const fn = create('reserved', {}, { reservedConcurrentExecutions: 1 });
+
+    const windows = (await Promise.all([1, 2].map(() => fn.invoke({ action: 'window', ms: 150 })))) as Array<{
+      start: number;
+      end: number;
+    }>;
+
+    const [first, second] = [...windows].sort((a, b) => a.start - b.start);
+    expect(second!.start).toBeGreaterThanOrEqual(first!.end);
+  });
+
+  it('throttles every invocation when ReservedConcurrentExecutions is 0, as Lambda does', async () => {
+    const fn = create('disabled', {}, { reservedConcurrentExecutions: 0 });
+
+    const error = await fn.invoke({}).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(LambdaInvocationError);
+    expect((error as LambdaInvocationError).name).toBe(THROTTLED_ERROR_TYPE);
   });
 
   it('reports a crashed environment as a Runtime.ExitError and recovers', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { verifySigV4, type RawRequest } from '../apigateway/sigv4';
 import type { GatewayResponse } from '../apigateway/emulator';
-import { LambdaInvocationError, type LocalFunction } from './runtime';
+import { LambdaInvocationError, THROTTLED_ERROR_TYPE, type LocalFunction } from './runtime';
 
 export interface InvokeApiOptions {
   readonly region: string;
@@ -67,6 +67,9 @@ async function invoke(request: RawRequest, name: string, options: InvokeApiOptio
       body: Buffer.from(JSON.stringify(result ?? null)),
     };
   } catch (error) {
+    if (error instanceof LambdaInvocationError && error.name === THROTTLED_ERROR_TYPE) {
+      return lambdaError(429, 'TooManyRequestsException', error.message);
+    }
     const payload =
       error instanceof LambdaInvocationError
         ? error.payload

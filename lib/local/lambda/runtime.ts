@@ -13,6 +13,8 @@ export interface LocalFunctionSpec {
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutSeconds: number;
   readonly memorySize: number;
+  /** `ReservedConcurrentExecutions`: at most this many invocations run at once, the rest wait. 0 throttles all. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** A function error as Lambda reports it (`X-Amz-Function-Error: Unhandled`). */
@@ -30,7 +32,15 @@ export class LambdaInvocationError extends Error {
     super(payload.errorMessage);
     this.name = payload.errorType;
   }
+
+  /** Step Functions puts the runtime's stack trace in a failed task's Cause, as the Lambda runtime reports it. */
+  get trace(): string[] | undefined {
+    return this.payload.trace;
+  }
 }
+
+/** How Lambda refuses an invocation of a function whose reserved concurrency is 0. */
+export const THROTTLED_ERROR_TYPE = 'Lambda.TooManyRequestsException';
 
 interface PendingInvocation {
   readonly resolve: (value: unknown) => void;
@@ -57,14 +67,24 @@ export class LocalFunction {
   private nextId = 1;
   private closed = false;
 
+  private readonly maxConcurrency: number;
+
   constructor(
     readonly spec: LocalFunctionSpec,
     private readonly baseEnvironment: Readonly<Record<string, string>>,
-    private readonly maxConcurrency = 8,
-  ) {}
+  ) {
+    // Without a reservation Lambda scales to the account's limit; a few warm workers are plenty on one machine.
+    this.maxConcurrency = spec.reservedConcurrentExecutions ?? 8;
+  }
 
   async invoke(event: unknown): Promise<unknown> {
     if (this.closed) throw new Error(`Function ${this.spec.functionName} is shut down`);
+    if (this.maxConcurrency === 0) {
+      throw new LambdaInvocationError(
+        { errorType: THROTTLED_ERROR_TYPE, errorMessage: 'Rate Exceeded.' },
+        this.spec.functionName,
+      );
+    }
     const environment = await this.acquire();
     const id = this.nextId++;
     const requestId = randomUUID();
