@@ -389,8 +389,17 @@ export interface ExecutionSummary {
   Workflow: { Name: string };
 }
 
+/** The fields a summary is made of: what the original's listing queries project from each execution. */
+export type ExecutionSummarySource = Pick<
+  WorkflowExecution,
+  'Id' | 'AssetId' | 'CurrentStage' | 'Created' | 'Status' | 'StateMachineExecutionArn'
+> & { Workflow: Pick<WorkflowExecution['Workflow'], 'Name'> };
+
 /** The asset listing includes `Created`; the status listing does not. Absent attributes stay absent. */
-export function executionSummary(execution: WorkflowExecution, options: { withCreated: boolean }): ExecutionSummary {
+export function executionSummary(
+  execution: ExecutionSummarySource,
+  options: { withCreated: boolean },
+): ExecutionSummary {
   const summary: ExecutionSummary = {
     Id: execution.Id,
     AssetId: execution.AssetId,

@@ -1,0 +1,49 @@
+/**
+ * Every route of the Media Insights on AWS workflow (control plane) API, as the original chalice app declares them
+ * (`source/workflowapi/app.py`, without the Transcribe/Translate proxies). The CDK stack builds the API Gateway
+ * resources from this list and the handler keys its route table from it, so the deployed API and the code that serves
+ * it cannot drift apart. No imports: the stack must be able to load it without SDK code.
+ *
+ * Path parameters are lower case, as in the original's templates (its public docs write `{Name}`, `{Id}`, …).
+ * `auth` is the API Gateway authorization type; `cors` marks routes the original declared with `cors=True`.
+ */
+export const WORKFLOW_ROUTES = [
+  { method: 'GET', path: '/', auth: 'NONE', cors: false },
+  { method: 'GET', path: '/version', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/system/configuration', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/system/configuration', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/workflow/operation', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/operation', auth: 'AWS_IAM', cors: true },
+  { method: 'PUT', path: '/workflow/operation', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/operation/{name}', auth: 'AWS_IAM', cors: true },
+  { method: 'DELETE', path: '/workflow/operation/{name}', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/workflow/stage', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/stage', auth: 'AWS_IAM', cors: true },
+  { method: 'PUT', path: '/workflow/stage', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/stage/{name}', auth: 'AWS_IAM', cors: true },
+  { method: 'DELETE', path: '/workflow/stage/{name}', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/workflow', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow', auth: 'AWS_IAM', cors: true },
+  { method: 'PUT', path: '/workflow', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/{name}', auth: 'AWS_IAM', cors: true },
+  { method: 'DELETE', path: '/workflow/{name}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/configuration/{name}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/list/operation/{operator_name}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/list/stage/{stage_name}', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/workflow/execution', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/execution', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/execution/{id}', auth: 'AWS_IAM', cors: true },
+  { method: 'DELETE', path: '/workflow/execution/{id}', auth: 'AWS_IAM', cors: true },
+  { method: 'PUT', path: '/workflow/execution/{id}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/execution/status/{status}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/workflow/execution/asset/{asset_id}', auth: 'AWS_IAM', cors: true },
+] as const;
+
+export type WorkflowRoute = (typeof WORKFLOW_ROUTES)[number];
+
+/** `'GET /workflow/{name}'`: the key the handler's route table uses for each listed route. */
+export type WorkflowRouteKey = WorkflowRoute extends infer Route
+  ? Route extends { readonly method: infer Method extends string; readonly path: infer Path extends string }
+    ? `${Method} ${Path}`
+    : never
+  : never;
