@@ -1,0 +1,195 @@
+import type { OperationConfiguration } from '../workflow/domain/types';
+
+/**
+ * The operators mediaplane deploys, for the stack to build one function per distinct handler reference and to
+ * register each operator with the workflow API with these defaults. No SDK imports: the stack loads this file.
+ *
+ * Handler references are `<folder>/handler.ts#<export>`, relative to this file's folder; `functionEntry` turns one
+ * into `NodeFunction`'s `entry` (relative to `lambdas/`) and `handler`.
+ */
+
+export type HandlerReference = `${string}/handler.ts#${string}`;
+
+/** This folder, relative to `lambdas/`. */
+export const OPERATORS_ENTRY_ROOT = 'media-insights/operators';
+
+export function functionEntry(reference: HandlerReference): { entry: string; handler: string } {
+  const [file, handler] = reference.split('#') as [string, string];
+  return { entry: `${OPERATORS_ENTRY_ROOT}/${file}`, handler };
+}
+
+/** Environment variables operator functions read (the standard AWS_ENDPOINT_URL_* ones aside). */
+export type OperatorEnvironmentVariable =
+  'DATAPLANE_HANDLER_ARN' | 'DATAPLANE_BUCKET' | 'WORKFLOW_EXECUTION_TABLE_NAME' | 'SCHEDULER_FUNCTION_ARN';
+
+/** What a function needs to be granted, in the stack's terms. */
+export type OperatorAccess =
+  /** `s3:GetObject` (HEAD and ranged GET included) on the buckets the workflow's input media can live in. */
+  | 'readInputMedia'
+  /** `s3:GetObject` on the bucket and key an execution's `Configuration` names (GenericDataLookup). */
+  | 'readConfiguredObject'
+  /** `s3:PutObject` and `s3:GetObject` on `DATAPLANE_BUCKET/private/assets/*`. */
+  | 'writeAssetOutputs'
+  /** `lambda:InvokeFunction` on `DATAPLANE_HANDLER_ARN`. */
+  | 'invokeDataplane'
+  /** `dynamodb:UpdateItem` and `dynamodb:GetItem` on `WORKFLOW_EXECUTION_TABLE_NAME`. */
+  | 'updateWorkflowExecutions'
+  /** `lambda:InvokeFunction` on `SCHEDULER_FUNCTION_ARN`. */
+  | 'invokeScheduler';
+
+/**
+ * Files the function needs next to its bundle, as `NodeFunction`'s `copyFiles` takes them: repository-relative
+ * source path → bundle-relative target path.
+ */
+export type CopyFiles = Readonly<Record<string, string>>;
+
+/** Function settings the work calls for. */
+export interface FunctionSizing {
+  readonly timeoutSeconds: number;
+  readonly memorySizeMb: number;
+  /** `/tmp`; the Lambda default is 512. */
+  readonly ephemeralStorageMb: number;
+}
+
+interface OperatorEntry {
+  readonly Name: string;
+  readonly Description: string;
+  /** The operation's default configuration, as the original registers it. */
+  readonly Configuration: OperationConfiguration;
+  /** `true`: the function's bundle needs `bin/ffmpeg` and `bin/ffprobe` (x86-64; deploy the function as x86_64). */
+  readonly needsFfmpeg: boolean;
+  readonly environment: readonly OperatorEnvironmentVariable[];
+  readonly copyFiles: CopyFiles;
+  readonly access: readonly OperatorAccess[];
+  readonly sizing: FunctionSizing;
+}
+
+export type CatalogOperator = OperatorEntry &
+  (
+    | { readonly Type: 'Sync'; readonly start: HandlerReference; readonly monitor?: undefined }
+    | { readonly Type: 'Async'; readonly start: HandlerReference; readonly monitor: HandlerReference }
+  );
+
+const FFMPEG_FILES: CopyFiles = {
+  'node_modules/@ffmpeg-installer/linux-x64/ffmpeg': 'bin/ffmpeg',
+  'node_modules/ffprobe-static/bin/linux/x64/ffprobe': 'bin/ffprobe',
+};
+const MEDIAINFO_FILES: CopyFiles = { 'node_modules/mediainfo.js/dist/MediaInfoModule.wasm': 'MediaInfoModule.wasm' };
+
+const SMALL: FunctionSizing = { timeoutSeconds: 60, memorySizeMb: 256, ephemeralStorageMb: 512 };
+const MEDIAINFO_SIZING: FunctionSizing = { timeoutSeconds: 300, memorySizeMb: 1024, ephemeralStorageMb: 512 };
+/** ffmpeg encodes on every core Lambda gives (they come with memory); the source and outputs sit in /tmp. */
+const THUMBNAIL_SIZING: FunctionSizing = { timeoutSeconds: 900, memorySizeMb: 3008, ephemeralStorageMb: 10240 };
+
+/** The operators the original registers in its operator library that mediaplane implements offline. */
+export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
+  {
+    Name: 'GenericDataLookup',
+    Description: 'Stores a JSON document from S3 (Configuration Bucket and Key) as the operation metadata',
+    Type: 'Sync',
+    Configuration: { MediaType: 'Video', Enabled: false },
+    start: 'generic-data-lookup/handler.ts#handler',
+    needsFfmpeg: false,
+    environment: ['DATAPLANE_HANDLER_ARN'],
+    copyFiles: {},
+    access: ['readConfiguredObject', 'invokeDataplane'],
+    sizing: { ...SMALL, timeoutSeconds: 300 },
+  },
+  {
+    Name: 'Mediainfo',
+    Description: 'MediaInfo description of the video, stored in the data plane',
+    Type: 'Sync',
+    Configuration: { MediaType: 'Video', Enabled: true },
+    start: 'mediainfo/handler.ts#handler',
+    needsFfmpeg: false,
+    environment: ['DATAPLANE_HANDLER_ARN'],
+    copyFiles: MEDIAINFO_FILES,
+    access: ['readInputMedia', 'invokeDataplane'],
+    sizing: MEDIAINFO_SIZING,
+  },
+  {
+    Name: 'MediainfoImage',
+    Description: 'MediaInfo description of the image, stored in the data plane',
+    Type: 'Sync',
+    Configuration: { MediaType: 'Image', Enabled: true },
+    start: 'mediainfo/handler.ts#handler',
+    needsFfmpeg: false,
+    environment: ['DATAPLANE_HANDLER_ARN'],
+    copyFiles: MEDIAINFO_FILES,
+    access: ['readInputMedia', 'invokeDataplane'],
+    sizing: MEDIAINFO_SIZING,
+  },
+  {
+    Name: 'Thumbnail',
+    Description: 'Thumbnail, audio track and proxy encode of the video, in the data plane bucket',
+    Type: 'Async',
+    Configuration: { MediaType: 'Video', Enabled: true },
+    start: 'thumbnail/handler.ts#startThumbnail',
+    monitor: 'thumbnail/handler.ts#checkThumbnail',
+    needsFfmpeg: true,
+    environment: ['DATAPLANE_BUCKET'],
+    copyFiles: FFMPEG_FILES,
+    access: ['readInputMedia', 'writeAssetOutputs'],
+    sizing: THUMBNAIL_SIZING,
+  },
+  {
+    Name: 'Wait',
+    Description: 'Wait operator - wait until /workflow/execution/continue API is called',
+    Type: 'Async',
+    Configuration: { MediaType: 'MetadataOnly', Enabled: false },
+    start: 'wait/handler.ts#startWaitOperation',
+    monitor: 'wait/handler.ts#checkWaitOperation',
+    needsFfmpeg: false,
+    environment: ['WORKFLOW_EXECUTION_TABLE_NAME', 'SCHEDULER_FUNCTION_ARN'],
+    copyFiles: {},
+    access: ['updateWorkflowExecutions', 'invokeScheduler'],
+    sizing: SMALL,
+  },
+];
+
+function testOperator(
+  Name: string,
+  MediaType: 'Video' | 'Audio' | 'Image' | 'Text',
+  start: string,
+  monitor?: string,
+): CatalogOperator {
+  const common = {
+    Name,
+    Description: `Test operation ${Name}: touches no service, only passes metadata and made-up media on`,
+    Configuration: { MediaType, Enabled: true },
+    needsFfmpeg: false,
+    environment: [],
+    copyFiles: {},
+    access: [],
+    sizing: SMALL,
+  } as const;
+  const handler = (name: string): HandlerReference => `test-operators/handler.ts#${name}`;
+  return monitor === undefined
+    ? { ...common, Type: 'Sync', start: handler(start) }
+    : { ...common, Type: 'Async', start: handler(start), monitor: handler(monitor) };
+}
+
+/**
+ * The original's test operators (its test stack deploys the functions; its integration tests register them under
+ * these names). Async ones take `Configuration.TestMonitorPolls` monitor calls (default 1) to finish.
+ */
+export const TEST_OPERATORS: readonly CatalogOperator[] = [
+  testOperator('video-test-sync', 'Video', 'videoSyncOk'),
+  testOperator('video-test-sync-fail', 'Video', 'videoSyncFail'),
+  testOperator('video-test-async', 'Video', 'videoAsyncOk', 'videoAsyncOkMonitor'),
+  testOperator('video-test-async-fail', 'Video', 'videoAsyncOk', 'videoAsyncFailMonitor'),
+  testOperator('audio-test-sync', 'Audio', 'audioSyncOk'),
+  testOperator('audio-test-async', 'Audio', 'audioAsyncOk', 'audioAsyncOkMonitor'),
+  testOperator('image-test-sync', 'Image', 'imageSyncOk'),
+  testOperator('image-test-async', 'Image', 'imageAsyncOk', 'imageAsyncOkMonitor'),
+  testOperator('text-test-sync', 'Text', 'textSyncOk'),
+  testOperator('text-test-async', 'Text', 'textAsyncOk', 'textAsyncOkMonitor'),
+];
+
+/** Every handler reference of the given operators, once each: one function per entry. */
+export function handlerReferences(operators: readonly CatalogOperator[]): HandlerReference[] {
+  const references = operators.flatMap((operator) =>
+    operator.monitor === undefined ? [operator.start] : [operator.start, operator.monitor],
+  );
+  return [...new Set(references)];
+}

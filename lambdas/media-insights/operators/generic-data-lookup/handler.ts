@@ -1,0 +1,14 @@
+import { lambdaClient } from '../shared/clients/lambda';
+import { s3Client } from '../shared/clients/s3';
+import { requireEnvironment } from '../shared/config';
+import { LambdaDataplane } from '../shared/dataplane';
+import { S3Objects } from '../shared/s3-objects';
+import { runGenericDataLookup, type GenericDataLookupDependencies } from './operator';
+
+const env = requireEnvironment(['DATAPLANE_HANDLER_ARN']);
+const dependencies: GenericDataLookupDependencies = {
+  objects: new S3Objects(s3Client),
+  dataplane: new LambdaDataplane(lambdaClient, env.DATAPLANE_HANDLER_ARN),
+};
+
+export const handler = (event: unknown) => runGenericDataLookup(event, dependencies);

@@ -1,0 +1,17 @@
+import { lambdaClient } from '../shared/clients/lambda';
+import { s3Client } from '../shared/clients/s3';
+import { requireEnvironment } from '../shared/config';
+import { LambdaDataplane } from '../shared/dataplane';
+import { S3Objects } from '../shared/s3-objects';
+import { analyzeMedia } from './analyzer';
+import { runMediainfo, type MediainfoDependencies } from './operator';
+
+const env = requireEnvironment(['DATAPLANE_HANDLER_ARN']);
+const dependencies: MediainfoDependencies = {
+  objects: new S3Objects(s3Client),
+  analyze: analyzeMedia,
+  dataplane: new LambdaDataplane(lambdaClient, env.DATAPLANE_HANDLER_ARN),
+};
+
+/** `Mediainfo` (video) and `MediainfoImage` (image): one function for both operations, as in the original. */
+export const handler = (event: unknown) => runMediainfo(event, dependencies);

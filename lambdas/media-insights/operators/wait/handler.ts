@@ -1,0 +1,17 @@
+import { documentClient } from '../shared/clients/dynamodb';
+import { lambdaClient } from '../shared/clients/lambda';
+import { requireEnvironment } from '../shared/config';
+import { DynamoDbWorkflowExecutionStatuses, LambdaSchedulerNotifier } from './adapters';
+import { runWaitCheck, runWaitStart, type WaitDependencies } from './operator';
+
+const env = requireEnvironment(['WORKFLOW_EXECUTION_TABLE_NAME', 'SCHEDULER_FUNCTION_ARN']);
+const dependencies: WaitDependencies = {
+  executions: new DynamoDbWorkflowExecutionStatuses(documentClient, env.WORKFLOW_EXECUTION_TABLE_NAME),
+  scheduler: new LambdaSchedulerNotifier(lambdaClient, env.SCHEDULER_FUNCTION_ARN),
+};
+
+/** `Wait` start (the original's `start_wait_operation_lambda`). */
+export const startWaitOperation = (event: unknown) => runWaitStart(event, dependencies);
+
+/** `Wait` monitor (the original's `check_wait_operation_lambda`). */
+export const checkWaitOperation = (event: unknown) => runWaitCheck(event, dependencies);

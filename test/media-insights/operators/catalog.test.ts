@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  BUILT_IN_OPERATORS,
+  functionEntry,
+  handlerReferences,
+  TEST_OPERATORS,
+  type CatalogOperator,
+  type HandlerReference,
+  type OperatorEnvironmentVariable,
+} from '../../../lambdas/media-insights/operators/catalog';
+
+const REPOSITORY_ROOT = path.join(__dirname, '../../..');
+const OPERATORS_DIR = path.join(REPOSITORY_ROOT, 'lambdas/media-insights/operators');
+const ALL_OPERATORS = [...BUILT_IN_OPERATORS, ...TEST_OPERATORS];
+const ALL_VARIABLES: readonly OperatorEnvironmentVariable[] = [
+  'DATAPLANE_HANDLER_ARN',
+  'DATAPLANE_BUCKET',
+  'WORKFLOW_EXECUTION_TABLE_NAME',
+  'SCHEDULER_FUNCTION_ARN',
+];
+
+/** Loads a handler file afresh with exactly the given operator variables set. */
+function loadHandlerFile(file: string, variables: readonly string[]): Record<string, unknown> {
+  const saved = Object.fromEntries(ALL_VARIABLES.map((name) => [name, process.env[name]]));
+  for (const name of ALL_VARIABLES) delete process.env[name];
+  for (const name of variables) process.env[name] = `test-${name}`;
+  try {
+    let loaded: Record<string, unknown> = {};
+    jest.isolateModules(() => {
+      loaded = require(path.join(OPERATORS_DIR, file)) as Record<string, unknown>;
+    });
+    return loaded;
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+function split(reference: HandlerReference): [file: string, exportName: string] {
+  const [file, exportName] = reference.split('#') as [string, string];
+  return [file, exportName];
+}
+
+function operatorsUsing(file: string): CatalogOperator[] {
+  return ALL_OPERATORS.filter((operator) =>
+    handlerReferences([operator]).some((reference) => split(reference)[0] === file),
+  );
+}
+
+describe('operator catalog', () => {
+  it('registers the built-in operators with the defaults the original registers', () => {
+    // Act
+    const registrations = BUILT_IN_OPERATORS.map(({ Name, Type, Configuration }) => ({ Name, Type, Configuration }));
+
+    // Assess
+    expect(registrations).toEqual([
+      { Name: 'GenericDataLookup', Type: 'Sync', Configuration: { MediaType: 'Video', Enabled: false } },
+      { Name: 'Mediainfo', Type: 'Sync', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'MediainfoImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
+      { Name: 'Thumbnail', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'Wait', Type: 'Async', Configuration: { MediaType: 'MetadataOnly', Enabled: false } },
+    ]);
+  });
+
+  it('gives every operator a unique name and a monitor exactly when it is Async', () => {
+    // Assess
+    expect(new Set(ALL_OPERATORS.map((operator) => operator.Name)).size).toBe(ALL_OPERATORS.length);
+    for (const operator of ALL_OPERATORS) {
+      expect([operator.Name, operator.monitor !== undefined]).toEqual([operator.Name, operator.Type === 'Async']);
+    }
+  });
+
+  it.each(handlerReferences(ALL_OPERATORS))('points %s at an exported function', (reference) => {
+    // Prepare
+    const [file, exportName] = split(reference);
+
+    // Act
+    const loaded = loadHandlerFile(file, ALL_VARIABLES);
+
+    // Assess
+    expect(typeof loaded[exportName]).toBe('function');
+  });
+
+  it.each([...new Set(handlerReferences(ALL_OPERATORS).map((reference) => split(reference)[0]))])(
+    'lists exactly the environment variables %s needs',
+    (file) => {
+      // Prepare
+      const declared = [...new Set(operatorsUsing(file).flatMap((operator) => operator.environment))].sort();
+
+      // Act
+      const loadsWithDeclared = () => loadHandlerFile(file, declared);
+      const missing: string[] = [];
+      for (const name of declared) {
+        try {
+          loadHandlerFile(
+            file,
+            declared.filter((other) => other !== name),
+          );
+        } catch (error) {
+          if ((error as Error).message.includes(name)) missing.push(name);
+        }
+      }
+
+      // Assess
+      expect(loadsWithDeclared).not.toThrow();
+      expect(missing).toEqual(declared);
+    },
+  );
+
+  it.each(ALL_OPERATORS.flatMap((operator) => Object.keys(operator.copyFiles).map((from) => [operator.Name, from])))(
+    '%s copies %s, which the npm package provides, into its bundle',
+    (_, from) => {
+      expect(existsSync(path.join(REPOSITORY_ROOT, from))).toBe(true);
+    },
+  );
+
+  it('names entries relative to lambdas/ for NodeFunction', () => {
+    // Act
+    const entry = functionEntry('thumbnail/handler.ts#startThumbnail');
+
+    // Assess
+    expect(entry).toEqual({ entry: 'media-insights/operators/thumbnail/handler.ts', handler: 'startThumbnail' });
+    expect(existsSync(path.join(REPOSITORY_ROOT, 'lambdas', entry.entry))).toBe(true);
+  });
+
+  it('bundles ffmpeg and ffprobe as bin/ffmpeg and bin/ffprobe exactly for the operators that need them', () => {
+    // Assess
+    for (const operator of ALL_OPERATORS) {
+      const targets = Object.values(operator.copyFiles);
+      expect([operator.Name, targets.includes('bin/ffmpeg') && targets.includes('bin/ffprobe')]).toEqual([
+        operator.Name,
+        operator.needsFfmpeg,
+      ]);
+    }
+  });
+});
