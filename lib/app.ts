@@ -22,10 +22,8 @@ export function buildApp(app: App, options: BuildAppOptions = {}): MediaplaneSta
       `Context "prefix" must start with a letter and hold only letters, digits and '-': ${String(prefix)}`,
     );
   }
-  const stackProps = (id: string): StackProps => ({
-    stackName: prefix ? `${prefix}-${id}` : id,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  });
+  // Environment-agnostic stacks: one template deploys to any account and region.
+  const stackProps = (id: string): StackProps => ({ stackName: prefix ? `${prefix}-${id}` : id });
 
   const stacks: MediaplaneStacks = {
     mediaInsights: new MediaInsightsStack(app, 'MediaInsights', stackProps('MediaInsights')),

@@ -1,9 +1,9 @@
-import { Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DATAPLANE_ROUTES } from '../../lambdas/media-insights/dataplane/routes';
 import { IamRestApi } from './iam-rest-api';
+import { acknowledgeWildcards, arnToken, S3_READ_WRITE_ACTION_FINDINGS } from './nag';
 import { NodeFunction } from './node-function';
 import { SecureBucket } from './secure-bucket';
 
@@ -66,19 +66,11 @@ export class MediaInsightsDataplane extends Construct {
       handler: this.handler.function,
     });
 
-    const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
-    const reason =
+    acknowledgeWildcards(
+      this.handler.role,
       'Metadata lives under per-asset keys of the dataplane bucket, so object actions need <bucket>/*; the action ' +
-      'groups are those grantReadWrite emits, on this one bucket only.';
-    Validations.of(this.handler.role).acknowledge(
-      ...[
-        'Action::s3:Abort*',
-        'Action::s3:DeleteObject*',
-        'Action::s3:GetBucket*',
-        'Action::s3:GetObject*',
-        'Action::s3:List*',
-        `Resource::<${bucketLogicalId}.Arn>/*`,
-      ].map((finding) => ({ id: `AwsSolutions-IAM5[${finding}]`, reason })),
+        'groups are those grantReadWrite emits, on this one bucket only.',
+      [...S3_READ_WRITE_ACTION_FINDINGS, `Resource::${arnToken(this.bucket)}/*`],
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -24,6 +24,17 @@ export interface NodeFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default - none */
   readonly description?: string;
+  /** @default lambda.Architecture.ARM_64 (x86_64 for functions that run x86-64 binaries such as ffmpeg) */
+  readonly architecture?: lambda.Architecture;
+  /** @default - unreserved */
+  readonly reservedConcurrentExecutions?: number;
+  /** `/tmp` size in MiB. @default 512 */
+  readonly ephemeralStorageMb?: number;
+  /**
+   * Files copied into the bundle next to `index.js` (paths relative to the repository root → relative to the
+   * bundle), for binaries and data a bundler cannot follow, e.g. ffmpeg or a WASM module. @default - none
+   */
+  readonly copyFiles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -63,7 +74,9 @@ export class NodeFunction extends Construct {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ephemeralStorageSize: props.ephemeralStorageMb ? Size.mebibytes(props.ephemeralStorageMb) : undefined,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       description: props.description,
@@ -82,6 +95,7 @@ export class NodeFunction extends Construct {
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
         logLevel: nodejs.LogLevel.ERROR,
+        commandHooks: props.copyFiles ? copyFilesHooks(props.copyFiles) : undefined,
       },
     });
 
@@ -94,4 +108,16 @@ export class NodeFunction extends Construct {
       reason: 'Pinned to nodejs22.x on purpose: the runtime local mode and the test suite exercise.',
     });
   }
+}
+
+function copyFilesHooks(files: Readonly<Record<string, string>>): nodejs.ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) =>
+      Object.entries(files).flatMap(([from, to]) => {
+        const target = path.join(outputDir, to);
+        return [`mkdir -p "${path.dirname(target)}"`, `cp "${path.join(PROJECT_ROOT, from)}" "${target}"`];
+      }),
+  };
 }

@@ -20,7 +20,7 @@ describe('MediaInsights stack', () => {
   it('exposes the original output keys DataplaneApiEndpoint and DataplaneBucket', () => {
     const outputs = template.findOutputs('*');
 
-    expect(Object.keys(outputs).sort()).toEqual(['DataplaneApiEndpoint', 'DataplaneBucket']);
+    expect(Object.keys(outputs).sort()).toEqual(['DataplaneApiEndpoint', 'DataplaneBucket', 'WorkflowApiEndpoint']);
     const parts = outputs.DataplaneApiEndpoint?.Value['Fn::Join'][1] as unknown[];
     const stageRef = (parts.at(-2) as { Ref: string }).Ref;
     expect(parts.at(-1)).toBe('/');
@@ -35,8 +35,16 @@ describe('MediaInsights stack', () => {
     });
   });
 
+  /** The methods of one REST API, by the logical id prefix of its construct path. */
+  const methodsOf = (apiPrefix: string) =>
+    Object.fromEntries(
+      Object.entries(template.findResources('AWS::ApiGateway::Method')).filter(([, method]) =>
+        String(method.Properties.RestApiId.Ref).startsWith(apiPrefix),
+      ),
+    );
+
   it('requires SigV4 on every data plane method except GET / and CORS preflights', () => {
-    const methods = template.findResources('AWS::ApiGateway::Method');
+    const methods = methodsOf('DataplaneApi');
     const unauthenticated = Object.values(methods)
       .filter((method) => method.Properties.AuthorizationType !== 'AWS_IAM')
       .map((method) => method.Properties.HttpMethod as string);
@@ -47,7 +55,7 @@ describe('MediaInsights stack', () => {
   });
 
   it('creates one API method per listed data plane route', () => {
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
+    const methods = Object.values(methodsOf('DataplaneApi')).filter(
       (method) => method.Properties.HttpMethod !== 'OPTIONS',
     );
 
@@ -71,7 +79,9 @@ describe('MediaInsights stack', () => {
   });
 
   it('keeps assets in on-demand tables keyed by AssetId with point-in-time recovery', () => {
-    const tables = template.findResources('AWS::DynamoDB::Table');
+    const tables = Object.fromEntries(
+      Object.entries(template.findResources('AWS::DynamoDB::Table')).filter(([id]) => id.startsWith('Dataplane')),
+    );
 
     expect(Object.keys(tables)).toHaveLength(2);
     for (const table of Object.values(tables)) {

@@ -1,0 +1,122 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { BUILT_IN_OPERATORS, TEST_OPERATORS } from '../../lambdas/media-insights/operators/catalog';
+import { WORKFLOW_ROUTES } from '../../lambdas/media-insights/workflow/routes';
+import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { testApp } from '../support/app';
+
+describe('MediaInsights workflow engine', () => {
+  const template = Template.fromStack(testApp({}, { nag: false }).stacks.mediaInsights);
+  const functions = template.findResources('AWS::Lambda::Function');
+  const functionIdWithEnv = (name: string) =>
+    Object.keys(functions).find((id) => functions[id]?.Properties.Environment?.Variables?.[name] !== undefined);
+
+  it('exposes the original output key WorkflowApiEndpoint and the MaxConcurrentWorkflows parameter (default 5, at least 1)', () => {
+    template.hasOutput('WorkflowApiEndpoint', {});
+    template.hasParameter('MaxConcurrentWorkflows', { Type: 'Number', Default: 5, MinValue: 1 });
+  });
+
+  it('serves every workflow route, signed except GET /', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
+      (method) =>
+        String(method.Properties.RestApiId.Ref).startsWith('WorkflowApi') && method.Properties.HttpMethod !== 'OPTIONS',
+    );
+
+    expect(methods).toHaveLength(WORKFLOW_ROUTES.length);
+    expect(methods.filter((method) => method.Properties.AuthorizationType !== 'AWS_IAM')).toHaveLength(1);
+  });
+
+  it('runs every workflow on one runner state machine defined by the ASL file, with logging and tracing', () => {
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    const [runner] = Object.values(machines);
+
+    expect(Object.keys(machines)).toHaveLength(1);
+    expect(runner?.Properties).toMatchObject({
+      StateMachineName: 'MediaInsights-WorkflowRunner',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: expect.objectContaining({ Level: 'ALL' }),
+      DefinitionSubstitutions: {
+        EngineFunctionArn: { 'Fn::GetAtt': [expect.stringMatching(/^WorkflowEngine/), 'Arn'] },
+      },
+    });
+    expect(fs.existsSync(path.join(PROJECT_ROOT, 'statemachines', 'mie-workflow-runner.asl.json'))).toBe(true);
+  });
+
+  it('lets the engine invoke only functions tagged as operators, however many there are', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'lambda:InvokeFunction',
+            Condition: { StringEquals: { 'aws:ResourceTag/mediaplane:mie-operator': 'true' } },
+          }),
+        ]),
+      },
+    });
+    const operatorFunctions = Object.values(functions).filter((fn) =>
+      (fn.Properties.Tags ?? []).some(
+        (tag: { Key: string; Value: string }) => tag.Key === 'mediaplane:mie-operator' && tag.Value === 'true',
+      ),
+    );
+    const handlers = new Set(
+      BUILT_IN_OPERATORS.flatMap((operator) => [operator.start, operator.monitor].filter(Boolean)),
+    );
+    expect(operatorFunctions).toHaveLength(handlers.size);
+  });
+
+  it('runs one scheduler at a time, fed by runner failures and a one-minute tick', () => {
+    const schedulerId = Object.keys(functions).find((id) => id.startsWith('WorkflowScheduler')) ?? '';
+
+    expect(functions[schedulerId]?.Properties.ReservedConcurrentExecutions).toBe(1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: Match.anyValue() },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [schedulerId, 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+  });
+
+  it('registers the built-in operators at deploy time with their default configuration', () => {
+    const [registration] = Object.values(template.findResources('Custom::MediaInsightsRegistration'));
+
+    expect(registration?.Properties.Operations.map((operation: { Name: string }) => operation.Name)).toEqual(
+      BUILT_IN_OPERATORS.map((operator) => operator.Name),
+    );
+    expect(registration?.Properties.MaxConcurrentWorkflows).toEqual({ Ref: 'MaxConcurrentWorkflows' });
+  });
+
+  it('deploys the test operators only with -c mieTestOperators=true', () => {
+    const withTests = Template.fromStack(testApp({ mieTestOperators: 'true' }, { nag: false }).stacks.mediaInsights);
+    const [registration] = Object.values(withTests.findResources('Custom::MediaInsightsRegistration'));
+
+    expect(registration?.Properties.Operations).toHaveLength(BUILT_IN_OPERATORS.length + TEST_OPERATORS.length);
+  });
+
+  it('runs ffmpeg operators on x86_64 (the npm ffmpeg is an x86-64 build) and everything else on arm64', () => {
+    const thumbnail = Object.values(functions).filter((fn) => String(fn.Properties.Description).includes('Thumbnail'));
+
+    expect(thumbnail.length).toBeGreaterThan(0);
+    for (const fn of thumbnail) expect(fn.Properties.Architectures).toEqual(['x86_64']);
+    expect(functions[functionIdWithEnv('SLOT_TABLE_NAME') ?? '']?.Properties.Architectures).toEqual(['arm64']);
+  });
+
+  it('keeps execution listings by status and by asset, newest first by Created', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'Id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'WorkflowExecutionStatus',
+          KeySchema: [
+            { AttributeName: 'Status', KeyType: 'HASH' },
+            { AttributeName: 'Created', KeyType: 'RANGE' },
+          ],
+        }),
+        Match.objectLike({ IndexName: 'WorkflowExecutionAssetId' }),
+      ]),
+    });
+  });
+});
