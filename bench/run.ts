@@ -5,11 +5,13 @@
  */
 import { localApiBenchmark } from './local-api';
 import { searchBenchmark } from './search';
+import { workflowBenchmark } from './workflow';
 import { printTable, type BenchRow } from './table';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'local-api': localApiBenchmark,
   search: searchBenchmark,
+  workflow: workflowBenchmark,
 };
 
 async function main(): Promise<void> {

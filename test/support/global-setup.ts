@@ -9,6 +9,7 @@ import { synthesize } from '../../lib/local/synth';
  */
 export default function globalSetup(): void {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-test-assembly-'));
-  synthesize(outdir);
+  // The original's test operators come with the app only on request; the engine tests run them.
+  synthesize(outdir, { mieTestOperators: 'true' });
   process.env.MEDIAPLANE_TEST_CDK_OUT = outdir;
 }

@@ -151,7 +151,10 @@ export class LocalFunction {
         timeoutMs: spec.timeoutSeconds * 1000,
       },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(128, spec.memorySize) },
+      // A function's log is diagnostics, as in CloudWatch: it goes to stderr, leaving stdout to the program.
+      stdout: true,
     });
+    worker.stdout.pipe(process.stderr, { end: false });
     const environment: ExecutionEnvironment = { worker, busy: false };
     worker.on('message', (message: { id: number; result?: unknown; error?: LambdaErrorPayload }) => {
       const pending = environment.pending;
