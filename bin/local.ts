@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   lines.push(
     `  S3           ${local.outputs.Local?.S3Endpoint}`,
     `  DynamoDB     ${local.outputs.Local?.DynamoDbEndpoint}`,
+    `  StepFunctions ${local.outputs.Local?.StepFunctionsEndpoint}`,
     `  region       ${region}`,
     `  credentials  ${path.join(dataDir, 'credentials')} (profile mediaplane)`,
     `  outputs      ${path.join(dataDir, 'outputs.json')}`,
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_533) {
+  // The engines take the next three ports.
+  if (!Number.isInteger(port) || port < 0 || port > 65_532) {
     throw new Error(`MEDIAPLANE_PORT must be a port number (0 picks free ports), got "${value}"`);
   }
   return port;
