@@ -1,3 +1,4 @@
+import { dataplaneEvent } from '../../shared/dataplane-event';
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -50,59 +51,15 @@ export function storeMetadataEvent(
   requestId: string,
   now: number,
 ): APIGatewayProxyEvent {
-  const path = `/metadata/${encodeURIComponent(request.assetId)}`;
-  const query: Record<string, string> | null =
-    page === undefined ? null : page.end ? { paginated: 'true', end: 'true' } : { paginated: 'true' };
-  const headers = { 'Content-Type': 'application/json' };
-  return {
+  return dataplaneEvent({
+    method: 'POST',
     resource: METADATA_RESOURCE,
-    path,
-    httpMethod: 'POST',
-    headers,
-    multiValueHeaders: { 'Content-Type': ['application/json'] },
-    queryStringParameters: query,
-    multiValueQueryStringParameters: query
-      ? Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]]))
-      : null,
     pathParameters: { asset_id: request.assetId },
-    stageVariables: null,
-    body: JSON.stringify({
-      OperatorName: request.operatorName,
-      WorkflowId: request.workflowId,
-      Results: request.results,
-    }),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '',
-      apiId: '',
-      authorizer: null,
-      protocol: 'HTTP/1.1',
-      httpMethod: 'POST',
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '',
-        user: null,
-        userAgent: null,
-        userArn: null,
-      },
-      path: `/api${path}`,
-      stage: 'api',
-      requestId,
-      requestTimeEpoch: now,
-      resourceId: '',
-      resourcePath: METADATA_RESOURCE,
-    },
-  };
+    query: page === undefined ? undefined : page.end ? { paginated: 'true', end: 'true' } : { paginated: 'true' },
+    body: { OperatorName: request.operatorName, WorkflowId: request.workflowId, Results: request.results },
+    requestId,
+    now,
+  });
 }
 
 /** The data plane reached the way the original's operators reach it: a synchronous invoke of its API function. */

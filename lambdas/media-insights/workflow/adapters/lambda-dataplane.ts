@@ -1,18 +1,10 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { dataplaneEvent, type DataplaneCall } from '../../shared/dataplane-event';
 import { BadRequestError } from '../../../shared/http/errors';
 import { Messages } from '../domain/messages';
 import type { MediaMap } from '../domain/types';
 import type { MediaInput } from '../domain/validation';
 import type { CreatedAsset, DataplaneAssets } from '../api/ports';
 import type { FunctionInvoker } from './lambda-invoker';
-
-interface DataplaneCall {
-  readonly method: 'GET' | 'POST';
-  /** The data plane's API Gateway resource template, e.g. `/metadata/{asset_id}`. */
-  readonly resource: string;
-  readonly pathParameters?: Record<string, string>;
-  readonly body?: unknown;
-}
 
 interface DataplaneAnswer {
   readonly statusCode: number;
@@ -69,7 +61,10 @@ export class LambdaDataplaneAssets implements DataplaneAssets {
   }
 
   private async call(call: DataplaneCall): Promise<DataplaneAnswer> {
-    const result = await this.invoker.invoke(this.functionName, dataplaneEvent(call));
+    const result = await this.invoker.invoke(
+      this.functionName,
+      dataplaneEvent({ ...call, userAgent: 'mediaplane-workflow-api' }),
+    );
     if (!isObject(result) || typeof result.statusCode !== 'number') {
       throw new Error(`Data plane ${call.method} ${call.resource} returned no proxy response`);
     }
@@ -81,57 +76,6 @@ export class LambdaDataplaneAssets implements DataplaneAssets {
     }
     return { statusCode: result.statusCode, body };
   }
-}
-
-/** The API Gateway (REST, v1) proxy event for a call, as the deployed data plane API (stage `api`) would send it. */
-export function dataplaneEvent(call: DataplaneCall): APIGatewayProxyEvent {
-  const path = call.resource.replace(/\{(\w+)\}/g, (_, name: string) =>
-    encodeURIComponent(call.pathParameters?.[name] ?? ''),
-  );
-  const headers = { 'Content-Type': 'application/json' };
-  return {
-    resource: call.resource,
-    path,
-    httpMethod: call.method,
-    headers,
-    multiValueHeaders: { 'Content-Type': ['application/json'] },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: call.pathParameters ?? null,
-    stageVariables: null,
-    body: call.body === undefined ? null : JSON.stringify(call.body),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '',
-      apiId: '',
-      authorizer: null,
-      protocol: 'HTTP/1.1',
-      httpMethod: call.method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '',
-        user: null,
-        userAgent: 'mediaplane-workflow-api',
-        userArn: null,
-      },
-      path: `/api${path}`,
-      stage: 'api',
-      requestId: '',
-      requestTimeEpoch: Date.now(),
-      resourceId: '',
-      resourcePath: call.resource,
-    },
-  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
