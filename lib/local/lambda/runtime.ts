@@ -154,7 +154,8 @@ export class LocalFunction {
       // A function's log is diagnostics, as in CloudWatch: it goes to stderr, leaving stdout to the program.
       stdout: true,
     });
-    worker.stdout.pipe(process.stderr, { end: false });
+    // Written chunk by chunk: piping every worker into stderr would pile listeners onto that one stream.
+    worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     const environment: ExecutionEnvironment = { worker, busy: false };
     worker.on('message', (message: { id: number; result?: unknown; error?: LambdaErrorPayload }) => {
       const pending = environment.pending;
