@@ -7,7 +7,6 @@ import {
   type RouteHandler,
 } from '../../../shared/http';
 import { CORS_HEADERS, formatChaliceError, withJsonContentType } from '../../dataplane/chalice';
-import { Messages } from '../domain/messages';
 import { isForced } from '../domain/validation';
 import type { WorkflowRouteKey } from '../routes';
 import type { WorkflowControlPlane } from './control-plane';
@@ -33,7 +32,7 @@ export function createWorkflowRoutes(
     'GET /workflow/operation': async () => ok(await controlPlane.listOperations()),
 
     // Kept as the original's stub, wording included ("stages" for operations).
-    'PUT /workflow/operation': () => ok({ Message: Messages.updateOperationNotImplemented }),
+    'PUT /workflow/operation': async (request) => ok(await controlPlane.updateOperation(jsonBody(request))),
 
     'GET /workflow/operation/{name}': async (request) =>
       ok(await controlPlane.getOperation(pathParameter(request, 'name'))),
@@ -45,7 +44,7 @@ export function createWorkflowRoutes(
 
     'GET /workflow/stage': async () => ok(await controlPlane.listStages()),
 
-    'PUT /workflow/stage': () => ok({ Message: Messages.updateStageNotImplemented }),
+    'PUT /workflow/stage': async (request) => ok(await controlPlane.updateStage(jsonBody(request))),
 
     'GET /workflow/stage/{name}': async (request) => ok(await controlPlane.getStage(pathParameter(request, 'name'))),
 

@@ -198,6 +198,33 @@ export class WorkflowControlPlane {
     return operation;
   }
 
+  /**
+   * `PUT /workflow/operation`: replaces an operation (same body and rules as creating one) and refreshes its
+   * singleton stage. The original answers a fixed "not implemented"; workflows that embed the old definition are
+   * flagged in `StaleOperations`, as the original flags them on delete, until `PUT /workflow` rebuilds them.
+   */
+  async updateOperation(body: unknown): Promise<Operation> {
+    const request = validateCreateOperation(body);
+    const existing = await this.ports.operations.get(request.Name);
+    if (!existing) throw new NotFoundError(Messages.operationNotFound(request.Name));
+    const operation: Operation = {
+      ...buildOperationRecord(request, {
+        ...this.recordContext(),
+        stateMachineAsl: operationAsl(request, this.settings.engine),
+      }),
+      Id: existing.Id,
+      Created: existing.Created,
+      Version: nextVersion(existing.Version),
+    };
+    await this.ports.operations.replace(operation);
+    const singleton = await this.ports.stages.get(existing.StageName);
+    if (singleton) await this.replaceStage(singleton, [operation]);
+    for (const workflow of await this.ports.workflows.listByOperation(operation.Name)) {
+      await this.ports.workflows.appendStale(workflow.Name, 'StaleOperations', operation.Name);
+    }
+    return operation;
+  }
+
   listOperations(): Promise<Operation[]> {
     return this.ports.operations.list();
   }
@@ -245,6 +272,46 @@ export class WorkflowControlPlane {
       ),
     });
     await this.write(this.ports.stages, stage, writer, () => Messages.stageExists(stage.Name));
+    return stage;
+  }
+
+  /**
+   * `PUT /workflow/stage`: replaces a stage's operations (same body and rules as creating one), taking each
+   * operation's current defaults. The original answers a fixed "NOT IMPLEMENTED"; workflows that embed the old
+   * stage are flagged in `StaleStages` until `PUT /workflow` rebuilds them.
+   */
+  async updateStage(body: unknown): Promise<Stage> {
+    const request = validateCreateStage(body);
+    const existing = await this.ports.stages.get(request.Name);
+    if (!existing) throw new NotFoundError(Messages.stageNotFound(request.Name));
+    const operations = resolveOperations(request.Operations, await this.ports.operations.getMany(request.Operations));
+    const stage = await this.replaceStage({ ...existing, ...request }, operations);
+    for (const workflow of await this.ports.workflows.listByStage(stage.Name)) {
+      await this.ports.workflows.appendStale(workflow.Name, 'StaleStages', stage.Name);
+    }
+    return stage;
+  }
+
+  private async replaceStage(existing: Stage, operations: Operation[]): Promise<Stage> {
+    const built = buildStageRecord(
+      { Name: existing.Name, Operations: operations.map((operation) => operation.Name) },
+      operations,
+      {
+        ...this.recordContext(),
+        definition: stageDefinition(
+          existing.Name,
+          operations.map((operation) => operation.StateMachineAsl),
+          this.settings.engine,
+        ),
+      },
+    );
+    const stage: Stage = {
+      ...built,
+      Id: existing.Id,
+      Created: existing.Created,
+      Version: nextVersion(existing.Version),
+    };
+    await this.ports.stages.replace(stage);
     return stage;
   }
 
@@ -488,4 +555,10 @@ function assertRegistered(kind: 'Operation' | 'Stage' | 'Workflow', existing: { 
 function assertStorableName(name: string, field: string): void {
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes < 1 || bytes > 2048) throw new BadRequestError(ControlPlaneMessages.nameNotStorable(field));
+}
+
+/** `v0` → `v1`: the original's version text, counted up on every update. */
+function nextVersion(version: string): string {
+  const current = Number(/^v(\d+)$/.exec(version)?.[1] ?? 0);
+  return `v${current + 1}`;
 }

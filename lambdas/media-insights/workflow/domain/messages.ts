@@ -83,10 +83,6 @@ export const Messages = {
   unableToRetrieveAsset: (assetId: string) => `Unable to retrieve asset: ${assetId}`,
   errorCreatingAsset: (dataplaneAnswer: string) => `Error creating asset '${dataplaneAnswer}'`,
 
-  // --- PUT stubs (original) ---
-  updateOperationNotImplemented: 'Update on stages is not implemented',
-  updateStageNotImplemented: 'NOT IMPLEMENTED',
-
   // --- engine (original; stored in the execution's `Message`) ---
   duplicateMediaType: (mediaType: string) =>
     `Duplicate mediaType '${mediaType}' found in operation output media.  mediaType keys must be unique within a stage.`,

@@ -394,13 +394,27 @@ describe('/workflow/operation', () => {
     expectError(response, 404, 'NotFoundError', "Exception: operation 'Nowhere' not found");
   });
 
-  it("keeps the original's update stub", async () => {
+  it('updates an operation and its singleton stage, and flags the workflows that embed the old one', async () => {
+    // Prepare
+    const before = await createOperation('PutOperation');
+    await createWorkflow('UsesPutOperation', ['_PutOperation']);
+
     // Act
-    const response = await api({ resource: '/workflow/operation', method: 'PUT', body: {} });
+    const response = await api({
+      resource: '/workflow/operation',
+      method: 'PUT',
+      body: operationBody('PutOperation', { Configuration: { MediaType: 'Audio', Enabled: false, Language: 'de' } }),
+    });
+    const stage = await api({ resource: '/workflow/stage/{name}', pathParameters: { name: '_PutOperation' } });
+    const workflow = await api({ resource: '/workflow/{name}', pathParameters: { name: 'UsesPutOperation' } });
+    const unknown = await api({ resource: '/workflow/operation', method: 'PUT', body: operationBody('NeverCreated') });
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(response.body).toEqual({ Message: 'Update on stages is not implemented' });
+    expect(response.body).toMatchObject({ Name: 'PutOperation', Id: before.Id, Version: 'v1' });
+    expect((stage.body as Stage).Configuration.PutOperation).toMatchObject({ MediaType: 'Audio', Language: 'de' });
+    expect((workflow.body as Workflow).StaleOperations).toEqual(['PutOperation']);
+    expectError(unknown, 404, 'NotFoundError', "Exception: operation 'NeverCreated' not found");
   });
 
   it('answers deleting an unknown operation with a 200 warning', async () => {
@@ -549,12 +563,32 @@ describe('/workflow/stage', () => {
     expectError(missing, 404, 'NotFoundError', "Exception: stage 'Nope' not found");
   });
 
-  it("keeps the original's update stub", async () => {
+  it("updates a stage's operations, and flags the workflows that embed the old stage", async () => {
+    // Prepare
+    await createOperation('PutStageFirst');
+    await createOperation('PutStageSecond');
+    const before = await createStage('PutStage', ['PutStageFirst']);
+    await createWorkflow('UsesPutStage', ['PutStage']);
+
     // Act
-    const response = await api({ resource: '/workflow/stage', method: 'PUT', body: {} });
+    const response = await api({
+      resource: '/workflow/stage',
+      method: 'PUT',
+      body: { Name: 'PutStage', Operations: ['PutStageFirst', 'PutStageSecond'] },
+    });
+    const workflow = await api({ resource: '/workflow/{name}', pathParameters: { name: 'UsesPutStage' } });
+    const invalid = await api({ resource: '/workflow/stage', method: 'PUT', body: { Name: 'PutStage' } });
 
     // Assess
-    expect(response.body).toEqual({ Message: 'NOT IMPLEMENTED' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatchObject({
+      Name: 'PutStage',
+      Id: before.Id,
+      Operations: ['PutStageFirst', 'PutStageSecond'],
+    });
+    expect(Object.keys((response.body as Stage).Configuration)).toEqual(['PutStageFirst', 'PutStageSecond']);
+    expect((workflow.body as Workflow).StaleStages).toEqual(['PutStage']);
+    expect(invalid.statusCode).toBe(400);
   });
 
   it('answers deleting an unknown stage with a 200 warning', async () => {
