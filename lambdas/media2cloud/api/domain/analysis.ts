@@ -1,0 +1,103 @@
+import { assetNotFound } from './errors';
+import type { Media2CloudDependencies } from './ports';
+import { Statuses, type AiOptions, type AnalysisRecord } from './records';
+import type { AnalysisInput } from './validation';
+
+export interface AnalysisStarted {
+  readonly uuid: string;
+  readonly status: typeof Statuses.Started;
+  readonly executionArn: string;
+  readonly startDate: string;
+}
+
+export interface AnalysisRemoved {
+  readonly uuid: string;
+  readonly status: typeof Statuses.Removed;
+}
+
+/** The `/analysis/{uuid}` routes: an asset's analysis results, re-running the analysis, dropping the results. */
+export class AnalysisResults {
+  constructor(private readonly deps: Media2CloudDependencies) {}
+
+  /**
+   * The records of the media types the asset's `analysis` list names, in that order, as the original reads them:
+   * the list is what makes results current, so records left over from an interrupted clean-up never show.
+   */
+  async get(uuid: string): Promise<AnalysisRecord[]> {
+    const record = await this.deps.ingest.get(uuid);
+    if (!record) throw assetNotFound(uuid);
+    const types = Array.isArray(record.analysis)
+      ? record.analysis.filter((type): type is string => typeof type === 'string')
+      : [];
+    if (types.length === 0) return [];
+    const records = await this.deps.analysis.list(uuid);
+    return types.flatMap((type) => records.find((analysis) => analysis.type === type) ?? []);
+  }
+
+  /**
+   * Drops the current results, then starts the analysis state machine, or the main one when the new options need
+   * frames the last ingest did not capture. The options are recorded once the run has started.
+   */
+  async rerun(uuid: string, input: AnalysisInput): Promise<AnalysisStarted> {
+    const record = await this.deps.ingest.get(uuid);
+    if (!record) throw assetNotFound(uuid);
+    const { settings } = this.deps;
+    const previous = record.aiOptions ?? settings.defaultAiOptions;
+    const aiOptions = input.aiOptions ?? previous;
+
+    await this.clear(uuid);
+    const stateMachineArn = needsIngest(previous, aiOptions)
+      ? settings.mainStateMachineArn
+      : settings.analysisStateMachineArn;
+    const execution = await this.deps.stateMachines.start(stateMachineArn, {
+      input: {
+        uuid,
+        ...(record.bucket === undefined ? {} : { bucket: record.bucket }),
+        ...(record.key === undefined ? {} : { key: record.key }),
+        ...(record.destination === undefined ? {} : { destination: record.destination }),
+        ...(record.attributes === undefined ? {} : { attributes: record.attributes }),
+        aiOptions,
+      },
+      uuid,
+    });
+    // The run has started whatever happens now; failing the request would invite a second one.
+    await this.deps.ingest
+      .recordRun(uuid, { executionArn: execution.executionArn, aiOptions })
+      .catch((error: unknown) => {
+        console.error(`Unable to record execution ${execution.executionArn} on ${uuid}`, error);
+      });
+    return {
+      uuid,
+      status: Statuses.Started,
+      executionArn: execution.executionArn,
+      startDate: execution.startDate.toISOString(),
+    };
+  }
+
+  async remove(uuid: string): Promise<AnalysisRemoved> {
+    await this.clear(uuid);
+    return { uuid, status: Statuses.Removed };
+  }
+
+  /**
+   * The `analysis` list goes first: once it is gone the results are no longer current for any reader, and a
+   * failure after that leaves only records a retry removes.
+   */
+  private async clear(uuid: string): Promise<void> {
+    if (!(await this.deps.ingest.dropAnalysis(uuid))) throw assetNotFound(uuid);
+    await this.deps.analysis.deleteAll(uuid);
+    await this.deps.search.dropAnalysisFields(uuid);
+  }
+}
+
+/**
+ * The original's `enableIngest`: frame-based or custom-label analysis newly switched on, or a different frame
+ * capture mode while either is on, needs the frames that only an ingest captures.
+ */
+export function needsIngest(previous: AiOptions, requested: AiOptions): boolean {
+  if (!previous.framebased && requested.framebased) return true;
+  if (!previous.customlabel && requested.customlabel) return true;
+  return Boolean(
+    (requested.framebased || requested.customlabel) && previous.frameCaptureMode !== requested.frameCaptureMode,
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * Every route of the Media2Cloud v4 RESTful API that mediaplane serves (stage `demo`). The CDK stack builds the API
+ * Gateway resources from this list and the handler keys its route table from it, so the deployed API and the code
+ * that serves it cannot drift apart. No imports: the stack must be able to load it without SDK code.
+ *
+ * The original routes `/{operation}` and `/{operation}/{uuid+}` to one function and dispatches inside it; explicit
+ * resources let API Gateway answer unknown paths itself and keep `{uuid}` a single path segment.
+ *
+ * `auth` is the API Gateway authorization type (SigV4, as the original); `cors` asks for an OPTIONS preflight.
+ */
+export const MEDIA2CLOUD_ROUTES = [
+  { method: 'GET', path: '/assets', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/assets', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/assets/{uuid}', auth: 'AWS_IAM', cors: true },
+  { method: 'DELETE', path: '/assets/{uuid}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/analysis/{uuid}', auth: 'AWS_IAM', cors: true },
+  { method: 'POST', path: '/analysis/{uuid}', auth: 'AWS_IAM', cors: true },
+  { method: 'DELETE', path: '/analysis/{uuid}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/search', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/search/{uuid}', auth: 'AWS_IAM', cors: true },
+] as const;
+
+export type Media2CloudRoute = (typeof MEDIA2CLOUD_ROUTES)[number];
+
+/** `'GET /assets/{uuid}'`: the key the handler's route table uses for each listed route. */
+export type Media2CloudRouteKey = Media2CloudRoute extends infer Route
+  ? Route extends { readonly method: infer Method extends string; readonly path: infer Path extends string }
+    ? `${Method} ${Path}`
+    : never
+  : never;
