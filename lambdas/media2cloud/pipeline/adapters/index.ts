@@ -1,0 +1,89 @@
+import { stackDefaultAiOptions } from '../domain/ai-options';
+import { describeMedia } from '../media/mediainfo';
+import { mediaTools } from '../media/tools';
+import type { PipelineEnvironmentVariable } from '../catalog';
+import type { PipelineConfig, PipelineDependencies } from '../ports';
+import { documentClient, s3Client, sfnClient } from './clients';
+import { DynamoDbAnalysisRecordStore, DynamoDbIngestRecordStore } from './dynamodb-records';
+import { OpenSearchIndex } from './opensearch-index';
+import { tmpScratch } from './scratch';
+import { S3ObjectStore } from './s3-object-store';
+import { SfnExecutions } from './sfn-executions';
+
+function required(name: PipelineEnvironmentVariable, env: NodeJS.ProcessEnv): string {
+  const value = env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+}
+
+function lazy<T>(create: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = create();
+      made = true;
+    }
+    return value as T;
+  };
+}
+
+/**
+ * The AWS adapters, each created on first use: a function is given only the variables of the adapters it uses
+ * (see `catalog.ts`), and a missing one fails its first use with the variable's name.
+ */
+export function awsDependencies(env: NodeJS.ProcessEnv = process.env): PipelineDependencies {
+  const defaultAiOptions = lazy(() => stackDefaultAiOptions(env.DEFAULT_AI_OPTIONS));
+  const config: PipelineConfig = {
+    get ingestBucket() {
+      return required('INGEST_BUCKET', env);
+    },
+    get proxyBucket() {
+      return required('PROXY_BUCKET', env);
+    },
+    get defaultAiOptions() {
+      return defaultAiOptions();
+    },
+    get mainStateMachineArn() {
+      return required('MAIN_STATE_MACHINE_ARN', env);
+    },
+  };
+  const records = lazy(() => new DynamoDbIngestRecordStore(documentClient, required('INGEST_TABLE_NAME', env)));
+  const analyses = lazy(() => new DynamoDbAnalysisRecordStore(documentClient, required('AIML_TABLE_NAME', env)));
+  const objects = lazy(() => new S3ObjectStore(s3Client));
+  const search = lazy(
+    () =>
+      new OpenSearchIndex({
+        endpoint: required('SEARCH_ENDPOINT', env),
+        // The S3 client's resolved region and default credential chain sign the requests too.
+        region: () => s3Client.config.region(),
+        credentials: () => s3Client.config.credentials(),
+      }),
+  );
+  const executions = lazy(() => new SfnExecutions(sfnClient));
+  const tools = lazy(() => mediaTools(__dirname));
+  return {
+    config,
+    get records() {
+      return records();
+    },
+    get analyses() {
+      return analyses();
+    },
+    get objects() {
+      return objects();
+    },
+    get search() {
+      return search();
+    },
+    get executions() {
+      return executions();
+    },
+    get tools() {
+      return tools();
+    },
+    scratch: tmpScratch,
+    now: () => Date.now(),
+    describeMedia,
+  };
+}

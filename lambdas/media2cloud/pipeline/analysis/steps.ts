@@ -1,0 +1,159 @@
+import { isMediaType } from '../../search/document';
+import { isOptions, resolveAnalysisAiOptions, type AiOptions } from '../domain/ai-options';
+import { AnalysisError } from '../domain/errors';
+import { AI_OPTIONS_SETTINGS_KEY, makeSafeOutputPrefix } from '../domain/layout';
+import type { AnalysisRecord, MediaType } from '../domain/records';
+import { asObject, optionalString } from '../domain/state';
+import { OverallStatus, StateStatus, Status } from '../domain/statuses';
+import type { PipelineDependencies } from '../ports';
+import { ignoreMissingDocument, writeStatus } from '../status/status-writer';
+import type { AnalysisAsset, AnalyzerOutcome } from './analyzer';
+import type { AnalyzerRegistry } from './registry';
+
+/** The analysis state machine's state after `Prepare analysis`. */
+export interface AnalysisState {
+  readonly uuid: string;
+  /** The request as it came from ingest, with the resolved `aiOptions`. */
+  readonly input: Readonly<Record<string, unknown>> & { readonly aiOptions: AiOptions };
+  readonly asset: AnalysisAsset;
+  /** Ids of the analyzers to run. */
+  readonly analyzers: readonly string[];
+  readonly requestTime: number;
+}
+
+/** One analyzer's result, as the `Run analyzers` map collects them. */
+export interface AnalyzerResult extends AnalyzerOutcome {
+  readonly analyzer: string;
+  readonly category: MediaType;
+}
+
+type Dependencies = Pick<PipelineDependencies, 'config' | 'records' | 'analyses' | 'objects' | 'search' | 'now'>;
+
+/**
+ * `Prepare analysis`: resolves `aiOptions` (the record's, overlaid by the request's, completed from the global
+ * settings or the stack default, unavailable services off), decides which analyzers run, and sets
+ * `ANALYSIS_STARTED` with this execution as the record's `executionArn`.
+ */
+export async function prepareAnalysis(
+  event: unknown,
+  deps: Dependencies,
+  registry: AnalyzerRegistry,
+): Promise<AnalysisState> {
+  const body = asObject(event, 'event');
+  const input = asObject(body.input ?? {}, 'input');
+  const uuid = optionalString(input.uuid);
+  if (!uuid) throw new AnalysisError('missing uuid');
+  const record = await deps.records.get(uuid);
+  if (!record) throw new AnalysisError(`asset ${uuid} has no ingest record`);
+  if (!isMediaType(record.type) || !record.bucket || !record.key) {
+    throw new AnalysisError(`asset ${uuid} has not been ingested (type ${String(record.type)})`);
+  }
+
+  const settings = await deps.objects
+    .getText({ bucket: deps.config.proxyBucket, key: AI_OPTIONS_SETTINGS_KEY })
+    .then((text) => (text === undefined ? undefined : (JSON.parse(text) as unknown)))
+    .catch(() => undefined);
+  const aiOptions = resolveAnalysisAiOptions(
+    record.aiOptions,
+    isOptions(input.aiOptions) ? input.aiOptions : undefined,
+    isOptions(settings) ? settings : deps.config.defaultAiOptions,
+    registry.serviceAvailability(),
+  );
+  const asset: AnalysisAsset = {
+    uuid,
+    type: record.type,
+    bucket: record.bucket,
+    key: record.key,
+    mime: record.mime,
+    destination: record.destination ?? {
+      bucket: deps.config.proxyBucket,
+      prefix: makeSafeOutputPrefix(uuid, record.key),
+    },
+    duration: record.duration,
+    framerate: record.framerate,
+    mediainfo: record.mediainfo,
+    imageinfo: record.imageinfo,
+    docinfo: record.docinfo,
+    proxies: record.proxies,
+  };
+  const analyzers = registry.plan(asset, aiOptions).map((analyzer) => analyzer.id);
+
+  await writeStatus(deps, uuid, {
+    status: Status.AnalysisStarted,
+    overallStatus: OverallStatus.Processing,
+    fields: { executionArn: optionalString(body.executionArn), aiOptions },
+    remove: ['errorMessage'],
+  });
+  // A re-run replaces the AI results; mediaplane's own fields are rewritten by their analyzers.
+  await ignoreMissingDocument(deps.search.dropAnalysisFields(uuid));
+  return { uuid, input: { ...input, aiOptions }, asset, analyzers, requestTime: deps.now() };
+}
+
+/** `Run analyzer` (once per planned analyzer, in a Map state). */
+export async function runAnalyzer(
+  event: unknown,
+  deps: Pick<PipelineDependencies, 'objects' | 'search' | 'tools' | 'scratch' | 'now'>,
+  registry: AnalyzerRegistry,
+): Promise<AnalyzerResult> {
+  const body = asObject(event, 'event');
+  const id = optionalString(body.analyzer);
+  if (!id) throw new AnalysisError('missing analyzer');
+  const asset = asObject(body.asset, 'asset') as unknown as AnalysisAsset;
+  const analyzer = registry.get(id);
+  const outcome = await analyzer.run(
+    {
+      asset,
+      aiOptions: isOptions(body.aiOptions) ? body.aiOptions : {},
+      requestTime: typeof body.requestTime === 'number' ? body.requestTime : deps.now(),
+    },
+    deps,
+  );
+  return { analyzer: id, category: analyzer.category(asset), ...outcome };
+}
+
+export interface AnalysisSummary {
+  readonly uuid: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  /** The analysis record types written. */
+  readonly analysis: readonly string[];
+}
+
+/**
+ * `Analysis completed`: one analysis record per category with results (`video`, `audio`, `image`, `document`),
+ * each analyzer's entry under its id; the record's `analysis` list; `ANALYSIS_COMPLETED`/`COMPLETED`.
+ */
+export async function analysisCompleted(event: unknown, deps: Dependencies): Promise<AnalysisSummary> {
+  const body = asObject(event, 'event');
+  const uuid = optionalString(body.uuid);
+  if (!uuid) throw new AnalysisError('missing uuid');
+  const results = (Array.isArray(body.results) ? body.results : []) as AnalyzerResult[];
+  const startTime = typeof body.startTime === 'string' ? Date.parse(body.startTime) : deps.now();
+  const executionArn = optionalString(body.executionArn);
+
+  const byCategory = new Map<MediaType, AnalyzerResult[]>();
+  for (const result of results) {
+    if (result.status !== StateStatus.Completed) continue;
+    byCategory.set(result.category, [...(byCategory.get(result.category) ?? []), result]);
+  }
+  for (const [category, completed] of byCategory) {
+    const record: AnalysisRecord = {
+      uuid,
+      type: category,
+      status: StateStatus.Completed,
+      startTime: Number.isNaN(startTime) ? deps.now() : startTime,
+      endTime: deps.now(),
+      ...(executionArn ? { executionArn } : {}),
+      ...Object.fromEntries(completed.map((result) => [result.analyzer, result.output])),
+    };
+    await deps.analyses.merge(record);
+  }
+
+  const existing = (await deps.records.get(uuid))?.analysis ?? [];
+  const analysis = [...new Set([...existing, ...byCategory.keys()])];
+  await writeStatus(deps, uuid, {
+    status: Status.AnalysisCompleted,
+    overallStatus: OverallStatus.Completed,
+    fields: { analysis },
+  });
+  return { uuid, input: asObject(body.input ?? {}, 'input'), analysis };
+}

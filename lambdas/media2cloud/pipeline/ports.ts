@@ -1,0 +1,142 @@
+import type { SearchDocument, SearchDocumentPatch } from '../search/document';
+import type { AiOptions } from './domain/ai-options';
+import type { AnalysisRecord, IngestRecord, ObjectLocation } from './domain/records';
+import type { MediaDescriber } from './media/mediainfo';
+
+/** Fields to write to a record, and attributes to remove from it. */
+export interface RecordChange {
+  readonly set: Readonly<Record<string, unknown>>;
+  readonly remove?: readonly string[];
+}
+
+/** The ingest table (partition key `uuid`). */
+export interface IngestRecordStore {
+  get(uuid: string): Promise<IngestRecord | undefined>;
+  /** Creates the record or merges into it (the original's `db.update`, which upserts). */
+  upsert(uuid: string, change: RecordChange): Promise<void>;
+  /**
+   * Merges into an existing record only; throws `RecordNotFoundError` when there is none, so work that finishes
+   * after an asset was removed never brings its record back.
+   */
+  update(uuid: string, change: RecordChange): Promise<void>;
+  delete(uuid: string): Promise<void>;
+}
+
+/** The analysis table (partition key `uuid`, sort key `type`). */
+export interface AnalysisRecordStore {
+  /** Creates the `(uuid, type)` item or merges into it. */
+  merge(record: AnalysisRecord): Promise<void>;
+  list(uuid: string): Promise<AnalysisRecord[]>;
+  /** Deletes every item of the asset; resolves with how many there were. */
+  deleteAll(uuid: string): Promise<number>;
+}
+
+export interface ObjectHead {
+  readonly size: number;
+  readonly lastModified: number;
+  readonly storageClass: string;
+  readonly contentType?: string;
+  readonly etag?: string;
+  readonly serverSideEncryption?: string;
+  /** User metadata (`x-amz-meta-*`), names lower-cased without the prefix. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface ObjectSummary {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: number;
+  readonly storageClass: string;
+}
+
+/** S3 as the pipeline uses it: media is streamed or read in ranges, never held whole in memory. */
+export interface ObjectStore {
+  /** `undefined` when the object does not exist. */
+  head(location: ObjectLocation): Promise<ObjectHead | undefined>;
+  readRange(location: ObjectLocation, offset: number, length: number): Promise<Uint8Array>;
+  /** The object's bytes as a stream of chunks. */
+  stream(location: ObjectLocation): AsyncIterable<Uint8Array>;
+  /** Streams the object into a local file. */
+  download(location: ObjectLocation, filePath: string): Promise<void>;
+  /** Streams a local file into the object. */
+  uploadFile(location: ObjectLocation, filePath: string, contentType: string): Promise<void>;
+  putText(location: ObjectLocation, body: string, contentType: string): Promise<void>;
+  /** `undefined` when the object does not exist. */
+  getText(location: ObjectLocation): Promise<string | undefined>;
+  /** Every object under the prefix, across pages. */
+  list(bucket: string, prefix: string): Promise<ObjectSummary[]>;
+  deleteKeys(bucket: string, keys: readonly string[]): Promise<void>;
+  /** A time-limited GET URL, for tools that read media over HTTP with range requests. */
+  presignGet(location: ObjectLocation, expiresInSeconds: number): Promise<string>;
+}
+
+export interface StatusUpdate {
+  readonly status?: string;
+  readonly overallStatus?: string;
+}
+
+/**
+ * The `content` search index. `update`, `updateStatus` and `dropAnalysisFields` reject with
+ * `SearchDocumentMissingError` when the asset has no document.
+ */
+export interface SearchIndexPort {
+  /** Adds or replaces the asset's whole document. */
+  index(document: SearchDocument): Promise<void>;
+  /** Merges fields into the asset's document (OpenSearch partial `update`). */
+  update(uuid: string, patch: SearchDocumentPatch): Promise<void>;
+  updateStatus(uuid: string, status: StatusUpdate): Promise<void>;
+  /** `false` when the asset had no document. */
+  remove(uuid: string): Promise<boolean>;
+  /** Drops every AI/ML field of the document (the analysis is being re-run). */
+  dropAnalysisFields(uuid: string): Promise<void>;
+}
+
+export interface StartedExecution {
+  readonly executionArn: string;
+  readonly startDate: Date;
+}
+
+/** Step Functions as the pipeline drives it. */
+export interface ExecutionControl {
+  start(stateMachineArn: string, input: unknown): Promise<StartedExecution>;
+  /** Stops a running execution; an execution that already ended or never existed is left alone. */
+  stop(executionArn: string, cause: string): Promise<'stopped' | 'not-running'>;
+}
+
+/** The pipeline's own settings, from the function's environment (see `catalog.ts`). */
+export interface PipelineConfig {
+  readonly ingestBucket: string;
+  readonly proxyBucket: string;
+  /** `DEFAULT_AI_OPTIONS`, resolved. */
+  readonly defaultAiOptions: AiOptions;
+  readonly mainStateMachineArn: string;
+}
+
+/** A file's bytes by offset, so parsers can read what they need of a large file. */
+export interface RandomAccess {
+  readonly size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** A private scratch directory in `/tmp` for one invocation, removed afterwards. */
+export type ScratchSpace = <T>(work: (directory: string) => Promise<T>) => Promise<T>;
+
+/** Everything the pipeline's functions use from outside; tests replace any part. */
+export interface PipelineDependencies {
+  readonly config: PipelineConfig;
+  readonly records: IngestRecordStore;
+  readonly analyses: AnalysisRecordStore;
+  readonly objects: ObjectStore;
+  readonly search: SearchIndexPort;
+  readonly executions: ExecutionControl;
+  readonly tools: MediaToolPaths;
+  /** MediaInfoLib, reading by ranges. */
+  readonly describeMedia: MediaDescriber;
+  readonly scratch: ScratchSpace;
+  readonly now: () => number;
+}
+
+export interface MediaToolPaths {
+  readonly ffmpeg: string;
+  readonly ffprobe: string;
+}
