@@ -148,7 +148,6 @@ export class LocalFunction {
         functionName: spec.functionName,
         functionArn: spec.functionArn,
         memorySize: spec.memorySize,
-        timeoutMs: spec.timeoutSeconds * 1000,
       },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(128, spec.memorySize) },
       // A function's log is diagnostics, as in CloudWatch: it goes to stderr, leaving stdout to the program.

@@ -4,7 +4,7 @@
 const { parentPort, workerData } = require('node:worker_threads');
 const path = require('node:path');
 
-const { codeDir, handler, functionName, memorySize, timeoutMs, functionArn } = workerData;
+const { codeDir, handler, functionName, memorySize, functionArn } = workerData;
 const lastDot = handler.lastIndexOf('.');
 const modulePath = path.join(codeDir, handler.slice(0, lastDot));
 const exportName = handler.slice(lastDot + 1);
@@ -63,4 +63,3 @@ function toLambdaError(error, fallbackType) {
   return { errorType: fallbackType, errorMessage: String(error), trace: [] };
 }
 
-void timeoutMs;
