@@ -62,4 +62,3 @@ function toLambdaError(error, fallbackType) {
   }
   return { errorType: fallbackType, errorMessage: String(error), trace: [] };
 }
-
