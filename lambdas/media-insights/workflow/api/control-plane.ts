@@ -200,7 +200,7 @@ export class WorkflowControlPlane {
 
   /**
    * `PUT /workflow/operation`: replaces an operation (same body and rules as creating one) and refreshes its
-   * singleton stage. The original answers a fixed "not implemented"; workflows that embed the old definition are
+   * singleton stage. The original has no update (it answers a fixed message); workflows that embed the old definition are
    * flagged in `StaleOperations`, as the original flags them on delete, until `PUT /workflow` rebuilds them.
    */
   async updateOperation(body: unknown): Promise<Operation> {
@@ -277,7 +277,7 @@ export class WorkflowControlPlane {
 
   /**
    * `PUT /workflow/stage`: replaces a stage's operations (same body and rules as creating one), taking each
-   * operation's current defaults. The original answers a fixed "NOT IMPLEMENTED"; workflows that embed the old
+   * operation's current defaults. The original has no update (it answers a fixed message); workflows that embed the old
    * stage are flagged in `StaleStages` until `PUT /workflow` rebuilds them.
    */
   async updateStage(body: unknown): Promise<Stage> {
