@@ -1,87 +1,7 @@
-import * as path from 'node:path';
 import { isMediaType, type MediaType } from '../../search/document';
+import { mimeFromKey, OCTET_STREAM, typeOfMime } from '../../mime';
 
-export const OCTET_STREAM = 'application/octet-stream';
-
-/** MIME types by extension, for the formats the original's `mime` package maps and the tools here handle. */
-const BY_EXTENSION: Readonly<Record<string, string>> = {
-  // video
-  mp4: 'video/mp4',
-  m4v: 'video/x-m4v',
-  mov: 'video/quicktime',
-  qt: 'video/quicktime',
-  mxf: 'application/mxf',
-  gxf: 'application/gxf',
-  ts: 'video/mp2t',
-  m2ts: 'video/mp2t',
-  mts: 'video/mp2t',
-  mpg: 'video/mpeg',
-  mpeg: 'video/mpeg',
-  m2v: 'video/mpeg',
-  avi: 'video/x-msvideo',
-  mkv: 'video/x-matroska',
-  webm: 'video/webm',
-  wmv: 'video/x-ms-wmv',
-  flv: 'video/x-flv',
-  '3gp': 'video/3gpp',
-  '3g2': 'video/3gpp2',
-  ogv: 'video/ogg',
-  dv: 'video/x-dv',
-  // audio
-  mp3: 'audio/mpeg',
-  wav: 'audio/wav',
-  m4a: 'audio/mp4',
-  aac: 'audio/aac',
-  flac: 'audio/flac',
-  ogg: 'audio/ogg',
-  oga: 'audio/ogg',
-  opus: 'audio/ogg',
-  wma: 'audio/x-ms-wma',
-  aif: 'audio/x-aiff',
-  aiff: 'audio/x-aiff',
-  ac3: 'audio/ac3',
-  amr: 'audio/amr',
-  // image
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  bmp: 'image/bmp',
-  tif: 'image/tiff',
-  tiff: 'image/tiff',
-  webp: 'image/webp',
-  heic: 'image/heic',
-  heif: 'image/heif',
-  dng: 'image/x-adobe-dng',
-  cr2: 'image/x-canon-cr2',
-  nef: 'image/x-nikon-nef',
-  arw: 'image/x-sony-arw',
-  // document
-  pdf: 'application/pdf',
-  // sidecars and metadata (never ingested on their own)
-  vtt: 'text/vtt',
-  srt: 'application/x-subrip',
-  json: 'application/json',
-  txt: 'text/plain',
-};
-
-/** The original's `MimeTypeHelper.getMime`: by extension, `application/octet-stream` when unknown. */
-export function mimeFromKey(key: string): string {
-  const extension = path.posix.extname(key).slice(1).toLowerCase();
-  return BY_EXTENSION[extension] ?? OCTET_STREAM;
-}
-
-const VIDEO_SUBTYPES = new Set(['mxf', 'gxf']);
-const DOCUMENT_SUBTYPES = new Set(['pdf']);
-
-/** The original's `MimeTypeHelper.parseMimeType`: the major type, with MXF/GXF as video and PDF as document. */
-export function typeOfMime(mime: string): string {
-  const [type = '', subtype = ''] = mime.split(';')[0]!.trim().toLowerCase().split('/');
-  if (type === 'video' || type === 'audio' || type === 'image') return type;
-  if (VIDEO_SUBTYPES.has(subtype)) return 'video';
-  if (DOCUMENT_SUBTYPES.has(subtype)) return 'document';
-  return subtype;
-}
+export { mimeFromKey, OCTET_STREAM, typeOfMime };
 
 export function mediaTypeOfMime(mime: string): MediaType | undefined {
   const type = typeOfMime(mime);
@@ -93,7 +13,7 @@ const ascii = (bytes: Uint8Array, start: number, length: number): string =>
 
 /**
  * The MIME type the first bytes of a file show (its "magic"), or `undefined` when they show none this knows. The
- * original asks libmagic; this knows the signatures of the formats above, which is what deciding the media type
+ * original asks libmagic; this knows the signatures of the formats in `../../mime.ts`, which is what deciding the media type
  * needs. 512 bytes are plenty.
  */
 export function sniffMime(bytes: Uint8Array): string | undefined {
