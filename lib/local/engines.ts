@@ -49,25 +49,13 @@ function allowSingleDesForS3rver(): void {
   };
   if (patched[marker]) return;
   const tripleKey = (key: crypto.CipherKey) => Buffer.concat(Array(3).fill(Buffer.from(key as Buffer)));
-  const { createCipheriv, createDecipheriv } = patched;
-  patched.createCipheriv = ((
-    algorithm: string,
-    key: crypto.CipherKey,
-    iv: crypto.BinaryLike | null,
-    options?: never,
-  ) =>
-    algorithm === 'des'
-      ? createCipheriv('des-ede3-cbc', tripleKey(key), iv)
-      : createCipheriv(algorithm, key, iv, options)) as typeof crypto.createCipheriv;
-  patched.createDecipheriv = ((
-    algorithm: string,
-    key: crypto.CipherKey,
-    iv: crypto.BinaryLike | null,
-    options?: never,
-  ) =>
-    algorithm === 'des'
-      ? createDecipheriv('des-ede3-cbc', tripleKey(key), iv)
-      : createDecipheriv(algorithm, key, iv, options)) as typeof crypto.createDecipheriv;
+  type Factory = (algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, options?: never) => unknown;
+  const withSingleDes =
+    (original: Factory): Factory =>
+    (algorithm, key, iv, options) =>
+      algorithm === 'des' ? original('des-ede3-cbc', tripleKey(key), iv) : original(algorithm, key, iv, options);
+  patched.createCipheriv = withSingleDes(patched.createCipheriv as Factory) as typeof crypto.createCipheriv;
+  patched.createDecipheriv = withSingleDes(patched.createDecipheriv as Factory) as typeof crypto.createDecipheriv;
   patched[marker] = true;
 }
 
