@@ -257,7 +257,9 @@ describe('Media Insights workflow engine across a local mode restart', () => {
         Configuration: { '_video-test-async': { 'video-test-async': { TestMonitorPolls: polls } } },
       });
     const id = (await start(100000)).json().Id as string;
-    for (let i = 0; i < 100 && (await api.get(`workflow/execution/${id}`)).json().Status !== 'Started'; i += 1) {
+    // Running means the runner state machine was started (and recorded), not only that the status says Started.
+    const running = async () => Boolean((await api.get(`workflow/execution/${id}`)).json().StateMachineExecutionArn);
+    for (let i = 0; i < 100 && !(await running()); i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await first.stop({ remove: false });

@@ -95,8 +95,12 @@ export class Scheduler {
   private async reclaim(report: ScheduleReport): Promise<Set<number>> {
     const held = new Set<number>();
     for (const slot of await this.deps.slots.list()) {
-      const holder = await this.deps.executions.get(slot.executionId);
+      let holder = await this.deps.executions.get(slot.executionId);
       const justClaimed = this.deps.now() - slot.claimedAt < CLAIM_GRACE_MS;
+      if (holder?.Status === WorkflowStatus.Started && !holder.StateMachineExecutionArn && !justClaimed) {
+        await this.finishStart(holder);
+        holder = await this.deps.executions.get(slot.executionId);
+      }
       const running = holder?.Status === WorkflowStatus.Started;
       const starting =
         justClaimed && (holder?.Status === WorkflowStatus.Queued || holder?.Status === WorkflowStatus.Resumed);
@@ -118,18 +122,28 @@ export class Scheduler {
       return 'skipped';
     }
     if (from === WorkflowStatus.Resumed) return 'resumed';
+    if (await this.finishStart(candidate)) return 'started';
+    await this.deps.slots.release(slot, candidate.Id);
+    return 'skipped';
+  }
+
+  /**
+   * Starts the runner for an execution already marked Started and records its ARN; false (and Error) if that fails.
+   * A scheduler that stopped between the two steps (a crash, a timeout, a local mode stop) left an execution Started
+   * without an ARN: the next schedule comes back here, and the execution name makes the start idempotent.
+   */
+  private async finishStart(execution: WorkflowExecution): Promise<boolean> {
     try {
-      const arn = await this.deps.stateMachine.start(candidate.Id, WorkflowEngine.stageInput(candidate));
-      await this.deps.executions.transition(candidate.Id, [WorkflowStatus.Started], WorkflowStatus.Started, {
+      const arn = await this.deps.stateMachine.start(execution.Id, WorkflowEngine.stageInput(execution));
+      await this.deps.executions.transition(execution.Id, [WorkflowStatus.Started], WorkflowStatus.Started, {
         StateMachineExecutionArn: arn,
       });
-      return 'started';
+      return true;
     } catch (error) {
-      await this.deps.executions.transition(candidate.Id, [WorkflowStatus.Started], WorkflowStatus.Error, {
+      await this.deps.executions.transition(execution.Id, [WorkflowStatus.Started], WorkflowStatus.Error, {
         Message: `Exception in workflow_scheduler_lambda ${(error as Error).message}`,
       });
-      await this.deps.slots.release(slot, candidate.Id);
-      return 'skipped';
+      return false;
     }
   }
 }

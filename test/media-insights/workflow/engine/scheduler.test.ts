@@ -113,6 +113,39 @@ describe('workflow scheduler', () => {
     expect(report.started).toEqual([]);
   });
 
+  it('finishes the start of an execution a scheduler left Started without a state machine, once its claim is old', async () => {
+    const { executions, slots, runner, scheduler, advance } = setup(1);
+    executions.add(execution('orphan', [['S', [op]]], 'Started'));
+    await slots.claim(0, 'orphan', 1_000_000);
+
+    const early = await scheduler.schedule();
+    advance(60_000);
+    const late = await scheduler.schedule();
+
+    expect(early.reclaimed).toEqual([]);
+    expect(late.reclaimed).toEqual([]);
+    expect(runner.started.map((start) => start.name)).toEqual(['orphan']);
+    expect((await executions.get('orphan'))?.StateMachineExecutionArn).toMatch(/:orphan$/);
+    expect((await slots.list()).map((slot) => slot.executionId)).toEqual(['orphan']);
+  });
+
+  it('marks such an execution Error and frees its slot when its state machine cannot be started', async () => {
+    const { executions, slots, runner, scheduler, advance } = setup(1);
+    executions.add(execution('orphan', [['S', [op]]], 'Started'));
+    await slots.claim(0, 'orphan', 1_000_000);
+    advance(60_000);
+    runner.failNext = true;
+
+    const report = await scheduler.schedule();
+
+    expect(report.reclaimed).toEqual(['orphan']);
+    expect((await executions.get('orphan'))?.Status).toBe('Error');
+    expect((await executions.get('orphan'))?.Message).toBe(
+      'Exception in workflow_scheduler_lambda StartExecution failed',
+    );
+    expect(await slots.list()).toEqual([]);
+  });
+
   it('marks an execution Error with the cause when its state machine fails, and frees its slot', async () => {
     const { executions, slots, scheduler } = setup(1);
     executions.add(execution('e1', [['S', [op]]]));
