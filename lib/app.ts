@@ -1,9 +1,11 @@
 import { App, Validations, type StackProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { Media2CloudStack } from './stacks/media2cloud-stack';
 import { MediaInsightsStack } from './stacks/media-insights-stack';
 
 export interface MediaplaneStacks {
   readonly mediaInsights: MediaInsightsStack;
+  readonly media2Cloud: Media2CloudStack;
 }
 
 export interface BuildAppOptions {
@@ -27,6 +29,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): MediaplaneSta
 
   const stacks: MediaplaneStacks = {
     mediaInsights: new MediaInsightsStack(app, 'MediaInsights', stackProps('MediaInsights')),
+    media2Cloud: new Media2CloudStack(app, 'Media2Cloud', stackProps('Media2Cloud')),
   };
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -13,6 +13,11 @@ export interface SecureBucketProps {
   readonly removalPolicy?: RemovalPolicy;
   /** @default - none */
   readonly lifecycleRules?: s3.LifecycleRule[];
+  /**
+   * Send this bucket's events to EventBridge. Set on the bucket resource itself (CloudFormation supports it), not
+   * through the notifications custom resource CDK would add, which is a Python function. @default false
+   */
+  readonly eventBridge?: boolean;
 }
 
 /** An S3 bucket with the project's defaults: private, encrypted, TLS only, access-logged, versioning off. */
@@ -32,6 +37,12 @@ export class SecureBucket extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }, ...(props.lifecycleRules ?? [])],
     });
+    if (props.eventBridge) {
+      (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
+        'NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled',
+        true,
+      );
+    }
     if (!props.accessLogs) {
       Validations.of(this.bucket).acknowledge({
         id: 'AwsSolutions-S1',

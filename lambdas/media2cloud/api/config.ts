@@ -1,4 +1,5 @@
 import type { Media2CloudSettings } from './domain/ports';
+import { stackDefaultAiOptions } from '../pipeline/domain/ai-options';
 import type { AiOptions } from './domain/records';
 
 /** What the stack hands the function. Read once at cold start: a missing variable fails loudly, not half-working. */
@@ -24,8 +25,7 @@ const VARIABLES = {
   analysisStateMachineArn: 'ANALYSIS_STATE_MACHINE_ARN',
   removalFunctionArn: 'REMOVAL_FUNCTION_ARN',
   searchEndpoint: 'SEARCH_ENDPOINT',
-  defaultAiOptions: 'DEFAULT_AI_OPTIONS',
-} as const satisfies Record<keyof Media2CloudApiConfig, string>;
+} as const satisfies Record<Exclude<keyof Media2CloudApiConfig, 'defaultAiOptions'>, string>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Media2CloudApiConfig {
   const missing = Object.values(VARIABLES).filter((name) => !env[name]);
@@ -40,7 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Media2CloudApi
     analysisStateMachineArn: value('analysisStateMachineArn'),
     removalFunctionArn: value('removalFunctionArn'),
     searchEndpoint: value('searchEndpoint'),
-    defaultAiOptions: parseDefaultAiOptions(value('defaultAiOptions')),
+    // Read as the pipeline reads it: a preset (`v4.default`, the stack parameter's default), a list or JSON.
+    defaultAiOptions: parseDefaultAiOptions(env.DEFAULT_AI_OPTIONS),
   };
 }
 
@@ -54,15 +55,10 @@ export function settingsFromConfig(config: Media2CloudApiConfig): Media2CloudSet
   };
 }
 
-function parseDefaultAiOptions(text: string): AiOptions {
-  let parsed: unknown;
+function parseDefaultAiOptions(text: string | undefined): AiOptions {
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('DEFAULT_AI_OPTIONS is not JSON');
+    return stackDefaultAiOptions(text);
+  } catch (error) {
+    throw new Error(`DEFAULT_AI_OPTIONS is not valid: ${(error as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('DEFAULT_AI_OPTIONS must be a JSON object');
-  }
-  return parsed as AiOptions;
 }

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../../lambdas/media2cloud/api/config';
+import { stackDefaultAiOptions } from '../../../lambdas/media2cloud/pipeline/domain/ai-options';
 import { needsIngest } from '../../../lambdas/media2cloud/api/domain/analysis';
 import { safeOutputPrefix } from '../../../lambdas/media2cloud/api/domain/assets';
 import { decodePageToken, encodePageToken } from '../../../lambdas/media2cloud/api/domain/listing';
@@ -171,11 +172,25 @@ describe('loadConfig', () => {
       ingestTableName: 'm2c-ingest',
       analysisTableName: 'm2c-aiml',
       searchEndpoint: MEDIA2CLOUD_ENV.SEARCH_ENDPOINT,
-      defaultAiOptions: JSON.parse(MEDIA2CLOUD_ENV.DEFAULT_AI_OPTIONS),
+      defaultAiOptions: expect.objectContaining(JSON.parse(MEDIA2CLOUD_ENV.DEFAULT_AI_OPTIONS)),
     });
   });
 
-  it('fails at cold start on a missing variable or DEFAULT_AI_OPTIONS that is not a JSON object', () => {
+  it("reads DEFAULT_AI_OPTIONS as the pipeline does: the stack parameter's preset, a feature list, or empty", () => {
+    // Prepare
+    const load = (value: string) => loadConfig({ ...MEDIA2CLOUD_ENV, DEFAULT_AI_OPTIONS: value }).defaultAiOptions;
+
+    // Act
+    const preset = load('v4.default');
+    const list = load('celeb,label');
+
+    // Assess
+    expect(preset).toEqual(stackDefaultAiOptions('v4.default'));
+    expect(list).toMatchObject({ celeb: true, label: true });
+    expect(load('')).toEqual(preset);
+  });
+
+  it('fails at cold start on a missing variable or DEFAULT_AI_OPTIONS JSON that is not an object', () => {
     // Prepare
     const { SEARCH_ENDPOINT: _missing, ...withoutSearch } = MEDIA2CLOUD_ENV;
 
@@ -184,7 +199,7 @@ describe('loadConfig', () => {
 
     // Assess
     expect(load(withoutSearch)).toThrow('Missing environment variables: SEARCH_ENDPOINT');
-    expect(load({ ...MEDIA2CLOUD_ENV, DEFAULT_AI_OPTIONS: 'celeb,label' })).toThrow('DEFAULT_AI_OPTIONS is not JSON');
-    expect(load({ ...MEDIA2CLOUD_ENV, DEFAULT_AI_OPTIONS: '[true]' })).toThrow('must be a JSON object');
+    expect(load({ ...MEDIA2CLOUD_ENV, DEFAULT_AI_OPTIONS: '{"celeb":' })).toThrow('DEFAULT_AI_OPTIONS is not valid');
+    expect(load({ ...MEDIA2CLOUD_ENV, DEFAULT_AI_OPTIONS: '[true]' })).toThrow('must be a preset');
   });
 });

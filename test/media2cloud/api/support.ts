@@ -4,6 +4,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createMedia2CloudApiHandler, createMedia2CloudRoutes } from '../../../lambdas/media2cloud/api/app';
 import { loadConfig, settingsFromConfig } from '../../../lambdas/media2cloud/api/config';
+import { stackDefaultAiOptions } from '../../../lambdas/media2cloud/pipeline/domain/ai-options';
 import type {
   Media2CloudDependencies,
   Media2CloudPorts,
@@ -36,7 +37,8 @@ export const MEDIA2CLOUD_ENV = {
   DEFAULT_AI_OPTIONS: JSON.stringify({ celeb: true, label: true, transcribe: true, framebased: false }),
 } as const;
 
-export const DEFAULT_AI_OPTIONS = JSON.parse(MEDIA2CLOUD_ENV.DEFAULT_AI_OPTIONS) as Record<string, unknown>;
+/** What the API resolves the stack default to: the JSON laid over the original's base options. */
+export const DEFAULT_AI_OPTIONS = stackDefaultAiOptions(MEDIA2CLOUD_ENV.DEFAULT_AI_OPTIONS);
 
 /** A bucket outside the solution, standing for another bucket the caller keeps media in. */
 export const OTHER_BUCKET = 'm2c-other-media';

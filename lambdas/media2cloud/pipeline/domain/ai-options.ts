@@ -152,6 +152,10 @@ export function stackDefaultAiOptions(setting: string | undefined): AiOptions {
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name.length > 0);
+  const invalid = names.find((name) => !/^[A-Za-z][\w.-]*$/.test(name));
+  if (invalid !== undefined) {
+    throw new Error(`DEFAULT_AI_OPTIONS must be a preset, a comma list of feature names or a JSON object: ${invalid}`);
+  }
   if (names.length === 0) return v4Preset('v4.default');
   if (names.length === 1 && names[0]!.startsWith('v4')) return v4Preset(names[0]!);
   return { ...BASE_AI_OPTIONS, ...Object.fromEntries(names.map((name) => [name, true])) };

@@ -1,0 +1,281 @@
+import * as path from 'node:path';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  PIPELINE_FUNCTIONS,
+  PIPELINE_STATE_MACHINES,
+  type PipelineAccess,
+  type PipelineEnvironmentVariable,
+  type PipelineFunction,
+} from '../../lambdas/media2cloud/pipeline/catalog';
+import type { Media2CloudSearch } from './media2cloud-search';
+import { acknowledgeWildcards, arnToken, invokeGrantFinding } from './nag';
+import { NodeFunction, PROJECT_ROOT } from './node-function';
+
+export interface Media2CloudPipelineProps {
+  readonly ingestBucket: s3.IBucket;
+  readonly proxyBucket: s3.IBucket;
+  readonly ingestTable: dynamodb.ITable;
+  readonly analysisTable: dynamodb.ITable;
+  readonly search: Media2CloudSearch;
+  /** `DEFAULT_AI_OPTIONS`: a preset (`v4.default`, `v4.all`), a comma list of features or a JSON object. */
+  readonly defaultAiOptions: string;
+}
+
+/**
+ * The ingest and analysis pipeline: one function per entry of the pipeline catalog (sized, configured and granted as
+ * the catalog says), the main, ingest and analysis state machines from their ASL files, and the EventBridge rule that
+ * starts ingest for uploads to the ingest bucket.
+ */
+export class Media2CloudPipeline extends Construct {
+  public readonly functions: ReadonlyMap<string, NodeFunction>;
+  public readonly stateMachines: ReadonlyMap<string, sfn.StateMachine>;
+
+  constructor(scope: Construct, id: string, props: Media2CloudPipelineProps) {
+    super(scope, id);
+    const functions = new Map<string, NodeFunction>();
+    for (const spec of PIPELINE_FUNCTIONS) functions.set(spec.id, this.createFunction(spec, props));
+    this.functions = functions;
+
+    const stateMachines = new Map<string, sfn.StateMachine>();
+    for (const spec of PIPELINE_STATE_MACHINES) {
+      const substitutions: Record<string, string> = {};
+      for (const [name, source] of Object.entries(spec.substitutions)) {
+        if ('function' in source) {
+          const fn = this.fn(source.function);
+          substitutions[name] = fn.function.functionArn;
+        } else {
+          const child = stateMachines.get(source.stateMachine);
+          if (!child) throw new Error(`state machine ${spec.id} needs ${source.stateMachine} declared before it`);
+          substitutions[name] = child.stateMachineArn;
+        }
+      }
+      const machine = new sfn.StateMachine(this, `${spec.id}StateMachine`, {
+        definitionBody: sfn.DefinitionBody.fromFile(path.join(PROJECT_ROOT, spec.file)),
+        definitionSubstitutions: substitutions,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        tracingEnabled: true,
+        logs: {
+          destination: new logs.LogGroup(this, `${spec.id}Logs`, { retention: logs.RetentionDays.ONE_MONTH }),
+          level: sfn.LogLevel.ALL,
+          includeExecutionData: false,
+        },
+      });
+      // X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.
+      const findings: string[] = ['Resource::*'];
+      for (const source of Object.values(spec.substitutions)) {
+        if ('function' in source) {
+          const fn = this.fn(source.function);
+          fn.function.grantInvoke(machine);
+          findings.push(invokeGrantFinding(fn.function));
+        } else {
+          // `startExecution.sync:2`: start the child, watch it through the managed rule, stop it when cancelled.
+          const child = stateMachines.get(source.stateMachine) as sfn.StateMachine;
+          child.grantStartExecution(machine);
+          machine.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['states:DescribeExecution', 'states:StopExecution'],
+              resources: [executionsOf(this, child)],
+            }),
+          );
+          findings.push(`Resource::${executionsFinding(child)}`);
+        }
+      }
+      if (Object.values(spec.substitutions).some((source) => 'stateMachine' in source)) {
+        machine.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+            resources: [
+              Stack.of(this).formatArn({
+                service: 'events',
+                resource: 'rule',
+                resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule',
+              }),
+            ],
+          }),
+        );
+      }
+      acknowledgeWildcards(
+        machine.role,
+        'X-Ray and CloudWatch Logs delivery actions accept only "*"; invoking a function grants its versions ' +
+          '(<function>:*); a nested execution is watched and stopped by its ARN (<state machine>:*), known once started.',
+        findings,
+      );
+      stateMachines.set(spec.id, machine);
+    }
+    this.stateMachines = stateMachines;
+
+    // Now that the state machines exist, the functions that refer to them get their ARNs and permissions.
+    for (const spec of PIPELINE_FUNCTIONS) {
+      const fn = this.fn(spec.id);
+      if (spec.environment.includes('MAIN_STATE_MACHINE_ARN')) {
+        fn.function.addEnvironment('MAIN_STATE_MACHINE_ARN', this.main.stateMachineArn);
+      }
+      if (spec.access.includes('startMainExecution')) this.main.grantStartExecution(fn.function);
+      if (spec.access.includes('stopExecutions')) {
+        fn.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:DescribeExecution', 'states:StopExecution'],
+            resources: [...stateMachines.values()].map((machine) => executionsOf(this, machine)),
+          }),
+        );
+        acknowledgeWildcards(
+          fn.role,
+          'Removal stops the asset execution it finds, whose ARN is only known at run time (<state machine>:*).',
+          [...stateMachines.values()].map((machine) => `Resource::${executionsFinding(machine)}`),
+        );
+      }
+    }
+
+    new events.Rule(this, 'IngestUploads', {
+      description: 'Media2Cloud: starts ingest for objects created in the ingest bucket',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [props.ingestBucket.bucketName] } },
+      },
+      targets: [new targets.LambdaFunction(this.fn('S3Event').function, { retryAttempts: 4 })],
+    });
+  }
+
+  /** The state machine `POST /assets` and uploads start: ingest, then analysis. */
+  get main(): sfn.StateMachine {
+    return this.stateMachines.get('Main') as sfn.StateMachine;
+  }
+
+  /** The state machine `POST /analysis/{uuid}` starts. */
+  get analysis(): sfn.StateMachine {
+    return this.stateMachines.get('Analysis') as sfn.StateMachine;
+  }
+
+  /** The function `DELETE /assets/{uuid}` invokes. */
+  get removal(): NodeFunction {
+    return this.fn('AssetRemoval');
+  }
+
+  private fn(id: string): NodeFunction {
+    const fn = this.functions.get(id);
+    if (!fn) throw new Error(`unknown pipeline function ${id}`);
+    return fn;
+  }
+
+  private createFunction(spec: PipelineFunction, props: Media2CloudPipelineProps): NodeFunction {
+    const values: Record<Exclude<PipelineEnvironmentVariable, 'MAIN_STATE_MACHINE_ARN'>, string> = {
+      INGEST_TABLE_NAME: props.ingestTable.tableName,
+      AIML_TABLE_NAME: props.analysisTable.tableName,
+      INGEST_BUCKET: props.ingestBucket.bucketName,
+      PROXY_BUCKET: props.proxyBucket.bucketName,
+      SEARCH_ENDPOINT: props.search.domain.domainEndpoint,
+      DEFAULT_AI_OPTIONS: props.defaultAiOptions,
+    };
+    const fn = new NodeFunction(this, spec.id, {
+      entry: spec.entry,
+      handler: spec.handler,
+      description: spec.description,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memorySizeMb,
+      ephemeralStorageMb: spec.ephemeralStorageMb,
+      // The ffmpeg and ffprobe shipped in npm packages are x86-64 builds.
+      architecture: spec.needsFfmpeg ? lambda.Architecture.X86_64 : undefined,
+      copyFiles: Object.keys(spec.copyFiles).length > 0 ? spec.copyFiles : undefined,
+      environment: Object.fromEntries(
+        spec.environment.flatMap((name) => (name === 'MAIN_STATE_MACHINE_ARN' ? [] : [[name, values[name]]])),
+      ),
+    });
+    this.grant(fn, spec.access, props);
+    return fn;
+  }
+
+  private grant(fn: NodeFunction, access: readonly PipelineAccess[], props: Media2CloudPipelineProps): void {
+    const findings = new Set<string>();
+    const bucketObjects = (bucket: s3.IBucket) => `Resource::${arnToken(bucket)}/*`;
+    for (const each of new Set(access)) {
+      switch (each) {
+        case 'readIngestBucket':
+        case 'readProxyBucket': {
+          const bucket = each === 'readIngestBucket' ? props.ingestBucket : props.proxyBucket;
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }),
+          );
+          fn.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+          findings.add(bucketObjects(bucket));
+          break;
+        }
+        case 'writeProxyBucket':
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['s3:PutObject'],
+              resources: [props.proxyBucket.arnForObjects('*')],
+            }),
+          );
+          findings.add(bucketObjects(props.proxyBucket));
+          break;
+        case 'deleteProxyObjects':
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['s3:DeleteObject'],
+              resources: [props.proxyBucket.arnForObjects('*')],
+            }),
+          );
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.proxyBucket.bucketArn] }),
+          );
+          findings.add(bucketObjects(props.proxyBucket));
+          break;
+        case 'ingestTable':
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+              resources: [props.ingestTable.tableArn],
+            }),
+          );
+          break;
+        case 'aimlTable':
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+              resources: [props.analysisTable.tableArn],
+            }),
+          );
+          break;
+        case 'searchIndex':
+          props.search.grantIndex(fn.function, ['GET', 'PUT', 'POST', 'DELETE']);
+          findings.add(`Resource::${arnToken(props.search.domain)}/content/*`);
+          break;
+        case 'startMainExecution':
+        case 'stopExecutions':
+          // Granted once the state machines exist (see the constructor).
+          break;
+      }
+    }
+    acknowledgeWildcards(
+      fn.role,
+      'Media2Cloud keys objects by asset (<uuid>/...) and documents by uuid: the pipeline works on objects and ' +
+        'documents of assets created at run time.',
+      [...findings],
+    );
+  }
+}
+
+function executionsOf(scope: Construct, machine: sfn.StateMachine): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${machine.stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/** How cdk-nag spells `executionsOf(machine)` in an IAM5 finding. */
+function executionsFinding(machine: sfn.StateMachine): string {
+  const logicalId = Stack.of(machine).getLogicalId(machine.node.defaultChild as sfn.CfnStateMachine);
+  return `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId}.Name>:*`;
+}

@@ -1,0 +1,192 @@
+import { CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { ANALYSIS_TABLE, INGEST_TABLE, type KeyAttribute } from '../../lambdas/media2cloud/api/tables';
+import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
+import { IamRestApi } from '../constructs/iam-rest-api';
+import { Media2CloudPipeline } from '../constructs/media2cloud-pipeline';
+import { Media2CloudSearch, searchClusterSizeContext } from '../constructs/media2cloud-search';
+import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
+import { NodeFunction } from '../constructs/node-function';
+import { SecureBucket } from '../constructs/secure-bucket';
+
+/**
+ * Media2Cloud v4: the RESTful API (stage `demo`), the ingest and proxy buckets, the ingest and analysis tables, the
+ * ingest/analysis pipeline and the OpenSearch domain behind `/search`.
+ */
+export class Media2CloudStack extends Stack {
+  public readonly api: IamRestApi;
+  public readonly ingestBucket: s3.Bucket;
+  public readonly proxyBucket: s3.Bucket;
+  public readonly pipeline: Media2CloudPipeline;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { description: 'mediaplane: Media2Cloud v4 API, ingest and analysis pipeline, search', ...props });
+
+    const defaultAiOptions = new CfnParameter(this, 'DefaultAIOptions', {
+      type: 'String',
+      default: 'v4.default',
+      description:
+        'aiOptions for assets ingested without any (and no global settings): v4.default, v4.all, a comma list of ' +
+        'features to turn on, or a JSON object.',
+    });
+
+    const accessLogs = new SecureBucket(this, 'AccessLogs').bucket;
+    // Browsers upload straight to the ingest bucket (presigned or Cognito credentials), as the original's web app.
+    this.ingestBucket = new SecureBucket(this, 'Ingest', {
+      accessLogs,
+      eventBridge: true,
+      cors: [
+        {
+          allowedOrigins: ['*'],
+          allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.POST, s3.HttpMethods.HEAD],
+          allowedHeaders: ['*'],
+          exposedHeaders: [
+            'ETag',
+            'Content-Length',
+            'Content-Type',
+            'Content-Range',
+            'x-amz-meta-uuid',
+            'x-amz-meta-md5',
+          ],
+          maxAge: 3000,
+        },
+      ],
+    }).bucket;
+    this.proxyBucket = new SecureBucket(this, 'Proxy', {
+      accessLogs,
+      cors: [
+        {
+          allowedOrigins: ['*'],
+          allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag', 'Content-Length', 'Content-Type', 'Content-Range'],
+          maxAge: 3000,
+        },
+      ],
+    }).bucket;
+
+    const ingestTable = new dynamodb.Table(this, 'IngestTable', {
+      ...tableDefaults,
+      partitionKey: attribute(INGEST_TABLE.partitionKey),
+    });
+    for (const index of Object.values(INGEST_TABLE.indexes)) {
+      ingestTable.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: attribute(index.sortKey),
+        ...(index.projection.type === 'INCLUDE'
+          ? {
+              projectionType: dynamodb.ProjectionType.INCLUDE,
+              nonKeyAttributes: [...index.projection.nonKeyAttributes],
+            }
+          : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
+      });
+    }
+    const analysisTable = new dynamodb.Table(this, 'AnalysisTable', {
+      ...tableDefaults,
+      partitionKey: attribute(ANALYSIS_TABLE.partitionKey),
+      sortKey: attribute(ANALYSIS_TABLE.sortKey),
+    });
+
+    const search = new Media2CloudSearch(this, 'Search', {
+      size: searchClusterSizeContext(this.node.tryGetContext('media2cloudSearchCluster')),
+    });
+    this.pipeline = new Media2CloudPipeline(this, 'Pipeline', {
+      ingestBucket: this.ingestBucket,
+      proxyBucket: this.proxyBucket,
+      ingestTable,
+      analysisTable,
+      search,
+      defaultAiOptions: defaultAiOptions.valueAsString,
+    });
+
+    const apiHandler = new NodeFunction(this, 'ApiHandler', {
+      entry: 'media2cloud/api/handler.ts',
+      description: 'Media2Cloud v4 RESTful API (assets, analysis, search)',
+      environment: {
+        INGEST_TABLE_NAME: ingestTable.tableName,
+        AIML_TABLE_NAME: analysisTable.tableName,
+        INGEST_BUCKET: this.ingestBucket.bucketName,
+        PROXY_BUCKET: this.proxyBucket.bucketName,
+        MAIN_STATE_MACHINE_ARN: this.pipeline.main.stateMachineArn,
+        ANALYSIS_STATE_MACHINE_ARN: this.pipeline.analysis.stateMachineArn,
+        REMOVAL_FUNCTION_ARN: this.pipeline.removal.function.functionArn,
+        SEARCH_ENDPOINT: search.domain.domainEndpoint,
+        DEFAULT_AI_OPTIONS: defaultAiOptions.valueAsString,
+      },
+    });
+    const fn = apiHandler.function;
+    ingestTable.grantReadWriteData(fn);
+    analysisTable.grantReadWriteData(fn);
+    // HEAD of the source object and GET of a batch manifest, in the ingest bucket only.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.ingestBucket.arnForObjects('*')] }),
+    );
+    // Without ListBucket, S3 answers a missing key with 403 instead of 404.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.ingestBucket.bucketArn] }),
+    );
+    this.pipeline.main.grantStartExecution(fn);
+    this.pipeline.analysis.grantStartExecution(fn);
+    this.pipeline.removal.function.grantInvoke(fn);
+    search.grantIndex(fn, ['GET', 'POST']);
+    acknowledgeWildcards(
+      apiHandler.role,
+      'The API reads any upload of the ingest bucket, lists assets through the ingest table indexes, invokes the ' +
+        'removal function (and its versions) and searches the content index.',
+      [
+        `Resource::${arnToken(this.ingestBucket)}/*`,
+        tableIndexFinding(ingestTable),
+        invokeGrantFinding(this.pipeline.removal.function),
+        `Resource::${arnToken(search.domain)}/content/*`,
+      ],
+    );
+
+    this.api = new IamRestApi(this, 'Api', {
+      restApiName: 'Media2CloudApi',
+      stageName: 'demo',
+      description: 'Media2Cloud v4 RESTful API (mediaplane)',
+      routes: MEDIA2CLOUD_ROUTES,
+      handler: fn,
+    });
+
+    // Output keys are the original stack's, so scripts that read them keep working.
+    new CfnOutput(this, 'ApiEndpoint', {
+      description: 'Media2Cloud API endpoint, stage included (https://<id>.execute-api.<region>.amazonaws.com/demo)',
+      value: Fn.join('', [
+        'https://',
+        this.api.api.restApiId,
+        '.execute-api.',
+        this.region,
+        '.',
+        this.urlSuffix,
+        '/',
+        this.api.api.deploymentStage.stageName,
+      ]),
+    });
+    new CfnOutput(this, 'IngestBucket', {
+      description: 'Upload media here: each upload is ingested and analysed',
+      value: this.ingestBucket.bucketName,
+    });
+    new CfnOutput(this, 'ProxyBucket', {
+      description: 'Proxies, thumbnails and analysis results, under <uuid>/',
+      value: this.proxyBucket.bucketName,
+    });
+  }
+}
+
+const tableDefaults = {
+  billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  encryption: dynamodb.TableEncryption.AWS_MANAGED,
+} as const;
+
+function attribute(key: KeyAttribute): dynamodb.Attribute {
+  return {
+    name: key.name,
+    type: key.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING,
+  };
+}

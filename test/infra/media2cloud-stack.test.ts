@@ -1,0 +1,170 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
+import { PIPELINE_FUNCTIONS, PIPELINE_STATE_MACHINES } from '../../lambdas/media2cloud/pipeline/catalog';
+import { INGEST_TABLE } from '../../lambdas/media2cloud/api/tables';
+import { SEARCH_CLUSTER_SIZES } from '../../lib/constructs/media2cloud-search';
+import { testApp } from '../support/app';
+
+describe('Media2Cloud stack', () => {
+  const { stacks } = testApp({}, { nag: false });
+  const stack = stacks.media2Cloud;
+  const template = Template.fromStack(stack);
+  const functions = template.findResources('AWS::Lambda::Function');
+  /** The function whose description starts with `prefix` (descriptions come from the catalog). */
+  const functionDescribed = (prefix: string) => {
+    const found = Object.entries(functions).filter(([, fn]) =>
+      String(fn.Properties.Description ?? '').startsWith(prefix),
+    );
+    expect(found).toHaveLength(1);
+    return found[0] as [string, { Properties: Record<string, any> }];
+  };
+
+  it('is named Media2Cloud and exposes the original output keys ApiEndpoint, IngestBucket and ProxyBucket', () => {
+    const outputs = template.findOutputs('*');
+
+    expect(stack.stackName).toBe('Media2Cloud');
+    expect(Object.keys(outputs).sort()).toEqual(['ApiEndpoint', 'IngestBucket', 'ProxyBucket']);
+    const parts = outputs.ApiEndpoint?.Value['Fn::Join'][1] as unknown[];
+    expect(parts[0]).toBe('https://');
+    expect(parts.at(-2)).toBe('/');
+    const stageRef = (parts.at(-1) as { Ref: string }).Ref;
+    expect(template.findResources('AWS::ApiGateway::Stage')[stageRef]?.Properties.StageName).toBe('demo');
+  });
+
+  it('serves every route of the original with SigV4, and CORS preflights without', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const signed = methods.filter((method) => method.Properties.AuthorizationType === 'AWS_IAM');
+    const open = methods.filter((method) => method.Properties.AuthorizationType !== 'AWS_IAM');
+
+    expect(signed).toHaveLength(MEDIA2CLOUD_ROUTES.length);
+    expect(new Set(open.map((method) => method.Properties.HttpMethod))).toEqual(new Set(['OPTIONS']));
+  });
+
+  it('gives the API function the tables, buckets, state machines, removal function and search endpoint', () => {
+    const [, api] = functionDescribed('Media2Cloud v4 RESTful API');
+    const variables = api.Properties.Environment.Variables as Record<string, unknown>;
+
+    expect(Object.keys(variables).sort()).toEqual(
+      [
+        'AIML_TABLE_NAME',
+        'ANALYSIS_STATE_MACHINE_ARN',
+        'DEFAULT_AI_OPTIONS',
+        'INGEST_BUCKET',
+        'INGEST_TABLE_NAME',
+        'MAIN_STATE_MACHINE_ARN',
+        'NODE_OPTIONS',
+        'PROXY_BUCKET',
+        'REMOVAL_FUNCTION_ARN',
+        'SEARCH_ENDPOINT',
+      ].sort(),
+    );
+    expect(variables.SEARCH_ENDPOINT).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^SearchDomain/), 'DomainEndpoint'],
+    });
+    expect(variables.DEFAULT_AI_OPTIONS).toEqual({ Ref: 'DefaultAIOptions' });
+    expect(template.toJSON().Parameters.DefaultAIOptions.Default).toBe('v4.default');
+  });
+
+  it('creates one function per pipeline catalog entry, ffmpeg ones on x86_64 with the sizes the catalog asks', () => {
+    for (const spec of PIPELINE_FUNCTIONS) {
+      const [, fn] = functionDescribed(spec.description);
+
+      expect(fn.Properties.Architectures).toEqual([spec.needsFfmpeg ? 'x86_64' : 'arm64']);
+      expect(fn.Properties.Timeout).toBe(spec.timeoutSeconds);
+      expect(fn.Properties.MemorySize).toBe(spec.memorySizeMb);
+      expect(fn.Properties.EphemeralStorage?.Size ?? 512).toBe(spec.ephemeralStorageMb);
+      expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(
+        ['NODE_OPTIONS', ...spec.environment].sort(),
+      );
+    }
+  });
+
+  it('builds the three state machines from their ASL files with every substitution filled', () => {
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+
+    expect(machines).toHaveLength(PIPELINE_STATE_MACHINES.length);
+    const substitutions = machines.map(
+      (machine) => machine.Properties.DefinitionSubstitutions as Record<string, unknown>,
+    );
+    expect(substitutions.map((each) => Object.keys(each).sort())).toEqual(
+      expect.arrayContaining(PIPELINE_STATE_MACHINES.map((spec) => Object.keys(spec.substitutions).sort())),
+    );
+    for (const each of substitutions) for (const value of Object.values(each)) expect(value).toBeTruthy();
+    for (const machine of machines) expect(machine.Properties.DefinitionS3Location).toBeDefined();
+  });
+
+  it('keys the ingest table by uuid with the original indexes, and the analysis table by uuid and type', () => {
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    const ingest = tables.find((table) => table.Properties.GlobalSecondaryIndexes);
+    const analysis = tables.find((table) => !table.Properties.GlobalSecondaryIndexes);
+
+    expect(ingest?.Properties.KeySchema).toEqual([{ AttributeName: 'uuid', KeyType: 'HASH' }]);
+    expect(
+      ingest?.Properties.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName).sort(),
+    ).toEqual(
+      Object.values(INGEST_TABLE.indexes)
+        .map((index) => index.indexName)
+        .sort(),
+    );
+    expect(analysis?.Properties.KeySchema).toEqual([
+      { AttributeName: 'uuid', KeyType: 'HASH' },
+      { AttributeName: 'type', KeyType: 'RANGE' },
+    ]);
+    for (const table of tables) expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('sends ingest bucket events to EventBridge and starts ingest for created objects', () => {
+    const [s3EventId] = functionDescribed('Media2Cloud: starts ingest for media uploaded');
+
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [{ Ref: Match.stringLikeRegexp('^IngestBucket') }] } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [s3EventId, 'Arn'] } })],
+    });
+  });
+
+  it('creates an encrypted OpenSearch domain, development-sized unless the context asks for production', () => {
+    const production = Template.fromStack(
+      testApp({ media2cloudSearchCluster: 'production' }, { nag: false }).stacks.media2Cloud,
+    );
+
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({
+        InstanceCount: SEARCH_CLUSTER_SIZES.development.dataNodes,
+        InstanceType: SEARCH_CLUSTER_SIZES.development.dataNodeInstanceType,
+      }),
+      EncryptionAtRestOptions: { Enabled: true },
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      DomainEndpointOptions: Match.objectLike({ EnforceHTTPS: true }),
+    });
+    production.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({
+        InstanceCount: SEARCH_CLUSTER_SIZES.production.dataNodes,
+        DedicatedMasterEnabled: true,
+        ZoneAwarenessEnabled: true,
+      }),
+    });
+    expect(() => testApp({ media2cloudSearchCluster: 'huge' }, { nag: false })).toThrow(/media2cloudSearchCluster/);
+  });
+
+  it('lets no role read or write the domain beyond the content index', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+    );
+    const search = statements.filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('es:')),
+    );
+
+    expect(search.length).toBeGreaterThan(0);
+    for (const statement of search) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/\/content/);
+      expect([statement.Action].flat().every((action) => /^es:ESHttp(Get|Put|Post|Delete)$/.test(action))).toBe(true);
+    }
+  });
+});
