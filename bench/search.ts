@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { LocalSearchIndex } from '../lambdas/media2cloud/search/local/local-search-index';
 import {
-  LocalSearchIndex,
   SYNTHETIC_QUERIES,
   bulkIndexSynthetic,
   encodeSearchQuery,

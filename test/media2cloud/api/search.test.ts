@@ -1,5 +1,6 @@
 import type { SearchPort } from '../../../lambdas/media2cloud/api/domain/ports';
-import { LocalSearchIndex, encodeSearchQuery, type SearchResponse } from '../../../lambdas/media2cloud/search';
+import { encodeSearchQuery, type SearchResponse } from '../../../lambdas/media2cloud/search';
+import { LocalSearchIndex } from '../../../lambdas/media2cloud/search/local/local-search-index';
 import { RecordingSearch, expectError, stubbedApi } from './support';
 
 const CLIP = 'aaaaaaaa-0000-4000-8000-000000000001';
