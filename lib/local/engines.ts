@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { observeObjectChanges, type ObjectChangeListener, type ObservableS3rver } from './s3/object-changes';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
+const S3rver = require('s3rver') as new (options: Record<string, unknown>) => ObservableS3rver & {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
 };
@@ -60,13 +61,31 @@ function allowSingleDesForS3rver(): void {
 }
 
 /**
+ * After deleting a key's files, s3rver removes the directories its prefix leaves empty, listing each one after its
+ * own awaits. DeleteObjects deletes its keys in parallel, so under a shared prefix one deletion lists a directory the
+ * other has just removed and the request fails with a 500, some objects deleted and some not. One deletion at a time
+ * leaves no such race.
+ */
+function deleteOneKeyAtATime(store: ObservableS3rver['store']): void {
+  const deleteObject = store.deleteObject.bind(store);
+  let previous: Promise<unknown> = Promise.resolve();
+  store.deleteObject = (bucket, key) => {
+    const deletion = previous.then(() => deleteObject(bucket, key));
+    previous = deletion.catch(() => undefined);
+    return deletion;
+  };
+}
+
+/**
  * S3 (s3rver), objects kept as files under `directory`. It verifies SigV4 for the key pairs registered with it, so
- * the local credentials are added: requests and presigned URLs are checked as S3 would check them.
+ * the local credentials are added: requests and presigned URLs are checked as S3 would check them. Every object a
+ * request creates or removes is reported to `onObjectChange`, the source of the buckets' event notifications.
  */
 export async function startS3(
   directory: string,
   port: number,
   credentials: { accessKeyId: string; secretAccessKey: string },
+  onObjectChange?: ObjectChangeListener,
 ): Promise<RunningEngine> {
   fs.mkdirSync(directory, { recursive: true });
   allowSingleDesForS3rver();
@@ -79,6 +98,8 @@ export async function startS3(
     // Virtual-host addressing would treat 127.0.0.1 as a bucket name; clients use path style against an IP.
     vhostBuckets: false,
   });
+  deleteOneKeyAtATime(server.store);
+  if (onObjectChange) observeObjectChanges(server, onObjectChange);
   const address = await server.run();
   return {
     endpoint: `http://127.0.0.1:${address.port}`,

@@ -221,6 +221,6 @@ export class LocalEventBus {
 }
 
 /** EventBridge writes event times to the second, without milliseconds. */
-function eventTime(time: number): string {
+export function eventTime(time: number): string {
   return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
