@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     `  S3           ${local.outputs.Local?.S3Endpoint}`,
     `  DynamoDB     ${local.outputs.Local?.DynamoDbEndpoint}`,
     `  StepFunctions ${local.outputs.Local?.StepFunctionsEndpoint}`,
+    `  Search       ${local.outputs.Local?.SearchEndpoint} (one path per OpenSearch domain)`,
     `  region       ${region}`,
     `  credentials  ${path.join(dataDir, 'credentials')} (profile mediaplane)`,
     `  outputs      ${path.join(dataDir, 'outputs.json')}`,
@@ -53,8 +54,8 @@ async function main(): Promise<void> {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  // The engines take the next three ports.
-  if (!Number.isInteger(port) || port < 0 || port > 65_532) {
+  // The engines take the next four ports.
+  if (!Number.isInteger(port) || port < 0 || port > 65_531) {
     throw new Error(`MEDIAPLANE_PORT must be a port number (0 picks free ports), got "${value}"`);
   }
   return port;

@@ -1,9 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { AssemblyStack, TemplateResource } from './assembly';
 
 export interface LocalEnvironment {
   readonly region: string;
   readonly accountId: string;
+  /**
+   * Where local mode serves an OpenSearch domain, given its name: what its `DomainEndpoint` resolves to. Without
+   * it, reading that attribute is an error rather than an AWS host name no local function could reach.
+   */
+  readonly searchDomainEndpoint?: (domainName: string) => string;
 }
+
+export const SEARCH_DOMAIN_TYPE = 'AWS::OpenSearchService::Domain';
 
 /** Thrown when a template uses an intrinsic local mode cannot give a value to. */
 export class UnresolvableError extends Error {}
@@ -112,6 +120,8 @@ export class StackResolver {
         return `arn:aws:sqs:${region}:${accountId}:${name.split('/').pop()}`;
       case 'AWS::SNS::Topic':
         return name;
+      case SEARCH_DOMAIN_TYPE:
+        return `arn:aws:es:${region}:${accountId}:domain/${name}`;
       case 'AWS::Scheduler::Schedule': {
         const groupName = resource.Properties?.GroupName;
         const group = groupName === undefined ? 'default' : this.resolveString(groupName);
@@ -218,6 +228,20 @@ export class StackResolver {
         return name;
       case 'AWS::Logs::LogGroup.LogGroupName':
         return name;
+      case `${SEARCH_DOMAIN_TYPE}.DomainArn`:
+        return this.arn(logicalId);
+      case `${SEARCH_DOMAIN_TYPE}.DomainEndpoint`:
+      case `${SEARCH_DOMAIN_TYPE}.DomainEndpointV2`: {
+        // A URL, where AWS gives a bare host name: clients of a local domain must know it is plain http on a port.
+        if (!this.env.searchDomainEndpoint) {
+          throw new UnresolvableError(
+            `${this.stack.stackName}: no local search endpoint for ${logicalId}.${attribute}`,
+          );
+        }
+        return this.env.searchDomainEndpoint(name);
+      }
+      case `${SEARCH_DOMAIN_TYPE}.Id`:
+        return `${this.env.accountId}/${name}`;
       case 'AWS::IAM::Role.RoleId':
         return `AROA${name
           .toUpperCase()
@@ -348,10 +372,26 @@ export class StackResolver {
         return `arn:aws:sns:${region}:${accountId}:${explicit('TopicName') ?? generated.slice(0, 256)}`;
       case 'AWS::SSM::Parameter':
         return explicit('Name') ?? `/local/${generated}`;
+      case SEARCH_DOMAIN_TYPE:
+        return explicit('DomainName') ?? searchDomainName(generated);
       default:
         return generated;
     }
   }
+}
+
+/**
+ * A generated domain name within OpenSearch Service's rules (lower case, `[a-z0-9-]`, at most 28 characters, starting
+ * with a letter). A longer name keeps its start and gets a hash of the whole, as CloudFormation adds a suffix.
+ */
+function searchDomainName(generated: string): string {
+  const name = generated
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '');
+  if (name.length <= 28) return name;
+  const hash = createHash('sha256').update(generated).digest('hex').slice(0, 8);
+  return `${name.slice(0, 19).replace(/-+$/, '')}-${hash}`;
 }
 
 /** Stands in for `AWS::NoValue` while resolving; removed from objects and lists. */

@@ -26,16 +26,21 @@ import {
 import { startDynamoDb, startS3, type RunningEngine } from './engines';
 import { LocalEventBus } from './events/bus';
 import { readEventRules, readSchedulerSchedules } from './events/templates';
-import { isCustomResourceType, StackResolver } from './intrinsics';
+import { isCustomResourceType, StackResolver, type LocalEnvironment } from './intrinsics';
 import { handleLambdaInvoke, withoutQualifier, type InvokeApiOptions } from './lambda/invoke-api';
 import { LocalFunction, type LocalFunctionSpec } from './lambda/runtime';
-import { provisionBuckets, provisionTables } from './provision';
+import { provisionBuckets, provisionSearchDomains, provisionTables } from './provision';
+import { BucketNotifications } from './s3/notifications';
+import { LocalSearchServer } from './search/server';
 import { readStateMachine } from './state-machines';
 import { createLocalStepFunctions, type InvokeLambda, type LocalStepFunctions } from './stepfunctions';
 import { synthesizeIfChanged } from './synth';
 
 export interface LocalModeOptions {
-  /** Port of the API endpoint; the engines take the next ports. 0 picks free ports for all. @default 4000 */
+  /**
+   * Port of the API endpoint; DynamoDB, S3, Step Functions and the search endpoint take the next four. 0 picks free
+   * ports for all. @default 4000
+   */
   readonly port?: number;
   /** Holds outputs.json, credentials and the engines' data. */
   readonly dataDir: string;
@@ -69,13 +74,15 @@ export interface LocalMode {
 /**
  * Runs what `cdk synth` produces on this machine: the tables and buckets of every stack in embedded engines, every
  * function's bundle with its template environment, every REST API behind an API Gateway emulator, every state
- * machine on the local Step Functions service, the rules and schedules of the default event bus, and the custom
- * resources whose provider is a local function. Only the endpoints differ from AWS, and functions reach them through
- * the standard `AWS_ENDPOINT_URL_*` variables.
+ * machine on the local Step Functions service, every OpenSearch domain on a local OpenSearch-compatible endpoint,
+ * the rules and schedules of the default event bus, and the custom resources whose provider is a local function.
+ * Only the endpoints differ from AWS, and functions reach them through the standard `AWS_ENDPOINT_URL_*` variables
+ * (a domain's through its `DomainEndpoint`, as in AWS).
  *
- * Start-up follows a deployment: engines, tables and buckets, the HTTP endpoints, functions, state machines, custom
- * resources (in dependency order; functions and state machines that read a custom resource's attributes wait for
- * it), then rules and schedules. A failed custom resource fails the start, as it fails a deployment.
+ * Start-up follows a deployment: engines, tables, buckets and domains, the HTTP endpoints, functions, state
+ * machines, custom resources (in dependency order; functions and state machines that read a custom resource's
+ * attributes wait for it), then rules and schedules. A failed custom resource fails the start, as it fails a
+ * deployment.
  */
 export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
   const log = options.log ?? ((message: string) => console.log(message));
@@ -85,6 +92,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   fs.mkdirSync(dataDir, { recursive: true });
 
   const credentials = loadOrCreateCredentials(dataDir);
+  const lookupSecret = (accessKeyId: string) =>
+    accessKeyId === credentials.accessKeyId ? credentials.secretAccessKey : undefined;
   const assemblyDir = options.cloudAssemblyDir ?? synthesizeIfChanged(path.join(dataDir, 'cdk.out'), log);
   const assembly = readCloudAssembly(assemblyDir);
   const environment = { region, accountId: LOCAL_ACCOUNT_ID };
@@ -94,14 +103,18 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const functions = new Map<string, LocalFunction>();
   let server: http.Server | undefined;
   let stepFunctions: { service: LocalStepFunctions; server: http.Server } | undefined;
+  let search: LocalSearchServer | undefined;
   let eventBus: LocalEventBus | undefined;
+  let bucketNotifications: BucketNotifications | undefined;
   const stop = async () => {
     eventBus?.stop();
+    bucketNotifications?.stop();
     if (stepFunctions) {
       await stepFunctions.service.close();
       await closeServer(stepFunctions.server);
     }
     await Promise.all([...functions.values()].map((fn) => fn.close()));
+    await search?.close();
     if (server) await closeServer(server);
     for (const engine of engines.reverse()) await engine.close();
   };
@@ -109,7 +122,9 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   try {
     const dynamodb = await startDynamoDb(path.join(dataDir, 'dynamodb'), basePort === 0 ? 0 : basePort + 1);
     engines.push(dynamodb);
-    const s3 = await startS3(path.join(dataDir, 's3'), basePort === 0 ? 0 : basePort + 2, credentials);
+    const s3 = await startS3(path.join(dataDir, 's3'), basePort === 0 ? 0 : basePort + 2, credentials, (change) =>
+      bucketNotifications?.publish(change),
+    );
     engines.push(s3);
 
     const clientConfig = {
@@ -121,10 +136,21 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     const dynamoClient = new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint });
     const s3Client = new S3Client({ ...clientConfig, endpoint: s3.endpoint, forcePathStyle: true });
 
-    const resolvers = resolveStacks(assembly, environment);
+    // Started whether or not a template has a domain, so its port and output are always there; it costs a socket.
+    const searchServer = await LocalSearchServer.start(
+      { directory: path.join(dataDir, 'search'), region, lookupSecret, log },
+      basePort === 0 ? 0 : basePort + 4,
+    );
+    search = searchServer;
+
+    const resolvers = resolveStacks(assembly, {
+      ...environment,
+      searchDomainEndpoint: (domainName) => searchServer.domainEndpoint(domainName),
+    });
     for (const resolver of resolvers) {
       await provisionTables(resolver, dynamoClient);
       await provisionBuckets(resolver, s3Client);
+      provisionSearchDomains(resolver, searchServer);
     }
     dynamoClient.destroy();
     s3Client.destroy();
@@ -159,6 +185,14 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       },
     });
     eventBus = bus;
+    bucketNotifications = new BucketNotifications({
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      userId: `AIDA${credentials.accessKeyId.slice(4)}`,
+      eventBus: bus,
+      findFunction: lookupFunction,
+      log,
+    });
     const invokeLambda: InvokeLambda = async (functionArn, payload) => {
       const fn = lookupFunction(functionArn);
       if (!fn) {
@@ -235,8 +269,6 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 
     await deployInOrder(resolvers.map(deploymentPlan), { createFunction, registerStateMachine, customResources });
 
-    const lookupSecret = (accessKeyId: string) =>
-      accessKeyId === credentials.accessKeyId ? credentials.secretAccessKey : undefined;
     const gateway = new ApiGatewayEmulator({
       region,
       identity: {
@@ -261,6 +293,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         : lookupFunction(arn) !== undefined;
     for (const resolver of resolvers) await addRulesAndSchedules(bus, resolver, isDeliverable, log);
     bus.start();
+    for (const resolver of resolvers) bucketNotifications.addStack(resolver);
+    bucketNotifications.start();
 
     const outputs = localOutputs(resolvers, endpoint);
     outputs.Local = {
@@ -270,6 +304,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       S3Endpoint: s3.endpoint,
       DynamoDbEndpoint: dynamodb.endpoint,
       StepFunctionsEndpoint: sfnEndpoint,
+      SearchEndpoint: searchServer.endpoint,
       Profile: LOCAL_PROFILE,
       CredentialsFile: path.join(dataDir, 'credentials'),
       DataDir: dataDir,
@@ -297,7 +332,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 const STATE_MACHINE_ARN = /^arn:[^:]+:states:[^:]+:[^:]+:stateMachine:[^:]+$/;
 
 /** Resolvers for every stack, with each stack's exports visible to the stacks that import them. */
-function resolveStacks(assembly: CloudAssembly, environment: { region: string; accountId: string }): StackResolver[] {
+function resolveStacks(assembly: CloudAssembly, environment: LocalEnvironment): StackResolver[] {
   const exports = new Map<string, unknown>();
   return assembly.stacks.map((stack) => {
     const resolver = new StackResolver(stack, environment, exports);

@@ -8,7 +8,7 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { StackResolver } from './intrinsics';
+import { SEARCH_DOMAIN_TYPE, type StackResolver } from './intrinsics';
 
 export interface EngineClients {
   readonly dynamodb: DynamoDBClient;
@@ -59,6 +59,19 @@ export async function provisionBuckets(resolver: StackResolver, client: S3Client
     }
   }
   return created;
+}
+
+/**
+ * Serves every OpenSearch domain of the stack on the local search endpoint, under its physical name, and returns
+ * those names. Nothing of the domain's configuration matters locally (instances, storage, encryption, access policy:
+ * requests only need a valid SigV4 signature); its indices persist across restarts like the tables do.
+ */
+export function provisionSearchDomains(resolver: StackResolver, search: { addDomain(name: string): string }): string[] {
+  return resolver.resourcesOfType(SEARCH_DOMAIN_TYPE).map(([logicalId]) => {
+    const name = resolver.physicalId(logicalId);
+    search.addDomain(name);
+    return name;
+  });
 }
 
 function createTableInput(tableName: string, props: Record<string, unknown>): CreateTableCommandInput {

@@ -11,7 +11,7 @@ export interface Media2CloudApiConfig {
   readonly mainStateMachineArn: string;
   readonly analysisStateMachineArn: string;
   readonly removalFunctionArn: string;
-  /** The OpenSearch domain endpoint, `https://...` (in local mode, the local engine's URL). */
+  /** The OpenSearch domain endpoint: its bare host name (in local mode, the local search endpoint's URL). */
   readonly searchEndpoint: string;
   readonly defaultAiOptions: AiOptions;
 }

@@ -14,17 +14,27 @@ import { and, not, or, phrase, term, type QueryNode } from './query';
  * Other Lucene syntax (`field:`, `~`, `^`, ranges, regular expressions, inner wildcards) is taken as plain text.
  */
 export function parseQuery(text: string): QueryNode {
-  const parser = new Parser(tokenize(text));
+  return parseClauses(tokenize(text), invalidQuery);
+}
+
+/**
+ * Lucene's clause grammar over tokens (`Query ::= Modifiers Clause (Conjunction Modifiers Clause)*`), combined the
+ * way its `addClause` does. Shared by this parser and the local search endpoint's `query_string` parser, which only
+ * tokenize differently; `fail` makes the error each of them reports.
+ */
+export function parseClauses(tokens: readonly QueryToken[], fail: (reason: string) => Error): QueryNode {
+  const parser = new Parser(tokens, fail);
   const node = parser.parseGroup();
-  if (!parser.atEnd()) throw invalidQuery();
+  if (!parser.atEnd()) throw fail('unbalanced closing parenthesis');
   return node;
 }
 
+// The API answers every malformed query alike; the reason only matters to the local search endpoint's errors.
 function invalidQuery(): BadRequestError {
   return new BadRequestError('invalid query');
 }
 
-type Token =
+export type QueryToken =
   | { readonly type: 'and' | 'or' | 'not' | 'plus' | 'minus' | 'open' | 'close' }
   | { readonly type: 'term'; readonly text: string; readonly prefix: boolean }
   | { readonly type: 'phrase'; readonly text: string };
@@ -36,8 +46,8 @@ const OPERATOR_WORDS: ReadonlyMap<string, 'and' | 'or' | 'not'> = new Map([
 ]);
 const TERM_END = /[\s()"]/;
 
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+function tokenize(text: string): QueryToken[] {
+  const tokens: QueryToken[] = [];
   let i = 0;
   while (i < text.length) {
     const char = text[i];
@@ -82,7 +92,7 @@ function readPhrase(text: string, start: number): [string, number] {
   throw invalidQuery();
 }
 
-function readTerm(text: string, start: number): [Token, number] {
+function readTerm(text: string, start: number): [QueryToken, number] {
   let value = '';
   let escaped = false;
   let trailingStars = 0;
@@ -104,6 +114,8 @@ function readTerm(text: string, start: number): [Token, number] {
   return [{ type: 'term', text: value.slice(0, value.length - trailingStars), prefix: trailingStars > 0 }, i];
 }
 
+const SPELLING = { and: 'AND', or: 'OR', not: 'NOT', plus: '+', minus: '-', open: '(', close: ')' } as const;
+
 type Occur = 'must' | 'should' | 'mustNot';
 
 interface Clause {
@@ -114,7 +126,10 @@ interface Clause {
 class Parser {
   private position = 0;
 
-  constructor(private readonly tokens: readonly Token[]) {}
+  constructor(
+    private readonly tokens: readonly QueryToken[],
+    private readonly fail: (reason: string) => Error,
+  ) {}
 
   atEnd(): boolean {
     return this.position >= this.tokens.length;
@@ -127,7 +142,7 @@ class Parser {
       let conjunction: 'and' | 'or' | undefined;
       const next = this.peek().type;
       if (next === 'and' || next === 'or') {
-        if (clauses.length === 0) throw invalidQuery();
+        if (clauses.length === 0) throw this.fail(`a query cannot start with ${SPELLING[next]}`);
         conjunction = next;
         this.position += 1;
       }
@@ -146,32 +161,32 @@ class Parser {
         modifier === 'prohibited' ? 'mustNot' : modifier === 'required' || conjunction === 'and' ? 'must' : 'should';
       clauses.push({ occur, node });
     }
-    if (clauses.length === 0) throw invalidQuery();
+    if (clauses.length === 0) throw this.fail('empty query or group');
     return combine(clauses);
   }
 
   private parseClause(): QueryNode {
-    if (this.atEnd()) throw invalidQuery();
+    if (this.atEnd()) throw this.fail('a clause is missing at the end');
     const token = this.tokens[this.position];
     this.position += 1;
     switch (token.type) {
       case 'term':
-        if (token.text === '' && !token.prefix) throw invalidQuery();
+        if (token.text === '' && !token.prefix) throw this.fail('empty term');
         return term(token.text, token.prefix);
       case 'phrase':
         return phrase(token.text);
       case 'open': {
         const node = this.parseGroup();
-        if (this.atEnd() || this.peek().type !== 'close') throw invalidQuery();
+        if (this.atEnd() || this.peek().type !== 'close') throw this.fail('missing closing parenthesis');
         this.position += 1;
         return node;
       }
       default:
-        throw invalidQuery();
+        throw this.fail(`a clause is missing before ${SPELLING[token.type]}`);
     }
   }
 
-  private peek(): Token {
+  private peek(): QueryToken {
     return this.tokens[this.position];
   }
 }

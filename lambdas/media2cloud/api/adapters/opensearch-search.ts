@@ -29,7 +29,10 @@ export interface SigningIdentity {
 }
 
 export interface OpenSearchSearchOptions {
-  /** The domain endpoint, `https://search-....es.amazonaws.com` (a path after the host is kept as a prefix). */
+  /**
+   * The domain endpoint: a bare host name as the domain's `DomainEndpoint` attribute gives it (`https://` is
+   * assumed), or a URL such as local mode's `http://127.0.0.1:4004/<domain>` (a path is kept as a prefix).
+   */
   readonly endpoint: string;
   readonly identity: SigningIdentity;
   /** @default 20 s: an answer must fit in API Gateway's 29 s. */
@@ -52,7 +55,7 @@ export class OpenSearchSearch implements SearchPort {
   private readonly endpoint: URL;
 
   constructor(private readonly options: OpenSearchSearchOptions) {
-    this.endpoint = new URL(options.endpoint);
+    this.endpoint = new URL(options.endpoint.includes('://') ? options.endpoint : `https://${options.endpoint}`);
     this.signer = new SignatureV4({
       service: 'es',
       region: options.identity.region,

@@ -33,12 +33,31 @@ const LAYOUT_VERSION = 1;
 const LAYOUT = JSON.stringify({ version: LAYOUT_VERSION, tokenizer: FTS_TOKENIZER, columns: SEARCHABLE_FIELDS });
 
 const ENTRY_FIELD_SET: ReadonlySet<string> = new Set(ENTRY_FIELDS);
-const REPORTED_COLUMNS = SEARCHABLE_FIELDS.map((field, column) => ({ field, column })).filter(
-  ({ field }) => !IGNORED_FIELDS.has(field),
-);
+const ALL_COLUMNS = SEARCHABLE_FIELDS.map((field, column) => ({ field, column }));
+const REPORTED_COLUMNS = ALL_COLUMNS.filter(({ field }) => !IGNORED_FIELDS.has(field));
 const FTS_COLUMNS = SEARCHABLE_FIELDS.map((field) => `"${field}"`).join(', ');
 /** bm25 with the `type` column weighted 0: it only filters, and a rarer media type must not rank higher. */
 const BM25 = `bm25(asset_text, ${SEARCHABLE_FIELDS.map((field) => (field === 'type' ? '0.0' : '1.0')).join(', ')})`;
+
+/** A search without the echo of what the user typed: what an engine needs to find a page of assets. */
+export type SearchPageRequest = Omit<SearchRequest, 'term'>;
+
+/** One asset of a page as OpenSearch lists a hit: every match, whether or not it has a field to report. */
+export interface SearchPageHit {
+  readonly document: SearchDocument;
+  readonly score: number;
+  /**
+   * Highlight fragments keyed by field path as OpenSearch names them: `basename`, `celeb.name`,
+   * `attributes.location`, and also the `type`, `key` and `bucket` that the original never reports.
+   */
+  readonly highlights: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface SearchPage {
+  /** Every matching asset, not capped. */
+  readonly total: number;
+  readonly hits: readonly SearchPageHit[];
+}
 
 export interface StatusUpdate {
   readonly status?: string;
@@ -154,8 +173,38 @@ export class LocalSearchIndex {
     };
   }
 
+  /**
+   * The requested page the way OpenSearch's `_search` lists it, for the local OpenSearch-compatible endpoint: no
+   * asset dropped, highlights by field path, nothing mapped to the original's response yet.
+   */
+  searchPage(request: SearchPageRequest): SearchPage {
+    const { total, rows } = this.page(request);
+    const highlight = compileFtsHighlight(request.query);
+    const hits = rows.map((row): SearchPageHit => {
+      const document = JSON.parse(row.document) as SearchDocument;
+      const marked = highlight === undefined ? null : this.marked(ALL_COLUMNS, highlight, row.id);
+      const highlights: Record<string, string[]> = {};
+      for (const { field, column } of ALL_COLUMNS) {
+        const text = marked?.[`c${column}`];
+        if (typeof text !== 'string' || !isMarked(text)) continue;
+        const values = fieldValues(document, field);
+        text.split(ENTRY_JOINER).forEach((piece, position) => {
+          const value = values[position];
+          if (value === undefined || !isMarked(piece)) return;
+          const fragments = new Set(highlights[value.path]);
+          for (const fragment of toFragments(piece)) {
+            if (fragments.size < HIGHLIGHT_FRAGMENTS_PER_FIELD) fragments.add(fragment);
+          }
+          highlights[value.path] = [...fragments];
+        });
+      }
+      return { document, score: row.score, highlights };
+    });
+    return { total, hits };
+  }
+
   /** How many assets match, and the requested page of them, best first. */
-  private page(request: SearchRequest): { total: number; rows: AssetRow[] } {
+  private page(request: SearchPageRequest): { total: number; rows: AssetRow[] } {
     const query = compileFtsQuery(request.query);
     if (query.mode === 'none' || request.types.length === 0) return { total: 0, rows: [] };
     const { total, ranked } =
@@ -169,7 +218,7 @@ export class LocalSearchIndex {
    * Filters inside FTS5 (media type as a column filter, the asset as a rowid) so that counting stays on the
    * doclists; joining the asset table would cost a lookup per match.
    */
-  private rankMatches(expression: string, request: SearchRequest): Ranking {
+  private rankMatches(expression: string, request: SearchPageRequest): Ranking {
     const types = request.types.map((type) => `"${type}"`).join(' OR ');
     const values: Array<string | number> = [
       request.types.length === MEDIA_TYPES.length ? expression : `(${expression}) AND (type : (${types}))`,
@@ -196,7 +245,7 @@ export class LocalSearchIndex {
    * FTS5 has no unary NOT: a query that is a negation takes the assets outside its expression, scored like
    * Lucene's constant-score match-all.
    */
-  private rankOthers(expression: string, request: SearchRequest): Ranking {
+  private rankOthers(expression: string, request: SearchPageRequest): Ranking {
     const values: Array<string | number> = [expression, ...request.types];
     let where = `id NOT IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?)`;
     where += ` AND type IN (${request.types.map(() => '?').join(', ')})`;
@@ -219,15 +268,9 @@ export class LocalSearchIndex {
    */
   private toHits(rows: readonly AssetRow[], highlight: string | undefined): SearchHit[] {
     if (highlight === undefined || rows.length === 0) return [];
-    const marks = REPORTED_COLUMNS.map(
-      ({ column }) => `highlight(asset_text, ${column}, '${MARK_OPEN}', '${MARK_CLOSE}') AS c${column}`,
-    );
-    const statement = this.statement(
-      `SELECT ${marks.join(', ')} FROM asset_text WHERE asset_text MATCH ? AND rowid = ?`,
-    );
     const hits: SearchHit[] = [];
     for (const row of rows) {
-      const marked = statement.get([highlight, row.id]);
+      const marked = this.marked(REPORTED_COLUMNS, highlight, row.id);
       if (marked === null) continue;
       const document = JSON.parse(row.document) as SearchDocument;
       const fields: Record<string, SearchHitField> = {};
@@ -242,6 +285,21 @@ export class LocalSearchIndex {
       }
     }
     return hits;
+  }
+
+  /** The asset's text in `columns` as `c<column>`, with the matches of `highlight` marked. */
+  private marked(
+    columns: ReadonlyArray<{ readonly column: number }>,
+    highlight: string,
+    id: number,
+  ): Record<string, unknown> | null {
+    const marks = columns.map(
+      ({ column }) => `highlight(asset_text, ${column}, '${MARK_OPEN}', '${MARK_CLOSE}') AS c${column}`,
+    );
+    return this.statement(`SELECT ${marks.join(', ')} FROM asset_text WHERE asset_text MATCH ? AND rowid = ?`).get([
+      highlight,
+      id,
+    ]);
   }
 
   private write(document: SearchDocument): void {
@@ -341,10 +399,11 @@ interface Ranking {
   readonly ranked: ReadonlyArray<{ readonly id: number; readonly score: number }>;
 }
 
-/** One indexed value of a field, and what a hit on it reports. */
+/** One indexed value of a field, what a hit on it reports, and its path in the document as OpenSearch names it. */
 interface FieldValue {
   readonly text: string;
   readonly hit: SearchFieldHit;
+  readonly path: string;
 }
 
 /**
@@ -354,15 +413,19 @@ interface FieldValue {
 function fieldValues(document: SearchDocument, field: SearchableField): FieldValue[] {
   if (field === 'type' || field === 'basename' || field === 'key' || field === 'bucket') {
     const value = document[field];
-    return typeof value === 'string' && value.length > 0 ? [{ text: value, hit: value }] : [];
+    return typeof value === 'string' && value.length > 0 ? [{ text: value, hit: value, path: field }] : [];
   }
   if (field === 'attributes') {
     return Object.entries(document.attributes ?? {})
       .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
-      .map(([name, value]) => ({ text: value, hit: { [name]: value } }));
+      .map(([name, value]) => ({ text: value, hit: { [name]: value }, path: `attributes.${name}` }));
   }
   const entries = document[field] ?? [];
-  return entries.map((entry) => ({ text: typeof entry.name === 'string' ? entry.name : '', hit: entry }));
+  return entries.map((entry) => ({
+    text: typeof entry.name === 'string' ? entry.name : '',
+    hit: entry,
+    path: `${field}.name`,
+  }));
 }
 
 /**
@@ -395,7 +458,8 @@ function validDocument(document: SearchDocument): SearchDocument {
   if (!isMediaType(document.type)) throw new BadRequestError(`search document ${document.uuid} has no valid type`);
   for (const field of Object.keys(document)) {
     const value = (document as unknown as Record<string, unknown>)[field];
-    if (ENTRY_FIELD_SET.has(field) && value !== undefined && !Array.isArray(value)) {
+    const isEntryList = Array.isArray(value) && value.every((entry) => typeof entry === 'object' && entry !== null);
+    if (ENTRY_FIELD_SET.has(field) && value !== undefined && value !== null && !isEntryList) {
       throw new BadRequestError(`search document ${document.uuid}: ${field} must be a list of entries`);
     }
   }
