@@ -16,8 +16,8 @@ export interface RemovalResult {
 
 /**
  * Removes an asset (the original's asset-removal state), invoked with `{uuid, executionArn?}`: stops its running
- * execution (the one given and the one its record names, when still running), deletes its analysis and
- * ingest records, every object under `<uuid>/` in its proxy bucket, and its search document. The upload in the
+ * execution (the one given and the one its record names, when still running), deletes every object under
+ * `<uuid>/` in its proxy bucket, its search document, and its analysis and ingest records. The upload in the
  * ingest bucket is never touched, even when the asset's destination is the same bucket.
  */
 export async function removeAsset(
@@ -38,9 +38,8 @@ export async function removeAsset(
     if ((await deps.executions.stop(executionArn, `asset ${uuid} was removed`)) === 'stopped') stopped = true;
   }
 
-  const analysisRecordsDeleted = await deps.analyses.deleteAll(uuid);
-  await deps.records.delete(uuid);
-
+  // The ingest record goes last: until it is gone the asset is still listed and a failed removal can be retried,
+  // and once `GET /assets/{uuid}` answers 404 nothing of the asset is left.
   const bucket = record?.destination?.bucket ?? deps.config.proxyBucket;
   const upload = record?.bucket === bucket ? record.key : undefined;
   const keys = (await deps.objects.list(bucket, assetRootPrefix(uuid)))
@@ -49,6 +48,8 @@ export async function removeAsset(
   await deps.objects.deleteKeys(bucket, keys);
 
   const searchDocumentRemoved = await deps.search.remove(uuid);
+  const analysisRecordsDeleted = await deps.analyses.deleteAll(uuid);
+  await deps.records.delete(uuid);
   return {
     uuid,
     status: StateStatus.Removed,
