@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { observeObjectChanges, type ObjectChangeListener, type ObservableS3rver } from './s3/object-changes';
+import { decodeAwsChunkedUploads, type DecodableS3rver } from './s3/aws-chunked';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -99,6 +100,7 @@ export async function startS3(
     vhostBuckets: false,
   });
   deleteOneKeyAtATime(server.store);
+  decodeAwsChunkedUploads(server as unknown as DecodableS3rver);
   if (onObjectChange) observeObjectChanges(server, onObjectChange);
   const address = await server.run();
   return {
