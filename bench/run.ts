@@ -3,6 +3,7 @@
  * `npm run bench`: speed targets live here, never in timed unit tests. Each benchmark prints rows of one table.
  * Select benchmarks by name: `npm run bench -- local-api search`.
  */
+import { ingestBenchmark } from './ingest';
 import { localApiBenchmark } from './local-api';
 import { searchBenchmark } from './search';
 import { workflowBenchmark } from './workflow';
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'local-api': localApiBenchmark,
   search: searchBenchmark,
   workflow: workflowBenchmark,
+  ingest: ingestBenchmark,
 };
 
 async function main(): Promise<void> {
