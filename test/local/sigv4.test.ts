@@ -93,6 +93,43 @@ async function signWithSdk(
   };
 }
 
+/** Signs with the query string exactly as it goes on the wire, as curl before 8.x does (no re-encoding, no sort). */
+function signAsCurl788(method: string, rawPath: string, rawQuery: string): RawRequest {
+  const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+  const date = amzDate.slice(0, 8);
+  const payloadHash = createHash('sha256').update('').digest('hex');
+  const canonical = [
+    method,
+    rawPath,
+    rawQuery,
+    `host:127.0.0.1:4000\nx-amz-date:${amzDate}\n`,
+    'host;x-amz-date',
+    payloadHash,
+  ].join('\n');
+  const scope = `${date}/us-east-1/execute-api/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join(
+    '\n',
+  );
+  let key: Buffer = createHmac('sha256', `AWS4${credentials.secretAccessKey}`).update(date).digest();
+  for (const part of ['us-east-1', 'execute-api', 'aws4_request'])
+    key = createHmac('sha256', key).update(part).digest();
+  const signature = createHmac('sha256', key).update(stringToSign).digest('hex');
+  return {
+    method,
+    rawPath,
+    rawQuery,
+    headers: [
+      ['host', '127.0.0.1:4000'],
+      ['x-amz-date', amzDate],
+      [
+        'authorization',
+        `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=host;x-amz-date, Signature=${signature}`,
+      ],
+    ],
+    body: Buffer.alloc(0),
+  };
+}
+
 describe('SigV4 verification (API Gateway AWS_IAM)', () => {
   it('accepts a request signed by aws4 with a JSON body and a query string', () => {
     const request = signWithAws4('POST', '/api-id/api/metadata/abc?paginated=true&end=true', '{"a":1}');
@@ -131,6 +168,16 @@ describe('SigV4 verification (API Gateway AWS_IAM)', () => {
     expect(encodedPlus.ok).toBe(true);
     expect(rawPlus.ok).toBe(true);
     expect(space.ok).toBe(false);
+  });
+
+  it('accepts a query signed as sent (curl 7.x: lower-case escapes, unsorted), and rejects it once changed', () => {
+    const request = signAsCurl788('GET', '/api-id/demo/search', 'query=IkFuZHkgSmFzc3kiCg%3d%3d&pageSize=1');
+
+    const accepted = verifySigV4(request, options);
+    const changed = verifySigV4({ ...request, rawQuery: 'query=IkFuZHkgSmFzc3kiCg%3d%3d&pageSize=2' }, options);
+
+    expect(accepted.ok).toBe(true);
+    expect(changed.ok).toBe(false);
   });
 
   it('answers Missing Authentication Token when the request is not signed at all', () => {

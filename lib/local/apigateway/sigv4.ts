@@ -106,16 +106,18 @@ export function verifySigV4(request: RawRequest, options: VerifyOptions): Verify
   }
 
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${headers.get(name)}\n`).join('');
-  const canonicalQuery = canonicalQueryString(query.filter(([name]) => !(presigned && name === 'X-Amz-Signature')));
+  const queries = candidateQueries(request.rawQuery, query, presigned);
   const payloadHash = sha256Hex(request.body);
   const scope = `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`;
   const signingKey = deriveSigningKey(secret, scopeDate, scopeRegion, scopeService);
 
-  // Clients disagree on whether an already-encoded path is encoded again (the SDKs do, some tools do not); the
-  // request is genuine if either reading of the path produces the signature.
+  // Clients disagree on whether an already-encoded path is encoded again (the SDKs do, some tools do not), and some
+  // (curl before 8.x) sign the query as they send it; the request is genuine if any reading produces the signature.
   let expectedCanonical = '';
   let expectedStringToSign = '';
-  for (const canonicalUri of candidatePaths(request.rawPath)) {
+  for (const [canonicalUri, canonicalQuery] of candidatePaths(request.rawPath).flatMap((uri) =>
+    queries.map((canonical) => [uri, canonical] as const),
+  )) {
     const canonicalRequest = [
       request.method.toUpperCase(),
       canonicalUri,
@@ -271,6 +273,22 @@ function canonicalQueryString(query: ReadonlyArray<readonly [string, string]>): 
     .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');
+}
+
+/** The canonical query first, then the query's pairs as sent (sorted, and in their order), not re-encoded. */
+function candidateQueries(
+  rawQuery: string,
+  query: ReadonlyArray<readonly [string, string]>,
+  presigned: boolean,
+): string[] {
+  const kept = (name: string) => !(presigned && name === 'X-Amz-Signature');
+  const raw = rawQuery
+    .split('&')
+    .filter((pair) => pair !== '' && kept(percentDecode(pair.split('=')[0] ?? '')))
+    .map((pair) => (pair.includes('=') ? pair : `${pair}=`));
+  return [
+    ...new Set([canonicalQueryString(query.filter(([name]) => kept(name))), [...raw].sort().join('&'), raw.join('&')]),
+  ];
 }
 
 function candidatePaths(rawPath: string): string[] {
