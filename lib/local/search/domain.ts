@@ -163,6 +163,9 @@ export class SearchDomain {
   }
 
   private open(index: string): LocalSearchIndex {
+    // SQLite's lock here is a `<file>.lock` directory (node-sqlite3-wasm's VFS), held only inside a transaction.
+    // This process is the store's only user, so one found before opening was left by a process that died mid-write.
+    fs.rmSync(`${this.file(index)}.lock`, { recursive: true, force: true });
     const store = LocalSearchIndex.open(this.file(index));
     this.indices.set(index, store);
     return store;

@@ -268,6 +268,24 @@ describe('local search endpoint', () => {
       // Assess
       expect(read.json).toMatchObject({ found: true, _source: { uuid: UUID, basename: 'keynote.mp4' } });
     });
+
+    it('opens an index whose SQLite lock a process that died mid-write left behind', async () => {
+      // Prepare
+      await search.close();
+      const index = fs
+        .readdirSync(directory, { recursive: true, encoding: 'utf8' })
+        .find((file) => file.endsWith('content.sqlite'));
+      fs.mkdirSync(path.join(directory, `${index}.lock`));
+
+      // Act
+      await start();
+      const read = await call('GET', `/content/_doc/${UUID}`);
+      const written = await call('POST', `/content/_update/${UUID}`, { body: { doc: { basename: 'after.mp4' } } });
+
+      // Assess
+      expect(read.status).toBe(200);
+      expect(written.status).toBe(200);
+    });
   });
 
   describe('_search and _mget', () => {
