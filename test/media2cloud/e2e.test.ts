@@ -233,6 +233,21 @@ describe('Media2Cloud v4 API through local mode', () => {
       expect(one.json().hits.map((hit: { id: string }) => hit.id)).toEqual([assets.document!.uuid]);
     });
 
+    it("answers the API guide's curl example, which sends the base64 query without its name", async () => {
+      // Prepare: what `curl --get --data-urlencode "$(echo \"tide turns\" | base64)"` puts on the wire.
+      const encoded = Buffer.from('"tide turns"\n').toString('base64');
+      const name = encoded.slice(0, encoded.indexOf('='));
+      const rest = encoded.slice(name.length + 1);
+
+      // Act
+      const response = await api.get(`search?pageSize=1&${name}=${encodeURIComponent(rest)}`);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(response.json()).toMatchObject({ term: '"tide turns"', totalHits: 1 });
+      expect(response.json().hits[0].id).toBe(assets.video!.uuid);
+    });
+
     it('pages with pageSize and token, nextToken being totalHits on the last page', async () => {
       const first = (await search('harbour OR lighthouse OR tide', { pageSize: '2' })).json();
       const second = (

@@ -41,7 +41,7 @@ export function parseSearchRequest(input: SearchRequestInput): SearchRequest {
   const uuid = param('id') ?? input.uuid;
   if (uuid !== undefined && !isAssetId(uuid)) throw new BadRequestError('invalid id');
 
-  const term = decodeSearchTerm(param('query'));
+  const term = decodeSearchTerm(param('query') ?? unnamedQuery(params));
   const query = parseQuery(term);
   const from = nonNegativeInteger(param('token'), 0, 'invalid token');
   const size = nonNegativeInteger(param('pageSize'), DEFAULT_PAGE_SIZE, 'invalid pageSize');
@@ -53,6 +53,21 @@ export function parseSearchRequest(input: SearchRequestInput): SearchRequest {
   const types = MEDIA_TYPES.filter((type) => param(type) !== 'false');
 
   return { term, query, from, size, types, ...(uuid === undefined ? {} : { uuid }) };
+}
+
+const NAMED_PARAMETERS: ReadonlySet<string> = new Set(['query', 'token', 'pageSize', 'id', ...MEDIA_TYPES]);
+
+/**
+ * The base64 query sent without its `query=` name, as the curl examples of the original's API guide send it
+ * (`--data-urlencode "$(echo … | base64)"`): curl then makes the text before the first `=` a parameter name and the
+ * padding its value. The original answers those examples `invalid query`; here they search for what they say.
+ */
+function unnamedQuery(params: Readonly<Record<string, string | undefined>>): string | undefined {
+  const unnamed = Object.entries(params).filter(([name]) => !NAMED_PARAMETERS.has(name));
+  if (unnamed.length !== 1) return undefined;
+  const [name, value = ''] = unnamed[0]!;
+  if (!/^[A-Za-z0-9+/]+$/.test(name) || !/^=*$/.test(value)) return undefined;
+  return value === '' ? name : `${name}=${value}`;
 }
 
 /**

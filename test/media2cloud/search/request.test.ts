@@ -116,6 +116,24 @@ describe('parseSearchRequest', () => {
     expect(DEFAULT_PAGE_SIZE).toBe(30);
   });
 
+  it("reads the base64 query sent without its name, as the API guide's curl examples send it", () => {
+    // Prepare: `--data-urlencode "$(echo \"Andy Jassy\" | base64)"` makes `IkFuZHkgSmFzc3kiCg=%3D`, whose first
+    // `=` curl reads as the separator; `echo Andy NOT Jassy | base64` has no padding and comes as a bare name.
+    const padded = { pageSize: '1', IkFuZHkgSmFzc3kiCg: '=' };
+    const bare = { pageSize: '1', [base64('Andy NOT Jassy\n')]: '' };
+
+    // Act
+    const phraseRequest = parseSearchRequest({ query: padded });
+    const booleanRequest = parseSearchRequest({ query: bare });
+
+    // Assess
+    expect(base64('"Andy Jassy"\n')).toBe('IkFuZHkgSmFzc3kiCg==');
+    expect(phraseRequest).toMatchObject({ term: '"Andy Jassy"', query: phrase('Andy Jassy'), size: 1 });
+    expect(booleanRequest.term).toBe('Andy NOT Jassy');
+    expectBadRequest(() => parseSearchRequest({ query: { pageSize: '1', a: 'b', c: '' } }), 'invalid query');
+    expectBadRequest(() => parseSearchRequest({ query: { 'not base64!': '' } }), 'invalid query');
+  });
+
   it('reads token as the offset and pageSize as the page size', () => {
     // Prepare
     const input = { query: { query: encodeSearchQuery('x'), token: '20', pageSize: '10' } };
