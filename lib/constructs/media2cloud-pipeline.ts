@@ -183,9 +183,10 @@ export class Media2CloudPipeline extends Construct {
       timeout: Duration.seconds(spec.timeoutSeconds),
       memorySize: spec.memorySizeMb,
       ephemeralStorageMb: spec.ephemeralStorageMb,
-      // The ffmpeg and ffprobe shipped in npm packages are x86-64 builds.
-      architecture: spec.needsFfmpeg ? lambda.Architecture.X86_64 : undefined,
+      // The ffmpeg, ffprobe and canvas binaries shipped in npm packages are x86-64 builds.
+      architecture: spec.needsFfmpeg || spec.nativeX64 ? lambda.Architecture.X86_64 : undefined,
       copyFiles: Object.keys(spec.copyFiles).length > 0 ? spec.copyFiles : undefined,
+      externalModules: spec.externalModules,
       environment: Object.fromEntries(
         spec.environment.flatMap((name) => (name === 'MAIN_STATE_MACHINE_ARN' ? [] : [[name, values[name]]])),
       ),

@@ -35,6 +35,11 @@ export interface NodeFunctionProps {
    * bundle), for binaries and data a bundler cannot follow, e.g. ffmpeg or a WASM module. @default - none
    */
   readonly copyFiles?: Readonly<Record<string, string>>;
+  /**
+   * Modules esbuild leaves out (`require`d at run time), e.g. a native addon shipped through `copyFiles` into the
+   * bundle's `node_modules`. @default - none (the AWS SDK is bundled)
+   */
+  readonly externalModules?: readonly string[];
 }
 
 /**
@@ -94,8 +99,12 @@ export class NodeFunction extends Construct {
         sourceMap: true,
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
+        // ES modules bundled into CommonJS (pdf.js) read import.meta.url; give them the bundle's own URL.
+        banner: "const __bundle_import_meta_url = require('url').pathToFileURL(__filename).href;",
+        define: { 'import.meta.url': '__bundle_import_meta_url' },
         logLevel: nodejs.LogLevel.ERROR,
         commandHooks: props.copyFiles ? copyFilesHooks(props.copyFiles) : undefined,
+        externalModules: props.externalModules ? [...props.externalModules] : undefined,
       },
     });
 
@@ -117,7 +126,8 @@ function copyFilesHooks(files: Readonly<Record<string, string>>): nodejs.IComman
     afterBundling: (_inputDir: string, outputDir: string) =>
       Object.entries(files).flatMap(([from, to]) => {
         const target = path.join(outputDir, to);
-        return [`mkdir -p "${path.dirname(target)}"`, `cp "${path.join(PROJECT_ROOT, from)}" "${target}"`];
+        // -R: a source may be a directory (a package, a font folder); -L: node_modules may hold symlinks.
+        return [`mkdir -p "${path.dirname(target)}"`, `cp -RL "${path.join(PROJECT_ROOT, from)}" "${target}"`];
       }),
   };
 }

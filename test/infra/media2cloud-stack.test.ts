@@ -65,11 +65,11 @@ describe('Media2Cloud stack', () => {
     expect(template.toJSON().Parameters.DefaultAIOptions.Default).toBe('v4.default');
   });
 
-  it('creates one function per pipeline catalog entry, ffmpeg ones on x86_64 with the sizes the catalog asks', () => {
+  it('creates one function per pipeline catalog entry, native-binary ones on x86_64 with the sizes the catalog asks', () => {
     for (const spec of PIPELINE_FUNCTIONS) {
       const [, fn] = functionDescribed(spec.description);
 
-      expect(fn.Properties.Architectures).toEqual([spec.needsFfmpeg ? 'x86_64' : 'arm64']);
+      expect(fn.Properties.Architectures).toEqual([spec.needsFfmpeg || spec.nativeX64 ? 'x86_64' : 'arm64']);
       expect(fn.Properties.Timeout).toBe(spec.timeoutSeconds);
       expect(fn.Properties.MemorySize).toBe(spec.memorySizeMb);
       expect(fn.Properties.EphemeralStorage?.Size ?? 512).toBe(spec.ephemeralStorageMb);

@@ -150,7 +150,7 @@ describe('Media2Cloud v4 API through local mode', () => {
       expect(found.json().hits[0].fields.title.hits).toEqual([{ name: 'Morning Tide' }]);
     });
 
-    it('ingests an image (imageinfo, proxies) and a two-page PDF (docinfo)', async () => {
+    it('ingests an image (imageinfo, proxies) and a two-page PDF (docinfo, a PNG per page)', async () => {
       const image = await settled(assets.image!.uuid);
       const document = await settled(assets.document!.uuid);
 
@@ -163,6 +163,11 @@ describe('Media2Cloud v4 API through local mode', () => {
         overallStatus: 'COMPLETED',
         docinfo: expect.objectContaining({ numPages: 2, title: 'Harbour Guide' }),
       });
+      // Each page rendered to a PNG by the RunDocinfo bundle (pdf.js and its native canvas shipped inside it).
+      expect(await proxyKeys(`${assets.document!.uuid}/docs/transcode/proxy/`)).toEqual([
+        `${assets.document!.uuid}/docs/transcode/proxy/00000000.png`,
+        `${assets.document!.uuid}/docs/transcode/proxy/00000001.png`,
+      ]);
     });
 
     it('ends a corrupt file in ERROR with INGEST_ERROR and a message saying why', async () => {

@@ -5,7 +5,8 @@
  * - `entry` is relative to `lambdas/` (`NodeFunction`'s `entry`), `handler` the exported name.
  * - `substitution` is the ASL `definitionSubstitutions` key whose value is the function's ARN.
  * - `needsFfmpeg`: the bundle needs `bin/ffmpeg` and `bin/ffprobe` (x86-64 builds; deploy the function as x86_64).
- * - `copyFiles`: repository-relative source → bundle-relative target, as `NodeFunction`'s `copyFiles` takes them.
+ * - `copyFiles`: repository-relative source (a file or a directory) → bundle-relative target, as `NodeFunction`'s
+ *   `copyFiles` takes them.
  */
 
 /** Environment variables pipeline functions read (the standard AWS_* ones aside). */
@@ -55,7 +56,11 @@ export interface PipelineFunction {
   readonly entry: string;
   readonly handler: string;
   readonly needsFfmpeg: boolean;
+  /** Runs a native x86-64 binary loaded as a module (deploy as x86_64, like ffmpeg). @default false */
+  readonly nativeX64?: boolean;
   readonly copyFiles: CopyFiles;
+  /** Modules left out of the bundle, found at run time in the bundle's copied `node_modules`. @default none */
+  readonly externalModules?: readonly string[];
   readonly environment: readonly PipelineEnvironmentVariable[];
   readonly access: readonly PipelineAccess[];
   readonly timeoutSeconds: number;
@@ -69,6 +74,12 @@ export interface PipelineFunction {
 const FFMPEG_FILES: CopyFiles = {
   'node_modules/@ffmpeg-installer/linux-x64/ffmpeg': 'bin/ffmpeg',
   'node_modules/ffprobe-static/bin/linux/x64/ffprobe': 'bin/ffprobe',
+};
+/** pdf.js's standard fonts, and the Skia canvas (loaded at run time from the bundle's `node_modules`). */
+const PDF_RENDERER_FILES: CopyFiles = {
+  'node_modules/pdfjs-dist/standard_fonts': 'standard_fonts',
+  'node_modules/@napi-rs/canvas': 'node_modules/@napi-rs/canvas',
+  'node_modules/@napi-rs/canvas-linux-x64-gnu': 'node_modules/@napi-rs/canvas-linux-x64-gnu',
 };
 const MEDIAINFO_FILES: CopyFiles = { 'node_modules/mediainfo.js/dist/MediaInfoModule.wasm': 'MediaInfoModule.wasm' };
 
@@ -160,15 +171,17 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
   },
   {
     id: 'RunDocinfo',
-    description: 'Media2Cloud ingest: PDF page count, fingerprint and Info entries to docinfo',
-    entry: INGEST,
+    description: 'Media2Cloud ingest: PDF page count, fingerprint and Info entries to docinfo, each page as a PNG',
+    entry: 'media2cloud/pipeline/ingest/docinfo-handler.ts',
     handler: 'runDocinfo',
     needsFfmpeg: false,
-    copyFiles: {},
+    nativeX64: true,
+    copyFiles: PDF_RENDERER_FILES,
+    externalModules: ['@napi-rs/canvas'],
     environment: ['INGEST_TABLE_NAME'],
-    access: ['readIngestBucket', 'ingestTable'],
-    timeoutSeconds: 300,
-    memorySizeMb: 1024,
+    access: ['readIngestBucket', 'writeProxyBucket', 'ingestTable'],
+    timeoutSeconds: 900,
+    memorySizeMb: 2048,
     ephemeralStorageMb: 2048,
     substitution: 'RunDocinfoFunctionArn',
   },

@@ -121,6 +121,12 @@ export interface RandomAccess {
 /** A private scratch directory in `/tmp` for one invocation, removed afterwards. */
 export type ScratchSpace = <T>(work: (directory: string) => Promise<T>) => Promise<T>;
 
+/** Renders a PDF's pages to images (the document proxies). */
+export interface PdfPageRenderer {
+  /** Writes one PNG per page into `outputDir`, in page order, and returns their paths. */
+  render(pdfFile: string, outputDir: string): Promise<string[]>;
+}
+
 /** Everything the pipeline's functions use from outside; tests replace any part. */
 export interface PipelineDependencies {
   readonly config: PipelineConfig;
@@ -134,6 +140,8 @@ export interface PipelineDependencies {
   readonly describeMedia: MediaDescriber;
   readonly scratch: ScratchSpace;
   readonly now: () => number;
+  /** Only the RunDocinfo function carries the renderer (pdf.js and a native canvas); elsewhere it refuses. */
+  readonly pdfPages: PdfPageRenderer;
 }
 
 export interface MediaToolPaths {

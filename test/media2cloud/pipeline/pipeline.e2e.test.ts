@@ -328,7 +328,7 @@ describe('Media2Cloud pipeline: main, ingest and analysis state machines on loca
     });
   });
 
-  it('ingests a two-page PDF: docinfo, and one pagetext entry per page with its page number', async () => {
+  it('ingests a two-page PDF: docinfo, a PNG per page, and one pagetext entry per page with its page number', async () => {
     const { uuid, status } = runs.document!;
     const record = await harness.record(uuid);
     const [analysis] = await harness.analyses.list(uuid);
@@ -339,9 +339,20 @@ describe('Media2Cloud pipeline: main, ingest and analysis state machines on loca
       mime: 'application/pdf',
       overallStatus: 'COMPLETED',
       docinfo: { numPages: 2, fingerprint: PDF_ID, title: 'Harbour Guide', author: 'Harbour Authority' },
-      proxies: [],
+      proxies: [
+        expect.objectContaining({
+          key: `${uuid}/docs/transcode/proxy/00000000.png`,
+          outputType: 'proxy',
+          type: 'image',
+          mime: 'image/png',
+        }),
+      ],
       analysis: ['document'],
     });
+    expect(await harness.proxyKeys(`${uuid}/docs/transcode/proxy/`)).toEqual([
+      `${uuid}/docs/transcode/proxy/00000000.png`,
+      `${uuid}/docs/transcode/proxy/00000001.png`,
+    ]);
     expect(harness.search.get(uuid)).toMatchObject({
       pagetext: [
         { name: 'Tide tables for the harbour High water at noon', page: 0 },

@@ -27,6 +27,7 @@ import type { IngestRecord } from '../../../lambdas/media2cloud/pipeline/domain/
 import { ingestHandlers } from '../../../lambdas/media2cloud/pipeline/ingest/handlers';
 import { describeMedia } from '../../../lambdas/media2cloud/pipeline/media/mediainfo';
 import { mediaTools } from '../../../lambdas/media2cloud/pipeline/media/tools';
+import { pdfPageRenderer } from '../../../lambdas/media2cloud/pipeline/media/pdf/render';
 import type { PipelineDependencies, SearchIndexPort, StatusUpdate } from '../../../lambdas/media2cloud/pipeline/ports';
 import { removeAsset } from '../../../lambdas/media2cloud/pipeline/removal/remove-asset';
 import { handleS3Event } from '../../../lambdas/media2cloud/pipeline/s3-event/s3-event';
@@ -165,11 +166,13 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
     describeMedia,
     scratch: tmpScratch,
     now: () => Date.now(),
+    pdfPages: pdfPageRenderer(),
   };
 
   // Each catalog function gets the export its entry names, built over the test dependencies.
   const modules: Record<string, Record<string, Handler>> = {
     'media2cloud/pipeline/ingest/handler.ts': ingestHandlers(deps),
+    'media2cloud/pipeline/ingest/docinfo-handler.ts': { runDocinfo: ingestHandlers(deps).runDocinfo },
     'media2cloud/pipeline/analysis/handler.ts': analysisHandlers(deps),
     'media2cloud/pipeline/status/handler.ts': { recordError: (event) => recordError(event, deps) },
     'media2cloud/pipeline/removal/handler.ts': { handler: (event) => removeAsset(event, deps) },

@@ -2,7 +2,7 @@ import { stackDefaultAiOptions } from '../domain/ai-options';
 import { describeMedia } from '../media/mediainfo';
 import { mediaTools } from '../media/tools';
 import type { PipelineEnvironmentVariable } from '../catalog';
-import type { PipelineConfig, PipelineDependencies } from '../ports';
+import type { PdfPageRenderer, PipelineConfig, PipelineDependencies } from '../ports';
 import { documentClient, s3Client, sfnClient } from './clients';
 import { DynamoDbAnalysisRecordStore, DynamoDbIngestRecordStore } from './dynamodb-records';
 import { OpenSearchIndex } from './opensearch-index';
@@ -32,7 +32,10 @@ function lazy<T>(create: () => T): () => T {
  * The AWS adapters, each created on first use: a function is given only the variables of the adapters it uses
  * (see `catalog.ts`), and a missing one fails its first use with the variable's name.
  */
-export function awsDependencies(env: NodeJS.ProcessEnv = process.env): PipelineDependencies {
+export function awsDependencies(
+  env: NodeJS.ProcessEnv = process.env,
+  pdfPages: PdfPageRenderer = NO_PDF_PAGES,
+): PipelineDependencies {
   const defaultAiOptions = lazy(() => stackDefaultAiOptions(env.DEFAULT_AI_OPTIONS));
   const config: PipelineConfig = {
     get ingestBucket() {
@@ -85,5 +88,11 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env): PipelineD
     scratch: tmpScratch,
     now: () => Date.now(),
     describeMedia,
+    pdfPages,
   };
 }
+
+/** Functions other than RunDocinfo are bundled without pdf.js and the canvas binary. */
+const NO_PDF_PAGES: PdfPageRenderer = {
+  render: () => Promise.reject(new Error('PDF pages are rendered by the RunDocinfo function only')),
+};

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { errorText, MediaProcessingError } from '../domain/errors';
 import { transcodePrefix } from '../domain/layout';
@@ -7,12 +8,12 @@ import { openFileAccess } from '../media/access';
 import { PdfDocument } from '../media/pdf/document';
 import type { PipelineDependencies } from '../ports';
 
-export type RunDocinfoDependencies = Pick<PipelineDependencies, 'records' | 'objects' | 'scratch'>;
+export type RunDocinfoDependencies = Pick<PipelineDependencies, 'records' | 'objects' | 'scratch' | 'pdfPages'>;
 
 /**
- * `Run docinfo`: the PDF's page count, fingerprint and Info entries to the record's `docinfo`. The PDF is streamed
- * to `/tmp` and read by offset. The original also renders every page to `transcode/proxy/<page>.png`; that needs a
- * canvas implementation this build does not have (see the pipeline's catalog notes).
+ * `Run docinfo`: the PDF's page count, fingerprint and Info entries to the record's `docinfo`, and every page as
+ * `transcode/proxy/<8-digit page>.png`, as the original renders them. The PDF is streamed to `/tmp` and read by
+ * offset; a PDF whose pages cannot be drawn keeps its docinfo and fails with a message naming the page problem.
  */
 export async function runDocinfo(event: unknown, deps: RunDocinfoDependencies): Promise<IngestState> {
   const state = parseIngestState(event);
@@ -21,13 +22,28 @@ export async function runDocinfo(event: unknown, deps: RunDocinfoDependencies): 
     const source = path.join(directory, 'source.pdf');
     await deps.objects.download({ bucket: input.bucket, key: input.key }, source);
     const access = await openFileAccess(source);
+    let info: DocInfo;
     try {
-      return await readDocInfo(await PdfDocument.open(access));
+      info = await readDocInfo(await PdfDocument.open(access));
     } catch (error) {
       throw new MediaProcessingError(`${input.key} is not a readable PDF: ${errorText(error)}`);
     } finally {
       await access.close();
     }
+    const pagesDir = path.join(directory, 'pages');
+    await mkdir(pagesDir);
+    let pages: string[];
+    try {
+      pages = await deps.pdfPages.render(source, pagesDir);
+    } catch (error) {
+      throw new MediaProcessingError(`${input.key}: its pages cannot be rendered: ${errorText(error)}`);
+    }
+    const proxyPrefix = transcodePrefix(input.destination.prefix, 'proxy');
+    for (const page of pages) {
+      const key = `${proxyPrefix}${path.basename(page)}`;
+      await deps.objects.uploadFile({ bucket: input.destination.bucket, key }, page, 'image/png');
+    }
+    return info;
   });
   await deps.records.update(state.uuid, { set: { docinfo } });
   return {
