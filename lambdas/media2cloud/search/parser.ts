@@ -77,6 +77,17 @@ function tokenize(text: string): QueryToken[] {
 }
 
 function readPhrase(text: string, start: number): [string, number] {
+  const phrase = readQuotedPhrase(text, start);
+  if (phrase === undefined) throw invalidQuery();
+  return phrase;
+}
+
+/**
+ * The text of a quoted phrase whose opening `"` is just before `start` (a backslash escapes the next character),
+ * and the index after its closing `"`; `undefined` when it is never closed. Shared with the local engine's
+ * `query_string` reader, which reads phrases the same way.
+ */
+export function readQuotedPhrase(text: string, start: number): [string, number] | undefined {
   let value = '';
   for (let i = start; i < text.length; i += 1) {
     const char = text[i];
@@ -89,7 +100,7 @@ function readPhrase(text: string, start: number): [string, number] {
       value += char;
     }
   }
-  throw invalidQuery();
+  return undefined;
 }
 
 function readTerm(text: string, start: number): [QueryToken, number] {

@@ -1,5 +1,5 @@
 import type { SearchDocument } from '../../../lambdas/media2cloud/search/document';
-import type { SearchHitField } from '../../../lambdas/media2cloud/search/response';
+import type { SearchHitField, SearchResponse } from '../../../lambdas/media2cloud/search/response';
 
 /**
  * The search conformance table: one corpus and the answers every engine must give for it. Queries are written as a
@@ -401,3 +401,24 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     expected: { totalHits: 3, nextToken: 3, ids: [] },
   },
 ];
+
+/** Asserts a search response against a case's expectations (`fields` overrides what the engine's mapping changes). */
+export function expectConformance(
+  response: SearchResponse,
+  expected: ConformanceCase['expected'],
+  fields: ConformanceCase['expected']['fields'] = expected.fields,
+): void {
+  expect(response.totalHits).toBe(expected.totalHits);
+  if (expected.term !== undefined) expect(response.term).toBe(expected.term);
+  if (expected.nextToken !== undefined) expect(response.nextToken).toBe(expected.nextToken);
+  const ids = response.hits.map((hit) => hit.id);
+  if (expected.ids !== undefined) {
+    expect(expected.ordered ? ids : [...ids].sort()).toEqual(
+      expected.ordered ? expected.ids : [...expected.ids].sort(),
+    );
+  }
+  if (expected.hitCount !== undefined) expect(ids).toHaveLength(expected.hitCount);
+  for (const [id, hitFields] of Object.entries(fields ?? {})) {
+    expect(response.hits.find((hit) => hit.id === id)?.fields).toEqual(hitFields);
+  }
+}

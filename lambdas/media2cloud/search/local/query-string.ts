@@ -1,4 +1,4 @@
-import { parseClauses, type QueryToken } from '../parser';
+import { parseClauses, readQuotedPhrase, type QueryToken } from '../parser';
 import type { QueryNode } from '../query';
 
 /** The text is not valid Lucene classic syntax; OpenSearch fails such a `query_string` the same way. */
@@ -85,20 +85,9 @@ function tokenize(text: string, fail: (reason: string) => Error): QueryToken[] {
 const TOKEN_OF = { '+': 'plus', '-': 'minus', '!': 'not' } as const;
 
 function readPhrase(text: string, start: number, fail: (reason: string) => Error): [string, number] {
-  let value = '';
-  for (let i = start; i < text.length; i += 1) {
-    const char = text[i];
-    if (char === '\\') {
-      if (i + 1 >= text.length) break;
-      value += text[i + 1];
-      i += 1;
-    } else if (char === '"') {
-      return [value, i + 1];
-    } else {
-      value += char;
-    }
-  }
-  throw fail('a quoted phrase is not closed');
+  const phrase = readQuotedPhrase(text, start);
+  if (phrase === undefined) throw fail('a quoted phrase is not closed');
+  return phrase;
 }
 
 /**
