@@ -1,7 +1,3 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { SignatureV4 } from '@smithy/signature-v4';
 import {
   ANALYSIS_FIELDS,
   CONTENT_INDEX,
@@ -14,13 +10,14 @@ import {
   type SearchRequest,
   type SearchResponse,
 } from '../../search';
+import {
+  SignedOpenSearchClient,
+  type SignedOpenSearchResponse,
+  type SigningCredentials,
+} from '../../shared/opensearch-http';
 import type { SearchPort } from '../domain/ports';
 
-export interface SigningCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
+export type { SigningCredentials };
 
 /** Where the signing region and credentials come from; providers, so rotated credentials are picked up. */
 export interface SigningIdentity {
@@ -51,16 +48,14 @@ interface OpenSearchAnswer {
  * variable differs in local mode, where an OpenSearch-compatible engine answers the same requests.
  */
 export class OpenSearchSearch implements SearchPort {
-  private readonly signer: SignatureV4;
-  private readonly endpoint: URL;
+  private readonly client: SignedOpenSearchClient;
 
-  constructor(private readonly options: OpenSearchSearchOptions) {
-    this.endpoint = new URL(options.endpoint.includes('://') ? options.endpoint : `https://${options.endpoint}`);
-    this.signer = new SignatureV4({
-      service: 'es',
+  constructor(options: OpenSearchSearchOptions) {
+    this.client = new SignedOpenSearchClient({
+      endpoint: options.endpoint,
       region: options.identity.region,
       credentials: options.identity.credentials,
-      sha256: NodeSha256,
+      timeoutMs: options.timeoutMs ?? 20_000,
     });
   }
 
@@ -106,67 +101,19 @@ export class OpenSearchSearch implements SearchPort {
   }
 
   private async send(path: string, body: unknown, query: Record<string, string> = {}): Promise<OpenSearchAnswer> {
-    const payload = JSON.stringify(body);
-    const basePath = this.endpoint.pathname.replace(/\/+$/, '');
-    const signed = await this.signer.sign({
-      method: 'POST',
-      protocol: this.endpoint.protocol,
-      hostname: this.endpoint.hostname,
-      ...(this.endpoint.port ? { port: Number(this.endpoint.port) } : {}),
-      path: `${basePath}${path}`,
-      query,
-      headers: { host: this.endpoint.host, 'content-type': 'application/json' },
-      body: payload,
-    });
-    const search = new URLSearchParams(query).toString();
-    return post(
-      this.endpoint,
-      `${signed.path}${search ? `?${search}` : ''}`,
-      signed.headers,
-      payload,
-      this.options.timeoutMs ?? 20_000,
-    );
+    return readAnswer(await this.client.request('POST', path, { query, body }));
   }
 }
 
-function post(
-  endpoint: URL,
-  path: string,
-  headers: Record<string, string>,
-  payload: string,
-  timeoutMs: number,
-): Promise<OpenSearchAnswer> {
-  const transport = endpoint.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    const request = transport.request(
-      {
-        protocol: endpoint.protocol,
-        hostname: endpoint.hostname,
-        port: endpoint.port || undefined,
-        method: 'POST',
-        path,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, body, text });
-        });
-      },
-    );
-    request.setTimeout(timeoutMs, () => request.destroy(new Error(`OpenSearch did not answer within ${timeoutMs} ms`)));
-    request.on('error', reject);
-    request.end(payload);
-  });
+/** The body is read as JSON up front: an error answer may carry none. */
+function readAnswer(response: SignedOpenSearchResponse): OpenSearchAnswer {
+  let body: unknown;
+  try {
+    body = response.json();
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, body, text: response.text };
 }
 
 function expectSuccess(answer: OpenSearchAnswer, operation: string): void {
@@ -176,29 +123,4 @@ function expectSuccess(answer: OpenSearchAnswer, operation: string): void {
 
 function errorType(body: unknown): unknown {
   return (body as { error?: { type?: unknown } } | undefined)?.error?.type;
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-/** SHA-256 and HMAC-SHA-256 on node:crypto, in the shape the SigV4 signer expects. */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-
-  update(data: SourceData, encoding?: 'utf8' | 'ascii' | 'latin1'): void {
-    this.hash.update(typeof data === 'string' ? Buffer.from(data, encoding ?? 'utf8') : toBuffer(data));
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
 }
