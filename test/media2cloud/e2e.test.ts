@@ -267,6 +267,42 @@ describe('Media2Cloud v4 API through local mode', () => {
     });
   });
 
+  describe('analysis re-run and removal', () => {
+    it('re-runs the analysis of an asset with POST /analysis/{uuid}, then drops it with DELETE', async () => {
+      const { uuid } = assets.audio!;
+
+      const rerun = await api.post(`analysis/${uuid}`, { input: { uuid } });
+      let record: Record<string, unknown> = {};
+      for (let i = 0; i < 600; i += 1) {
+        record = (await api.get(`assets/${uuid}`)).json();
+        const done = record.overallStatus === 'COMPLETED' || record.overallStatus === 'ERROR';
+        if (record.executionArn === rerun.json().executionArn && done) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const reanalysed = await api.get(`analysis/${uuid}`);
+      const dropped = await api.delete(`analysis/${uuid}`);
+      const afterDrop = await api.get(`analysis/${uuid}`);
+
+      expect(rerun.status).toBe(200);
+      expect(rerun.json()).toMatchObject({
+        uuid,
+        status: 'STARTED',
+        executionArn: expect.stringContaining(':execution:'),
+      });
+      expect(record).toMatchObject({
+        executionArn: rerun.json().executionArn,
+        overallStatus: 'COMPLETED',
+        status: 'ANALYSIS_COMPLETED',
+      });
+      expect(reanalysed.json()).toEqual([expect.objectContaining({ type: 'audio', status: 'COMPLETED' })]);
+      expect(dropped.status).toBe(200);
+      expect(afterDrop.json()).toEqual([]);
+      // Descriptive tags are the asset's own metadata, not AI results: dropping the analysis keeps them searchable.
+      expect((await search('"Morning Tide"')).json().totalHits).toBe(1);
+      expect((await api.get(`assets/${uuid}`)).status).toBe(200);
+    });
+  });
+
   describe('errors', () => {
     const expectError = (response: HttpResult, status: number, errorName: string) => {
       expect(response.status).toBe(status);

@@ -145,9 +145,29 @@ describe('POST /analysis/{uuid}', () => {
     const record = await bed.record(uuid);
     expect(record).not.toHaveProperty('analysis');
     expect(record).toMatchObject({ executionArn: body.executionArn, aiOptions: { celeb: true, framebased: false } });
+    // Processing from the answer on, not the last run's COMPLETED until the state machine writes its status.
+    expect(record).toMatchObject({ status: 'ANALYSIS_STARTED', overallStatus: 'PROCESSING' });
     expect(await bed.analysis(uuid, 'video')).toBeUndefined();
     expect(await bed.analysis(uuid, 'audio')).toBeUndefined();
     expect(bed.search.dropped).toEqual([uuid]);
+  });
+
+  it('puts the statuses and the error back when the state machine cannot be started', async () => {
+    // Prepare
+    const uuid = '20000000-0000-4000-8000-000000000009';
+    await analysedAsset(uuid, { status: 'ANALYSIS_ERROR', overallStatus: 'ERROR', errorMessage: 'old failure' });
+    bed.stateMachines.failNext = new Error('StartExecution throttled');
+
+    // Act
+    const response = await analysisCall('POST', uuid);
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(await bed.record(uuid)).toMatchObject({
+      status: 'ANALYSIS_ERROR',
+      overallStatus: 'ERROR',
+      errorMessage: 'old failure',
+    });
   });
 
   it('runs the main state machine when the new options need frames the last ingest did not capture', async () => {

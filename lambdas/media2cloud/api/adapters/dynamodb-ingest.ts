@@ -7,7 +7,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { AssetRun, BeginIngestResult, IngestStore } from '../domain/ports';
+import type { AssetRun, AssetStatuses, BeginIngestResult, IngestStore } from '../domain/ports';
 import type { IndexEntry, IndexKey, IngestRecord, IngestStart } from '../domain/records';
 import { INGEST_TABLE, type SecondaryIndex } from '../tables';
 
@@ -104,6 +104,17 @@ export class DynamoDbIngestStore implements IngestStore {
       { '#arn': 'executionArn', '#options': 'aiOptions' },
       { ':arn': run.executionArn, ':options': run.aiOptions },
     );
+  }
+
+  setStatus(uuid: string, statuses: AssetStatuses): Promise<boolean> {
+    const names = { '#status': 'status', '#overall': 'overallStatus', '#error': 'errorMessage' };
+    const values = { ':status': statuses.status, ':overall': statuses.overallStatus };
+    return statuses.errorMessage === undefined
+      ? this.updateExisting(uuid, 'SET #status = :status, #overall = :overall REMOVE #error', names, values)
+      : this.updateExisting(uuid, 'SET #status = :status, #overall = :overall, #error = :error', names, {
+          ...values,
+          ':error': statuses.errorMessage,
+        });
   }
 
   dropAnalysis(uuid: string): Promise<boolean> {

@@ -46,20 +46,40 @@ export class AnalysisResults {
     const aiOptions = input.aiOptions ?? previous;
 
     await this.clear(uuid);
-    const stateMachineArn = needsIngest(previous, aiOptions)
-      ? settings.mainStateMachineArn
-      : settings.analysisStateMachineArn;
-    const execution = await this.deps.stateMachines.start(stateMachineArn, {
-      input: {
-        uuid,
-        ...(record.bucket === undefined ? {} : { bucket: record.bucket }),
-        ...(record.key === undefined ? {} : { key: record.key }),
-        ...(record.destination === undefined ? {} : { destination: record.destination }),
-        ...(record.attributes === undefined ? {} : { attributes: record.attributes }),
-        aiOptions,
-      },
-      uuid,
+    const withIngest = needsIngest(previous, aiOptions);
+    const stateMachineArn = withIngest ? settings.mainStateMachineArn : settings.analysisStateMachineArn;
+    // PROCESSING from the moment the request is answered: a client polling the asset must not read the last run's
+    // COMPLETED before the state machine's first step writes its own status.
+    await this.deps.ingest.setStatus(uuid, {
+      status: withIngest ? Statuses.IngestStarted : Statuses.AnalysisStarted,
+      overallStatus: Statuses.Processing,
     });
+    let execution;
+    try {
+      execution = await this.deps.stateMachines.start(stateMachineArn, {
+        input: {
+          uuid,
+          ...(record.bucket === undefined ? {} : { bucket: record.bucket }),
+          ...(record.key === undefined ? {} : { key: record.key }),
+          ...(record.destination === undefined ? {} : { destination: record.destination }),
+          ...(record.attributes === undefined ? {} : { attributes: record.attributes }),
+          aiOptions,
+        },
+        uuid,
+      });
+    } catch (error) {
+      if (typeof record.status === 'string' && typeof record.overallStatus === 'string') {
+        const statuses = {
+          status: record.status,
+          overallStatus: record.overallStatus,
+          ...(typeof record.errorMessage === 'string' ? { errorMessage: record.errorMessage } : {}),
+        };
+        await this.deps.ingest.setStatus(uuid, statuses).catch((restoreError: unknown) => {
+          console.error(`Unable to put back the statuses of ${uuid}`, restoreError);
+        });
+      }
+      throw error;
+    }
     // The run has started whatever happens now; failing the request would invite a second one.
     await this.deps.ingest
       .recordRun(uuid, { executionArn: execution.executionArn, aiOptions })

@@ -42,6 +42,14 @@ export interface IngestStore {
   recordRun(uuid: string, run: AssetRun): Promise<boolean>;
   /** Removes the `analysis` list (the media types with current results); `false` when the asset does not exist. */
   dropAnalysis(uuid: string): Promise<boolean>;
+  /** Sets `status`, `overallStatus` and `errorMessage` (removed when not given); `false` when the asset is gone. */
+  setStatus(uuid: string, statuses: AssetStatuses): Promise<boolean>;
+}
+
+export interface AssetStatuses {
+  readonly status: string;
+  readonly overallStatus: string;
+  readonly errorMessage?: string;
 }
 
 export interface AnalysisStore {

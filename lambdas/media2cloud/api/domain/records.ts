@@ -9,6 +9,7 @@ export const Statuses = {
   Removed: 'REMOVED',
   Error: 'ERROR',
   IngestStarted: 'INGEST_STARTED',
+  AnalysisStarted: 'ANALYSIS_STARTED',
   Processing: 'PROCESSING',
 } as const;
 
