@@ -85,51 +85,60 @@ export async function ingestBenchmark(): Promise<BenchRow[]> {
       credentials: local.credentials,
     });
     // Ingest started by the upload itself, under the uuid the upload names (x-amz-meta-uuid).
-    const uuid = randomUUID();
-    started = performance.now();
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: outputsOf.IngestBucket,
-        Key: 'bench/clip.mp4',
-        Body: fs.createReadStream(source),
-        ContentLength: fs.statSync(source).size,
-        Metadata: { uuid },
-      }),
-    );
-    s3.destroy();
-    const uploadedMs = performance.now() - started;
-    let ingestedMs: number | undefined;
-    let record: Record<string, unknown> = {};
-    for (;;) {
-      const response = await api.get(`assets/${uuid}`);
-      if (response.status === 404) {
+    const ingest = async (key: string) => {
+      const uuid = randomUUID();
+      const begun = performance.now();
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: outputsOf.IngestBucket,
+          Key: key,
+          Body: fs.createReadStream(source),
+          ContentLength: fs.statSync(source).size,
+          Metadata: { uuid },
+        }),
+      );
+      const uploadedMs = performance.now() - begun;
+      let ingestedMs: number | undefined;
+      let record: Record<string, unknown> = {};
+      for (;;) {
+        const response = await api.get(`assets/${uuid}`);
+        if (response.status === 200) {
+          record = response.json();
+          if (ingestedMs === undefined && record.status !== 'INGEST_STARTED') ingestedMs = performance.now() - begun;
+          if (record.overallStatus === 'COMPLETED' || record.overallStatus === 'ERROR') break;
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
-        continue;
       }
-      record = response.json();
-      if (ingestedMs === undefined && record.status !== 'INGEST_STARTED' && record.status !== undefined) {
-        ingestedMs = performance.now() - started;
-      }
-      if (record.overallStatus === 'COMPLETED' || record.overallStatus === 'ERROR') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const completedMs = performance.now() - started;
-    if (record.overallStatus !== 'COMPLETED') throw new Error(`ingest ended in ERROR: ${String(record.errorMessage)}`);
+      const completedMs = performance.now() - begun;
+      if (record.overallStatus !== 'COMPLETED')
+        throw new Error(`ingest ended in ERROR: ${String(record.errorMessage)}`);
+      return { uploadedMs, ingestedMs: ingestedMs ?? completedMs, completedMs };
+    };
+    // The first ingest starts every pipeline function (worker threads loading their bundles); the second finds
+    // them warm, as a steady stream of uploads does.
+    const cold = await ingest('bench/cold.mp4');
+    const warm = await ingest('bench/warm.mp4');
+    s3.destroy();
 
     const benchmark = 'ingest';
     const clip = `${DURATION_SECONDS} s 1080p25 H.264/AAC (${sizeMb.toFixed(0)} MB)`;
-    rows.push(
-      { benchmark, case: clip, metric: 'ffprobe + ffmpeg alone (same proxies)', value: ms(baselineMs) },
-      { benchmark, case: clip, metric: 'local mode: upload to the ingest bucket', value: ms(uploadedMs) },
-      { benchmark, case: clip, metric: 'local mode: upload → INGEST_COMPLETED', value: ms(ingestedMs ?? completedMs) },
-      { benchmark, case: clip, metric: 'local mode: upload → COMPLETED (with analysis)', value: ms(completedMs) },
-      {
-        benchmark,
-        case: clip,
-        metric: 'pipeline overhead (COMPLETED / ffmpeg alone)',
-        value: `${(completedMs / baselineMs).toFixed(2)}×`,
-      },
-    );
+    rows.push({ benchmark, case: clip, metric: 'ffprobe + ffmpeg alone (same proxies)', value: ms(baselineMs) });
+    for (const [label, run] of [
+      ['cold functions', cold],
+      ['warm functions', warm],
+    ] as const) {
+      rows.push(
+        { benchmark, case: clip, metric: `local mode, ${label}: upload`, value: ms(run.uploadedMs) },
+        { benchmark, case: clip, metric: `local mode, ${label}: upload → INGEST_COMPLETED`, value: ms(run.ingestedMs) },
+        { benchmark, case: clip, metric: `local mode, ${label}: upload → COMPLETED`, value: ms(run.completedMs) },
+        {
+          benchmark,
+          case: clip,
+          metric: `local mode, ${label}: overhead (COMPLETED / ffmpeg alone)`,
+          value: `${(run.completedMs / baselineMs).toFixed(2)}×`,
+        },
+      );
+    }
   } finally {
     await local.stop();
     fs.rmSync(root, { recursive: true, force: true });
