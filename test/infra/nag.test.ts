@@ -3,8 +3,12 @@ import * as path from 'node:path';
 import { testApp } from '../support/app';
 
 describe('cdk-nag AwsSolutions pack', () => {
-  it('reports no unacknowledged finding on any stack', () => {
-    const { app } = testApp({}, { nag: true });
+  // The default app, and the options that change what is deployed (the production search cluster).
+  it.each([
+    ['the default app', {}],
+    ['the production search cluster', { media2cloudSearchCluster: 'production' }],
+  ])('reports no unacknowledged finding on any stack of %s', (_name, context) => {
+    const { app } = testApp(context, { nag: true });
 
     // Synthesis stops with the report when the pack finds a violation no acknowledgement (with its reason) covers.
     let failure = '';
