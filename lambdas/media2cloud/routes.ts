@@ -1,7 +1,9 @@
+import type { RouteKeyOf } from '../shared/http/router';
+
 /**
  * Every route of the Media2Cloud v4 RESTful API that mediaplane serves (stage `demo`). The CDK stack builds the API
  * Gateway resources from this list and the handler keys its route table from it, so the deployed API and the code
- * that serves it cannot drift apart. No imports: the stack must be able to load it without SDK code.
+ * that serves it cannot drift apart. Type imports only: the stack must load it without SDK code.
  *
  * The original routes `/{operation}` and `/{operation}/{uuid+}` to one function and dispatches inside it; explicit
  * resources let API Gateway answer unknown paths itself and keep `{uuid}` a single path segment.
@@ -23,8 +25,4 @@ export const MEDIA2CLOUD_ROUTES = [
 export type Media2CloudRoute = (typeof MEDIA2CLOUD_ROUTES)[number];
 
 /** `'GET /assets/{uuid}'`: the key the handler's route table uses for each listed route. */
-export type Media2CloudRouteKey = Media2CloudRoute extends infer Route
-  ? Route extends { readonly method: infer Method extends string; readonly path: infer Path extends string }
-    ? `${Method} ${Path}`
-    : never
-  : never;
+export type Media2CloudRouteKey = RouteKeyOf<Media2CloudRoute>;

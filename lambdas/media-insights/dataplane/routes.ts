@@ -1,7 +1,9 @@
+import type { RouteKeyOf } from '../../shared/http/router';
+
 /**
  * Every route of the Media Insights on AWS data plane API, as the original chalice app declares them. The CDK stack
  * builds the API Gateway resources from this list and the handler keys its route table from it, so the deployed API
- * and the code that serves it cannot drift apart. No imports: the stack must be able to load it without SDK code.
+ * and the code that serves it cannot drift apart. Type imports only: the stack must load it without SDK code.
  *
  * `auth` is the API Gateway authorization type; `cors` marks routes the original declared with `cors=True` (API
  * Gateway needs an OPTIONS preflight for them).
@@ -27,8 +29,4 @@ export const DATAPLANE_ROUTES = [
 export type DataplaneRoute = (typeof DATAPLANE_ROUTES)[number];
 
 /** `'GET /metadata/{asset_id}'`: the key the handler's route table uses for each listed route. */
-export type DataplaneRouteKey = DataplaneRoute extends infer Route
-  ? Route extends { readonly method: infer Method extends string; readonly path: infer Path extends string }
-    ? `${Method} ${Path}`
-    : never
-  : never;
+export type DataplaneRouteKey = RouteKeyOf<DataplaneRoute>;

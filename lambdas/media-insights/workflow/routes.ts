@@ -1,8 +1,10 @@
+import type { RouteKeyOf } from '../../shared/http/router';
+
 /**
  * Every route of the Media Insights on AWS workflow (control plane) API, as the original chalice app declares them
  * (`source/workflowapi/app.py`, without the Transcribe/Translate proxies). The CDK stack builds the API Gateway
  * resources from this list and the handler keys its route table from it, so the deployed API and the code that serves
- * it cannot drift apart. No imports: the stack must be able to load it without SDK code.
+ * it cannot drift apart. Type imports only: the stack must load it without SDK code.
  *
  * Path parameters are lower case, as in the original's templates (its public docs write `{Name}`, `{Id}`, …).
  * `auth` is the API Gateway authorization type; `cors` marks routes the original declared with `cors=True`.
@@ -42,8 +44,4 @@ export const WORKFLOW_ROUTES = [
 export type WorkflowRoute = (typeof WORKFLOW_ROUTES)[number];
 
 /** `'GET /workflow/{name}'`: the key the handler's route table uses for each listed route. */
-export type WorkflowRouteKey = WorkflowRoute extends infer Route
-  ? Route extends { readonly method: infer Method extends string; readonly path: infer Path extends string }
-    ? `${Method} ${Path}`
-    : never
-  : never;
+export type WorkflowRouteKey = RouteKeyOf<WorkflowRoute>;

@@ -8,6 +8,14 @@ export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse> | ApiRe
 /** `'GET /metadata/{asset_id}'`: the method and the API Gateway resource template, exactly as deployed. */
 export type RouteKey = `${string} /${string}` | `${string} /`;
 
+/** The keys of a route list's entries (`{method, path}` → `'METHOD /path'`), for a table typed from the list. */
+export type RouteKeyOf<Route> = Route extends {
+  readonly method: infer Method extends string;
+  readonly path: infer Path extends string;
+}
+  ? `${Method} ${Path}`
+  : never;
+
 export interface ApiHandlerOptions {
   readonly routes: Readonly<Record<RouteKey, RouteHandler>>;
   /** Turns any error into this API's wire format. The only place an API's error body is built. */
