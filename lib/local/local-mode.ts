@@ -35,6 +35,7 @@ import { LocalSearchServer } from './search/server';
 import { readStateMachine } from './state-machines';
 import { createLocalStepFunctions, type InvokeLambda, type LocalStepFunctions } from './stepfunctions';
 import { synthesizeIfChanged } from './synth';
+import { rawRequest, readBody } from './http-request';
 
 export interface LocalModeOptions {
   /**
@@ -480,24 +481,16 @@ async function serve(routes: ServerRoutes, request: http.IncomingMessage, respon
   let result: GatewayResponse;
   try {
     const body = await readBody(request, MAX_REQUEST_BYTES);
-    const target = request.url ?? '/';
-    const queryStart = target.indexOf('?');
-    const rawPath = queryStart < 0 ? target : target.slice(0, queryStart);
-    const rawQuery = queryStart < 0 ? '' : target.slice(queryStart + 1);
-    const headers: Array<[string, string]> = [];
-    for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-      headers.push([request.rawHeaders[i] as string, request.rawHeaders[i + 1] as string]);
-    }
-    if (body === undefined) {
+    const raw = body === undefined ? undefined : rawRequest(request, body);
+    if (raw === undefined) {
       result = gatewayError(413, 'RequestTooLongException', 'Request Too Long');
-    } else if (rawPath === '/_mediaplane/health') {
+    } else if (raw.rawPath === '/_mediaplane/health') {
       result = {
         statusCode: 200,
         headers: { 'Content-Type': 'application/json' },
         body: Buffer.from('{"status":"ok"}'),
       };
     } else {
-      const raw = { method: request.method ?? 'GET', rawPath, rawQuery, headers, body };
       result =
         routes.cloudFormation?.handle(raw) ??
         (routes.lambda && (await handleLambdaInvoke(raw, routes.lambda))) ??
@@ -513,20 +506,6 @@ async function serve(routes: ServerRoutes, request: http.IncomingMessage, respon
 }
 
 /** The whole body, or `undefined` once it exceeds `limit` (the rest is drained, not buffered). */
-function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
 
 async function listen(server: http.Server, port: number): Promise<string> {
   await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,7 @@ import {
   UnsupportedContentTypeError,
   type JsonResponse,
 } from './errors';
+import { rawRequest, readBody } from '../http-request';
 
 export interface LocalSearchServerOptions {
   /** Holds one directory of indices per domain. */
@@ -269,34 +270,4 @@ function decodeSegment(segment: string): string {
   } catch {
     throw new IllegalArgumentError(`unable to decode path segment [${segment}]`);
   }
-}
-
-function rawRequest(request: http.IncomingMessage, body: Buffer): RawRequest {
-  const target = request.url ?? '/';
-  const queryStart = target.indexOf('?');
-  const headers: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-    headers.push([request.rawHeaders[i] as string, request.rawHeaders[i + 1] as string]);
-  }
-  return {
-    method: request.method ?? 'GET',
-    rawPath: queryStart < 0 ? target : target.slice(0, queryStart),
-    rawQuery: queryStart < 0 ? '' : target.slice(queryStart + 1),
-    headers,
-    body,
-  };
-}
-
-/** The whole body, or `undefined` once it exceeds `limit` (the rest is drained, not buffered). */
-function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }

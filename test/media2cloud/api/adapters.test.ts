@@ -4,6 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { verifySigV4 } from '../../../lib/local/apigateway/sigv4';
+import { rawRequest } from '../../../lib/local/http-request';
 import { LambdaAssetRemoval } from '../../../lambdas/media2cloud/api/adapters/lambda-asset-removal';
 import { OpenSearchSearch } from '../../../lambdas/media2cloud/api/adapters/opensearch-search';
 import { S3SourceObjects } from '../../../lambdas/media2cloud/api/adapters/s3-source-objects';
@@ -46,18 +47,11 @@ class FakeService {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks);
-        const [rawPath, rawQuery = ''] = (request.url ?? '').split('?');
-        const pairs: [string, string][] = [];
-        for (let n = 0; n < request.rawHeaders.length; n += 2)
-          pairs.push([request.rawHeaders[n], request.rawHeaders[n + 1]]);
-        const verified = verifySigV4(
-          { method: request.method ?? '', rawPath, rawQuery, headers: pairs, body },
-          {
-            region: 'eu-west-1',
-            service: 'es',
-            lookupSecret: (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined),
-          },
-        );
+        const verified = verifySigV4(rawRequest(request, body), {
+          region: 'eu-west-1',
+          service: 'es',
+          lookupSecret: (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined),
+        });
         this.requests.push({
           method: request.method ?? '',
           url: request.url ?? '',

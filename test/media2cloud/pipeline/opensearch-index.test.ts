@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySigV4 } from '../../../lib/local/apigateway/sigv4';
+import { rawRequest } from '../../../lib/local/http-request';
 import type { SearchDocument } from '../../../lambdas/media2cloud/search/document';
 import { OpenSearchIndex } from '../../../lambdas/media2cloud/pipeline/adapters/opensearch-index';
 import { SearchDocumentMissingError } from '../../../lambdas/media2cloud/pipeline/domain/errors';
@@ -27,18 +28,13 @@ async function startEndpoint(): Promise<{
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const [rawPath = '', rawQuery = ''] = (request.url ?? '').split('?');
-    const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < request.rawHeaders.length; i += 2)
-      pairs.push([request.rawHeaders[i]!, request.rawHeaders[i + 1]!]);
-    const verified = verifySigV4(
-      { method: request.method!, rawPath, rawQuery, headers: pairs, body },
-      {
-        region: 'eu-west-1',
-        service: 'es',
-        lookupSecret: (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined),
-      },
-    );
+    const raw = rawRequest(request, body);
+    const { rawPath } = raw;
+    const verified = verifySigV4(raw, {
+      region: 'eu-west-1',
+      service: 'es',
+      lookupSecret: (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined),
+    });
     const json = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : undefined;
     received.push({ method: request.method!, url: request.url!, body: json });
     const answer = (status: number, payload: unknown) => {

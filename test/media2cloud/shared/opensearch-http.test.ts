@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import * as net from 'node:net';
 import { verifySigV4 } from '../../../lib/local/apigateway/sigv4';
+import { rawRequest } from '../../../lib/local/http-request';
 import { SignedOpenSearchClient } from '../../../lambdas/media2cloud/shared/opensearch-http';
 
 const REGION = 'eu-west-1';
@@ -26,18 +27,12 @@ async function startEndpoint(
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const [rawPath = '', rawQuery = ''] = (request.url ?? '').split('?');
-    const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < request.rawHeaders.length; i += 2)
-      pairs.push([request.rawHeaders[i]!, request.rawHeaders[i + 1]!]);
-    const verified = verifySigV4(
-      { method: request.method!, rawPath, rawQuery, headers: pairs, body },
-      {
-        region: REGION,
-        service,
-        lookupSecret: (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined),
-      },
-    );
+    const raw = rawRequest(request, body);
+    const verified = verifySigV4(raw, {
+      region: REGION,
+      service,
+      lookupSecret: (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined),
+    });
     received.push({
       method: request.method!,
       url: request.url!,
