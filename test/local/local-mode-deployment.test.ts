@@ -10,17 +10,11 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
+import { RECORD_APPEND, readRecords, recordEnvironment } from '../support/records';
 
 // `work` doubles numbers for the state machine and is the custom resource's provider; `record` appends every event
 // it receives to a file, with the custom resource attribute its environment reads.
-const HANDLERS = `
-const fs = require('node:fs');
-const path = require('node:path');
-
-function append(name, entry) {
-  fs.appendFileSync(path.join(process.env.RECORD_DIR, name + '.jsonl'), JSON.stringify(entry) + '\\n');
-}
-
+const HANDLERS = `${RECORD_APPEND}
 exports.work = async (event) => {
   if (typeof event.value === 'string') {
     const error = new Error('cannot double ' + event.value);
@@ -61,7 +55,7 @@ function synthesize(root: string, shape: AppShape): string {
   const app = new App({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Deploy');
   const code = lambda.Code.fromAsset(path.join(root, 'handlers'));
-  const environment = { RECORD_DIR: path.join(root, 'records') };
+  const environment = recordEnvironment(root);
   const worker = new lambda.Function(stack, 'Worker', {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.work',
@@ -111,16 +105,6 @@ function synthesize(root: string, shape: AppShape): string {
   }
   app.synth();
   return outdir;
-}
-
-function readRecords(root: string, name: string): any[] {
-  const file = path.join(root, 'records', `${name}.jsonl`);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
 }
 
 /** Reads until `done` holds or the time is up, and returns the last value read. */

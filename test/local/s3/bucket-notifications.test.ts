@@ -22,16 +22,11 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { LOCAL_ACCOUNT_ID } from '../../../lib/local/credentials';
 import { startLocalMode, type LocalMode } from '../../../lib/local/local-mode';
 import { notificationKey } from '../../../lib/local/s3/notifications';
+import { RECORD_APPEND, readRecords, recordEnvironment } from '../../support/records';
 
 // `bridge` is the target of the rule for S3's events, `classic` the function of a classic notification; both append
 // what they receive to a file.
-const HANDLERS = `
-const fs = require('node:fs');
-const path = require('node:path');
-
-const append = (name, event) =>
-  fs.appendFileSync(path.join(process.env.RECORD_DIR, name + '.jsonl'), JSON.stringify(event) + '\\n');
-
+const HANDLERS = `${RECORD_APPEND}
 exports.bridge = async (event) => append('bridge', event);
 exports.classic = async (event) => append('classic', event);
 `;
@@ -46,7 +41,7 @@ function synthesize(root: string): string {
   const app = new App({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Notify');
   const code = lambda.Code.fromAsset(path.join(root, 'handlers'));
-  const environment = { RECORD_DIR: path.join(root, 'records') };
+  const environment = recordEnvironment(root);
   const runtime = lambda.Runtime.NODEJS_22_X;
   const bridge = new lambda.Function(stack, 'Bridge', { runtime, handler: 'index.bridge', code, environment });
   const classic = new lambda.Function(stack, 'Classic', { runtime, handler: 'index.classic', code, environment });
@@ -75,16 +70,6 @@ function synthesize(root: string): string {
   new CfnOutput(stack, 'QuietBucket', { value: quiet.bucketName });
   app.synth();
   return outdir;
-}
-
-function readRecords(root: string, name: string): any[] {
-  const file = path.join(root, 'records', `${name}.jsonl`);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
 }
 
 /** Reads until `done` holds or the time is up, and returns the last value read. */
