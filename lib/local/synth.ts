@@ -13,8 +13,12 @@ const HASH_FILE = '.mediaplane-source-hash';
  * Synthesizes the CDK app into `outdir` unless the sources are unchanged since the last synthesis there, exactly
  * as `cdk synth` would (same app, same cdk.json context), and returns `outdir`.
  */
-export function synthesizeIfChanged(outdir: string, log: (message: string) => void = () => {}): string {
-  const hash = sourceHash();
+export function synthesizeIfChanged(
+  outdir: string,
+  log: (message: string) => void = () => {},
+  context: Readonly<Record<string, string>> = {},
+): string {
+  const hash = createHash('sha256').update(sourceHash()).update(JSON.stringify(context)).digest('hex');
   const hashFile = path.join(outdir, HASH_FILE);
   if (
     fs.existsSync(hashFile) &&
@@ -24,9 +28,12 @@ export function synthesizeIfChanged(outdir: string, log: (message: string) => vo
     return outdir;
   }
   log(`Synthesizing the CDK app into ${outdir} ...`);
+  // Into a fresh directory renamed into place: another process reading the previous assembly never sees half of one.
+  const staging = fs.mkdtempSync(`${outdir}.staging-`);
+  synthesize(staging, context);
+  fs.writeFileSync(path.join(staging, HASH_FILE), hash);
   fs.rmSync(outdir, { recursive: true, force: true });
-  synthesize(outdir);
-  fs.writeFileSync(hashFile, hash);
+  fs.renameSync(staging, outdir);
   return outdir;
 }
 

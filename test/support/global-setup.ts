@@ -1,15 +1,17 @@
-import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { synthesize } from '../../lib/local/synth';
+import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { synthesizeIfChanged } from '../../lib/local/synth';
 
 /**
  * Synthesizes the app once for the whole run; every local-mode test starts from this cloud assembly, exactly as
- * `npm start` starts from its own synthesis.
+ * `npm start` starts from its own synthesis. The assembly is kept per checkout and reused while the sources are
+ * unchanged, as `npm start` reuses its own: running one test file does not bundle every function again.
  */
 export default function globalSetup(): void {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-test-assembly-'));
+  const checkout = createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12);
+  const outdir = path.join(os.tmpdir(), `mediaplane-test-assembly-${checkout}`);
   // The original's test operators come with the app only on request; the engine tests run them.
-  synthesize(outdir, { mieTestOperators: 'true' });
-  process.env.MEDIAPLANE_TEST_CDK_OUT = outdir;
+  process.env.MEDIAPLANE_TEST_CDK_OUT = synthesizeIfChanged(outdir, () => {}, { mieTestOperators: 'true' });
 }
