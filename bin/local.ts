@@ -21,11 +21,11 @@ async function main(): Promise<void> {
     if (stack === 'Local') continue;
     for (const [key, value] of Object.entries(values)) lines.push(`  ${`${stack}.${key}`.padEnd(40)} ${value}`);
   }
+  for (const [key, value] of Object.entries(local.outputs.Local ?? {})) {
+    if (key.endsWith('Endpoint') && key !== 'Endpoint')
+      lines.push(`  ${key.replace(/Endpoint$/, '').padEnd(13)}${value}`);
+  }
   lines.push(
-    `  S3           ${local.outputs.Local?.S3Endpoint}`,
-    `  DynamoDB     ${local.outputs.Local?.DynamoDbEndpoint}`,
-    `  StepFunctions ${local.outputs.Local?.StepFunctionsEndpoint}`,
-    `  Search       ${local.outputs.Local?.SearchEndpoint} (one path per OpenSearch domain)`,
     `  region       ${region}`,
     `  credentials  ${path.join(dataDir, 'credentials')} (profile mediaplane)`,
     `  outputs      ${path.join(dataDir, 'outputs.json')}`,
@@ -54,8 +54,8 @@ async function main(): Promise<void> {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  // The engines take the next four ports.
-  if (!Number.isInteger(port) || port < 0 || port > 65_531) {
+  // The other services take the following ports; startLocalMode checks that they fit.
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new Error(`MEDIAPLANE_PORT must be a port number (0 picks free ports), got "${value}"`);
   }
   return port;

@@ -1,12 +1,9 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { observeObjectChanges, type ObjectChangeListener, type ObservableS3rver } from './s3/object-changes';
 import { decodeAwsChunkedUploads, type DecodableS3rver } from './s3/aws-chunked';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => ObservableS3rver & {
   run(): Promise<AddressInfo>;
@@ -20,20 +17,6 @@ const s3rverAccounts = require('s3rver/lib/models/account') as {
 export interface RunningEngine {
   readonly endpoint: string;
   close(): Promise<void>;
-}
-
-/** DynamoDB (dynalite), persisted in LevelDB under `directory`. */
-export async function startDynamoDb(directory: string, port: number): Promise<RunningEngine> {
-  fs.mkdirSync(directory, { recursive: true });
-  const server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 /**

@@ -1,20 +1,24 @@
-import { createHash } from 'node:crypto';
 import type { AssemblyStack, TemplateResource } from './assembly';
+import type { ResourceTypes } from './resource-types';
+import type { NamingInput, ResourceInput, ResourceTypeSpec } from './service-module';
 
 export interface LocalEnvironment {
   readonly region: string;
   readonly accountId: string;
+  /** How each resource type is named and which attributes it has: the service modules' declarations. */
+  readonly resourceTypes: ResourceTypes;
   /**
-   * Where local mode serves an OpenSearch domain, given its name: what its `DomainEndpoint` resolves to. Without
-   * it, reading that attribute is an error rather than an AWS host name no local function could reach.
+   * The endpoint of a running service module, for attributes that point at one (an OpenSearch domain's
+   * `DomainEndpoint`). Without it, reading such an attribute is an error.
    */
-  readonly searchDomainEndpoint?: (domainName: string) => string;
+  readonly endpoint?: (service: string) => string;
 }
-
-export const SEARCH_DOMAIN_TYPE = 'AWS::OpenSearchService::Domain';
 
 /** Thrown when a template uses an intrinsic local mode cannot give a value to. */
 export class UnresolvableError extends Error {}
+
+/** A template that uses a resource type or attribute no service module of local mode provides. */
+export class UnsupportedTemplateError extends UnresolvableError {}
 
 /** What a custom resource's provider answered: its Ref and the `Data` its GetAtt reads. */
 export interface CustomResourceResult {
@@ -25,20 +29,6 @@ export interface CustomResourceResult {
 export function isCustomResourceType(type: string): boolean {
   return type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::');
 }
-
-const ARN_SERVICE: Record<string, string> = {
-  'AWS::Lambda::Function': 'lambda',
-  'AWS::DynamoDB::Table': 'dynamodb',
-  'AWS::S3::Bucket': 's3',
-  'AWS::IAM::Role': 'iam',
-  'AWS::Logs::LogGroup': 'logs',
-  'AWS::StepFunctions::StateMachine': 'states',
-  'AWS::Events::Rule': 'events',
-  'AWS::SQS::Queue': 'sqs',
-  'AWS::SNS::Topic': 'sns',
-  'AWS::SecretsManager::Secret': 'secretsmanager',
-  'AWS::ApiGateway::RestApi': 'apigateway',
-};
 
 /**
  * Gives every resource of a stack the physical name it has in local mode and resolves CloudFormation
@@ -53,11 +43,39 @@ export class StackResolver {
   constructor(
     readonly stack: AssemblyStack,
     readonly env: LocalEnvironment,
-    private readonly exports: ReadonlyMap<string, unknown> = new Map(),
+    private readonly exports: ReadonlyMap<string, () => unknown> = new Map(),
   ) {
     for (const [logicalId, resource] of Object.entries(stack.template.Resources)) {
       this.physicalIds.set(logicalId, this.physicalName(logicalId, resource));
     }
+  }
+
+  /**
+   * Checks that every resource the stack deploys has a module that owns its type, and that every attribute the
+   * template reads with `Fn::GetAtt` (or `${Resource.Attribute}` in `Fn::Sub`) is one that type has: a template
+   * local mode cannot run fails at start-up, naming the resource, its type and the attribute.
+   */
+  validate(): void {
+    const problems: string[] = [];
+    const active = new Set(this.activeResources().map(([logicalId]) => logicalId));
+    for (const logicalId of active) {
+      const { Type: type } = this.resource(logicalId);
+      if (!this.env.resourceTypes.owner(type)) {
+        problems.push(`${this.stack.stackName}/${logicalId}: no local service module provides resource type ${type}`);
+      }
+    }
+    for (const [logicalId, attribute] of attributeReferences(this.stack.template)) {
+      const resource = this.stack.template.Resources[logicalId];
+      if (!resource || !active.has(logicalId)) continue;
+      const owner = this.env.resourceTypes.owner(resource.Type);
+      if (!owner || isCustomResourceType(resource.Type)) continue;
+      if (!hasAttribute(owner.spec, attribute)) {
+        problems.push(
+          `${this.stack.stackName}/${logicalId}: local mode does not provide attribute ${attribute} of ${resource.Type}`,
+        );
+      }
+    }
+    if (problems.length > 0) throw new UnsupportedTemplateError(problems.join('\n'));
   }
 
   /** Resources of a type whose Condition (if any) holds, in template order. */
@@ -98,40 +116,9 @@ export class StackResolver {
   }
 
   arn(logicalId: string): string {
-    const resource = this.resource(logicalId);
-    const name = this.physicalId(logicalId);
-    const { region, accountId } = this.env;
-    switch (resource.Type) {
-      case 'AWS::Lambda::Function':
-        return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-      case 'AWS::DynamoDB::Table':
-        return `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
-      case 'AWS::S3::Bucket':
-        return `arn:aws:s3:::${name}`;
-      case 'AWS::IAM::Role':
-        return `arn:aws:iam::${accountId}:role/${name}`;
-      case 'AWS::Logs::LogGroup':
-        return `arn:aws:logs:${region}:${accountId}:log-group:${name}:*`;
-      case 'AWS::StepFunctions::StateMachine':
-        return name;
-      case 'AWS::Events::Rule':
-        return `arn:aws:events:${region}:${accountId}:rule/${name}`;
-      case 'AWS::SQS::Queue':
-        return `arn:aws:sqs:${region}:${accountId}:${name.split('/').pop()}`;
-      case 'AWS::SNS::Topic':
-        return name;
-      case SEARCH_DOMAIN_TYPE:
-        return `arn:aws:es:${region}:${accountId}:domain/${name}`;
-      case 'AWS::Scheduler::Schedule': {
-        const groupName = resource.Properties?.GroupName;
-        const group = groupName === undefined ? 'default' : this.resolveString(groupName);
-        return `arn:aws:scheduler:${region}:${accountId}:schedule/${group}/${name}`;
-      }
-      default: {
-        const service = ARN_SERVICE[resource.Type] ?? resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
-        return `arn:aws:${service}:${region}:${accountId}:${name}`;
-      }
-    }
+    const { spec, input } = this.typed(logicalId);
+    if (!spec.arn) throw this.noAttribute(logicalId, 'Arn');
+    return spec.arn(input);
   }
 
   /** Resolves every intrinsic inside `value`. `AWS::NoValue` removes the key it stands in. */
@@ -194,9 +181,6 @@ export class StackResolver {
   }
 
   private getAtt(logicalId: string, attribute: string): unknown {
-    const resource = this.resource(logicalId);
-    const name = this.physicalId(logicalId);
-    const { region } = this.env;
     const customResult = this.customResourceResults.get(logicalId);
     if (customResult) {
       if (!(attribute in customResult.data)) {
@@ -206,50 +190,44 @@ export class StackResolver {
       }
       return customResult.data[attribute];
     }
-    if (attribute === 'Arn') return this.arn(logicalId);
-    switch (`${resource.Type}.${attribute}`) {
-      case 'AWS::DynamoDB::Table.StreamArn':
-        return `${this.arn(logicalId)}/stream/local`;
-      case 'AWS::S3::Bucket.DomainName':
-        return `${name}.s3.amazonaws.com`;
-      case 'AWS::S3::Bucket.RegionalDomainName':
-        return `${name}.s3.${region}.amazonaws.com`;
-      case 'AWS::S3::Bucket.WebsiteURL':
-        return `http://${name}.s3-website-${region}.amazonaws.com`;
-      case 'AWS::ApiGateway::RestApi.RootResourceId':
-        return `${name}-root`;
-      case 'AWS::StepFunctions::StateMachine.Name':
-        return name.split(':').pop();
-      case 'AWS::SQS::Queue.QueueUrl':
-        return name;
-      case 'AWS::SQS::Queue.QueueName':
-        return name.split('/').pop();
-      case 'AWS::SNS::Topic.TopicArn':
-        return name;
-      case 'AWS::Logs::LogGroup.LogGroupName':
-        return name;
-      case `${SEARCH_DOMAIN_TYPE}.DomainArn`:
-        return this.arn(logicalId);
-      case `${SEARCH_DOMAIN_TYPE}.DomainEndpoint`:
-      case `${SEARCH_DOMAIN_TYPE}.DomainEndpointV2`: {
-        // A URL, where AWS gives a bare host name: clients of a local domain must know it is plain http on a port.
-        if (!this.env.searchDomainEndpoint) {
-          throw new UnresolvableError(
-            `${this.stack.stackName}: no local search endpoint for ${logicalId}.${attribute}`,
-          );
-        }
-        return this.env.searchDomainEndpoint(name);
-      }
-      case `${SEARCH_DOMAIN_TYPE}.Id`:
-        return `${this.env.accountId}/${name}`;
-      case 'AWS::IAM::Role.RoleId':
-        return `AROA${name
-          .toUpperCase()
-          .replace(/[^A-Z0-9]/g, '')
-          .slice(0, 17)}`;
-      default:
-        return `${name}.${attribute}`;
+    const { spec, input } = this.typed(logicalId);
+    if (attribute === 'Arn' && spec.arn) return spec.arn(input);
+    const read = spec.attributes?.[attribute];
+    if (!read) throw this.noAttribute(logicalId, attribute);
+    return read(input);
+  }
+
+  /** The type spec of a resource and what its ARN and attributes are built from. */
+  private typed(logicalId: string): { spec: ResourceTypeSpec; input: ResourceInput } {
+    const resource = this.resource(logicalId);
+    const owner = this.env.resourceTypes.owner(resource.Type);
+    if (!owner) {
+      throw new UnsupportedTemplateError(
+        `${this.stack.stackName}/${logicalId}: no local service module provides resource type ${resource.Type}`,
+      );
     }
+    const input: ResourceInput = {
+      logicalId,
+      name: this.physicalId(logicalId),
+      resource,
+      region: this.env.region,
+      accountId: this.env.accountId,
+      property: (name) => this.resolve(resource.Properties?.[name]),
+      endpoint: (service) => {
+        if (!this.env.endpoint) {
+          throw new UnresolvableError(`${this.stack.stackName}/${logicalId}: no local endpoint for ${service}`);
+        }
+        return this.env.endpoint(service);
+      },
+    };
+    return { spec: owner.spec, input };
+  }
+
+  private noAttribute(logicalId: string, attribute: string): UnsupportedTemplateError {
+    const { Type: type } = this.resource(logicalId);
+    return new UnsupportedTemplateError(
+      `${this.stack.stackName}/${logicalId}: local mode does not provide attribute ${attribute} of ${type}`,
+    );
   }
 
   private intrinsic(key: string, argument: unknown): unknown {
@@ -296,8 +274,9 @@ export class StackResolver {
         return this.condition(String(argument));
       case 'Fn::ImportValue': {
         const name = this.resolveString(argument);
-        if (!this.exports.has(name)) throw new UnresolvableError(`No stack exports ${name}`);
-        return this.exports.get(name);
+        const exported = this.exports.get(name);
+        if (!exported) throw new UnresolvableError(`No stack exports ${name}`);
+        return exported();
       }
       case 'Fn::Base64':
         return Buffer.from(this.resolveString(argument)).toString('base64');
@@ -330,77 +309,67 @@ export class StackResolver {
   }
 
   private physicalName(logicalId: string, resource: TemplateResource): string {
-    const props = resource.Properties ?? {};
-    const explicit = (key: string): string | undefined => {
-      const value = props[key];
-      if (value === undefined) return undefined;
-      // Explicit names may themselves use pseudo parameters (e.g. a Sub with AWS::AccountId).
-      const resolved = this.resolve(value);
-      return typeof resolved === 'string' ? resolved : undefined;
-    };
     const generated = `${this.stack.stackName}-${logicalId}`;
-    const { region, accountId } = this.env;
-    switch (resource.Type) {
-      case 'AWS::DynamoDB::Table':
-        return explicit('TableName') ?? generated;
-      case 'AWS::S3::Bucket':
-        return (
-          explicit('BucketName') ??
-          generated
-            .toLowerCase()
-            .replace(/[^a-z0-9.-]/g, '-')
-            .slice(0, 63)
-        );
-      case 'AWS::Lambda::Function':
-        return explicit('FunctionName') ?? generated.slice(0, 64);
-      case 'AWS::IAM::Role':
-        return explicit('RoleName') ?? generated.slice(0, 64);
-      case 'AWS::Logs::LogGroup':
-        return explicit('LogGroupName') ?? `/local/${generated}`;
-      case 'AWS::StepFunctions::StateMachine':
-        return `arn:aws:states:${region}:${accountId}:stateMachine:${explicit('StateMachineName') ?? generated.slice(0, 80)}`;
-      case 'AWS::ApiGateway::RestApi':
-        return slug(explicit('Name') ?? generated);
-      case 'AWS::ApiGateway::Stage':
-        return explicit('StageName') ?? logicalId;
-      case 'AWS::Events::Rule':
-      case 'AWS::Scheduler::Schedule':
-        return explicit('Name') ?? generated.slice(0, 64);
-      case 'AWS::SQS::Queue':
-        return `http://sqs.${region}.localhost/${accountId}/${explicit('QueueName') ?? generated.slice(0, 80)}`;
-      case 'AWS::SNS::Topic':
-        return `arn:aws:sns:${region}:${accountId}:${explicit('TopicName') ?? generated.slice(0, 256)}`;
-      case 'AWS::SSM::Parameter':
-        return explicit('Name') ?? `/local/${generated}`;
-      case SEARCH_DOMAIN_TYPE:
-        return explicit('DomainName') ?? searchDomainName(generated);
-      default:
-        return generated;
-    }
+    const spec = this.env.resourceTypes.owner(resource.Type)?.spec;
+    if (!spec?.physicalId) return generated;
+    const input: NamingInput = {
+      logicalId,
+      stackName: this.stack.stackName,
+      generated,
+      region: this.env.region,
+      accountId: this.env.accountId,
+      explicit: (property) => {
+        const value = resource.Properties?.[property];
+        if (value === undefined) return undefined;
+        // Explicit names may themselves use pseudo parameters (e.g. a Sub with AWS::AccountId).
+        const resolved = this.resolve(value);
+        return typeof resolved === 'string' ? resolved : undefined;
+      },
+    };
+    return spec.physicalId(input);
   }
 }
 
-/**
- * A generated domain name within OpenSearch Service's rules (lower case, `[a-z0-9-]`, at most 28 characters, starting
- * with a letter). A longer name keeps its start and gets a hash of the whole, as CloudFormation adds a suffix.
- */
-function searchDomainName(generated: string): string {
-  const name = generated
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^[^a-z]+/, '');
-  if (name.length <= 28) return name;
-  const hash = createHash('sha256').update(generated).digest('hex').slice(0, 8);
-  return `${name.slice(0, 19).replace(/-+$/, '')}-${hash}`;
+function hasAttribute(spec: ResourceTypeSpec, attribute: string): boolean {
+  return (attribute === 'Arn' && spec.arn !== undefined) || spec.attributes?.[attribute] !== undefined;
+}
+
+/** Every `[logicalId, attribute]` a template reads with Fn::GetAtt or `${Resource.Attribute}` in Fn::Sub. */
+function attributeReferences(template: AssemblyStack['template']): Array<[string, string]> {
+  const found: Array<[string, string]> = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1) {
+      const [key, argument] = entries[0] as [string, unknown];
+      if (key === 'Fn::GetAtt') {
+        const [logicalId, attribute] = Array.isArray(argument)
+          ? (argument as unknown[])
+          : String(argument).split(/\.(.*)/);
+        if (typeof logicalId === 'string' && typeof attribute === 'string') found.push([logicalId, attribute]);
+        return;
+      }
+      if (key === 'Fn::Sub') {
+        const [text, variables] = Array.isArray(argument) ? (argument as [unknown, unknown]) : [argument, undefined];
+        const shadowed = new Set(Object.keys((variables as Record<string, unknown> | undefined) ?? {}));
+        for (const match of String(text).matchAll(/\$\{([^!}][^}]*)\}/g)) {
+          const expression = match[1] as string;
+          const dot = expression.indexOf('.');
+          if (dot > 0 && !expression.startsWith('AWS::') && !shadowed.has(expression)) {
+            found.push([expression.slice(0, dot), expression.slice(dot + 1)]);
+          }
+        }
+        visit(variables);
+        return;
+      }
+    }
+    entries.forEach(([, item]) => visit(item));
+  };
+  visit(template.Resources);
+  visit(template.Outputs);
+  return found;
 }
 
 /** Stands in for `AWS::NoValue` while resolving; removed from objects and lists. */
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
-
-function slug(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}

@@ -1,3 +1,5 @@
+import { LOCAL_RESOURCE_TYPES } from '../../lib/local/services';
+import { principalsFor } from '../support/principals';
 import type { AssemblyStack } from '../../lib/local/assembly';
 import { ApiGatewayEmulator, readRestApis } from '../../lib/local/apigateway/emulator';
 import type { RawRequest } from '../../lib/local/apigateway/sigv4';
@@ -95,12 +97,17 @@ function raw(method: string, target: string, body = '', headers: Array<[string, 
 }
 
 describe('API Gateway emulator', () => {
-  const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+  const resolver = new StackResolver(stack, {
+    region: 'us-east-1',
+    accountId: '000000000000',
+    resourceTypes: LOCAL_RESOURCE_TYPES,
+  });
   const events: any[] = [];
   let respond: (event: any) => Promise<unknown> = async () => ({ statusCode: 200, body: '{}' });
   const gateway = new ApiGatewayEmulator({
     region: 'us-east-1',
-    identity: { accountId: '0', userArn: 'arn', userId: 'id', accessKeyId: 'AK', secretAccessKey: 'SK' },
+    accountId: '0',
+    principals: principalsFor({ accessKeyId: 'AK', secretAccessKey: 'SK' }),
     invoke: async (_arn, event) => {
       events.push(event);
       return respond(event);

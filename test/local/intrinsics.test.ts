@@ -1,3 +1,4 @@
+import { LOCAL_RESOURCE_TYPES } from '../../lib/local/services';
 import type { AssemblyStack } from '../../lib/local/assembly';
 import { StackResolver, UnresolvableError } from '../../lib/local/intrinsics';
 
@@ -21,7 +22,11 @@ const stack: AssemblyStack = {
 };
 
 describe('local intrinsic resolution', () => {
-  const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+  const resolver = new StackResolver(stack, {
+    region: 'us-east-1',
+    accountId: '000000000000',
+    resourceTypes: LOCAL_RESOURCE_TYPES,
+  });
 
   it('names resources as CloudFormation would, honouring explicit names', () => {
     expect(resolver.resolve({ Ref: 'AssetTable1A2B3C4D' })).toBe('dev-Media-AssetTable1A2B3C4D');

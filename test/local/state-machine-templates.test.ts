@@ -1,11 +1,12 @@
+import { LOCAL_RESOURCE_TYPES } from '../../lib/local/services';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AssemblyStack } from '../../lib/local/assembly';
 import { StackResolver } from '../../lib/local/intrinsics';
-import { readStateMachine } from '../../lib/local/state-machines';
+import { readStateMachine } from '../../lib/local/stepfunctions/definition-source';
 
-const ENV = { region: 'us-east-1', accountId: '000000000000' };
+const ENV = { region: 'us-east-1', accountId: '000000000000', resourceTypes: LOCAL_RESOURCE_TYPES };
 const DEFINITION = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: '${WorkerArn}', End: true } } };
 
 function stackWith(properties: Record<string, unknown>): AssemblyStack {

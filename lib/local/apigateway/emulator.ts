@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { StackResolver } from '../intrinsics';
+import type { Principal, Principals } from '../principals';
 import { parseQuery, verifySigV4, type RawRequest } from './sigv4';
 
 /** A REST API as deployed: its id, stage and methods, read from the synthesized template. */
@@ -42,17 +43,12 @@ export interface GatewayResponse {
   readonly body: Buffer;
 }
 
-export interface CallerIdentity {
-  readonly accountId: string;
-  readonly userArn: string;
-  readonly userId: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
-
 export interface GatewayOptions {
   readonly region: string;
-  readonly identity: CallerIdentity;
+  /** The account the APIs are deployed in. */
+  readonly accountId: string;
+  /** Whose signatures `AWS_IAM` methods accept; the signer becomes `requestContext.identity`. */
+  readonly principals: Principals;
   readonly invoke: (functionArn: string, event: unknown, timeoutMs: number) => Promise<unknown>;
   /** @default 29 s, API Gateway's maximum integration timeout */
   readonly integrationTimeoutMs?: number;
@@ -171,16 +167,16 @@ export class ApiGatewayEmulator {
       return gatewayError(413, 'RequestTooLongException', 'Request Too Long', requestId);
     }
 
-    let identity: CallerIdentity | undefined;
+    let identity: Principal | undefined;
     if (matched.method.authorizationType === 'AWS_IAM') {
       const verdict = verifySigV4(request, {
         region: this.options.region,
         service: 'execute-api',
-        lookupSecret: (accessKeyId) =>
-          accessKeyId === this.options.identity.accessKeyId ? this.options.identity.secretAccessKey : undefined,
+        lookupSecret: this.options.principals.lookupSecret,
+        lookupSessionToken: this.options.principals.lookupSessionToken,
       });
       if (!verdict.ok) return gatewayError(403, verdict.errorType, verdict.message, requestId);
-      identity = this.options.identity;
+      identity = this.options.principals.lookup(verdict.accessKeyId);
     }
 
     if (matched.method.kind === 'mock') {
@@ -223,7 +219,7 @@ export class ApiGatewayEmulator {
     matched: RouteMatch,
     request: RawRequest,
     resourcePath: string,
-    identity: CallerIdentity | undefined,
+    identity: Principal | undefined,
     sourceIp: string,
     requestId: string,
   ): APIGatewayProxyEvent {
@@ -255,7 +251,7 @@ export class ApiGatewayEmulator {
       pathParameters: Object.keys(matched.pathParameters).length > 0 ? matched.pathParameters : null,
       stageVariables: null,
       requestContext: {
-        accountId: this.options.identity.accountId,
+        accountId: this.options.accountId,
         apiId: api.id,
         authorizer: undefined,
         domainName: host,
@@ -277,7 +273,7 @@ export class ApiGatewayEmulator {
           sourceIp,
           user: identity?.userId ?? null,
           userAgent: headerValue(request.headers, 'user-agent') ?? null,
-          userArn: identity?.userArn ?? null,
+          userArn: identity?.arn ?? null,
         },
         path: `/${api.stageName}${resourcePath}`,
         protocol: 'HTTP/1.1',

@@ -21,6 +21,17 @@ export interface VerifyOptions {
   readonly region: string;
   readonly service: string;
   readonly lookupSecret: (accessKeyId: string) => string | undefined;
+  /**
+   * The session token temporary credentials were issued with: a request signed with them must carry it
+   * (`X-Amz-Security-Token`). @default - no key needs one
+   */
+  readonly lookupSessionToken?: (accessKeyId: string) => string | undefined;
+  /**
+   * The payload hash of the canonical request when the body is not at hand (a streamed upload signed with
+   * `UNSIGNED-PAYLOAD` or `STREAMING-…`): the `x-amz-content-sha256` claim the caller checked is allowed.
+   * @default - the SHA-256 of `request.body`
+   */
+  readonly payloadHash?: string;
   /** @default Date.now() */
   readonly now?: number;
 }
@@ -52,6 +63,11 @@ export function verifySigV4(request: RawRequest, options: VerifyOptions): Verify
   const { accessKeyId, scopeDate, scopeRegion, scopeService, signedHeaders, signature, amzDate } = parsed;
   const secret = options.lookupSecret(accessKeyId);
   if (secret === undefined) {
+    return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  const expectedToken = options.lookupSessionToken?.(accessKeyId);
+  const sentToken = headers.get('x-amz-security-token') ?? query.find(([name]) => name === 'X-Amz-Security-Token')?.[1];
+  if (expectedToken !== undefined && sentToken !== expectedToken) {
     return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
   if (!/^\d{8}T\d{6}Z$/.test(amzDate)) {
@@ -107,7 +123,7 @@ export function verifySigV4(request: RawRequest, options: VerifyOptions): Verify
 
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${headers.get(name)}\n`).join('');
   const queries = candidateQueries(request.rawQuery, query, presigned);
-  const payloadHash = sha256Hex(request.body);
+  const payloadHash = options.payloadHash ?? sha256Hex(request.body);
   const scope = `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`;
   const signingKey = deriveSigningKey(secret, scopeDate, scopeRegion, scopeService);
 

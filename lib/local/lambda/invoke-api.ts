@@ -1,52 +1,46 @@
-import { randomUUID } from 'node:crypto';
-import { verifySigV4, type RawRequest } from '../apigateway/sigv4';
-import type { GatewayResponse } from '../apigateway/emulator';
+import type { AwsRequest } from '../protocol/endpoint';
+import { restRouter, type RestRequest } from '../protocol/rest';
+import { AwsError, jsonResponse, type AwsResponse } from '../protocol/wire';
 import { LambdaInvocationError, THROTTLED_ERROR_TYPE, type LocalFunction } from './runtime';
-
-export interface InvokeApiOptions {
-  readonly region: string;
-  readonly lookupSecret: (accessKeyId: string) => string | undefined;
-  readonly findFunction: (nameOrArn: string) => LocalFunction | undefined;
-}
-
-const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 /**
  * The Lambda `Invoke` API (`POST /2015-03-31/functions/{name}/invocations`) for handlers that call other functions
  * through `@aws-sdk/client-lambda` with `AWS_ENDPOINT_URL_LAMBDA`: RequestResponse, Event and DryRun invocation
- * types, `X-Amz-Function-Error: Unhandled` for function errors, and Lambda's JSON errors for the rest.
+ * types, `X-Amz-Function-Error: Unhandled` for function errors, and Lambda's JSON errors for the rest. Requests
+ * arrive verified by the SigV4 front end.
  */
-export function handleLambdaInvoke(
-  request: RawRequest,
-  options: InvokeApiOptions,
-): Promise<GatewayResponse> | undefined {
-  const match = INVOKE_PATH.exec(request.rawPath);
-  if (!match?.[1]) return undefined;
-  return invoke(request, decodeURIComponent(match[1]), options);
+export function lambdaInvokeApi(
+  findFunction: (nameOrArn: string) => LocalFunction | undefined,
+): (request: AwsRequest) => Promise<AwsResponse> {
+  return restRouter(
+    [
+      {
+        method: 'POST',
+        path: '/2015-03-31/functions/{FunctionName}/invocations',
+        handle: (request) => invoke(request, findFunction),
+      },
+    ],
+    (request) => new AwsError('ResourceNotFoundException', `No route for ${request.method} ${request.rawPath}`, 404),
+  );
 }
 
-async function invoke(request: RawRequest, name: string, options: InvokeApiOptions): Promise<GatewayResponse> {
-  const verdict = verifySigV4(request, {
-    region: options.region,
-    service: 'lambda',
-    lookupSecret: options.lookupSecret,
-  });
-  if (!verdict.ok) return lambdaError(403, verdict.errorType, verdict.message);
-  if (request.method.toUpperCase() !== 'POST')
-    return lambdaError(405, 'MethodNotAllowedException', 'Method not allowed');
-
-  const fn = options.findFunction(withoutQualifier(name));
-  if (!fn) return lambdaError(404, 'ResourceNotFoundException', `Function not found: ${name}`);
+async function invoke(
+  request: RestRequest,
+  findFunction: (nameOrArn: string) => LocalFunction | undefined,
+): Promise<AwsResponse> {
+  const name = request.params.FunctionName as string;
+  const fn = findFunction(withoutQualifier(name));
+  if (!fn) throw new AwsError('ResourceNotFoundException', `Function not found: ${name}`, 404);
   let event: unknown = null;
   if (request.body.length > 0) {
     try {
       event = JSON.parse(request.body.toString('utf8'));
     } catch {
-      return lambdaError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
+      throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json', 400);
     }
   }
   const invocationType = headerValue(request, 'x-amz-invocation-type') ?? 'RequestResponse';
-  const requestId = randomUUID();
+  const { requestId } = request;
   if (invocationType === 'DryRun')
     return { statusCode: 204, headers: { 'x-amzn-RequestId': requestId }, body: Buffer.alloc(0) };
   if (invocationType === 'Event') {
@@ -57,33 +51,19 @@ async function invoke(request: RawRequest, name: string, options: InvokeApiOptio
   }
   try {
     const result = await fn.invoke(event);
-    return {
-      statusCode: 200,
-      headers: {
-        'Content-Type': 'application/json',
-        'x-amzn-RequestId': requestId,
-        'X-Amz-Executed-Version': '$LATEST',
-      },
-      body: Buffer.from(JSON.stringify(result ?? null)),
-    };
+    return jsonResponse(200, result ?? null, requestId, 'application/json', { 'X-Amz-Executed-Version': '$LATEST' });
   } catch (error) {
     if (error instanceof LambdaInvocationError && error.name === THROTTLED_ERROR_TYPE) {
-      return lambdaError(429, 'TooManyRequestsException', error.message);
+      throw new AwsError('TooManyRequestsException', error.message, 429);
     }
     const payload =
       error instanceof LambdaInvocationError
         ? error.payload
         : { errorType: 'Runtime.Unknown', errorMessage: (error as Error).message };
-    return {
-      statusCode: 200,
-      headers: {
-        'Content-Type': 'application/json',
-        'x-amzn-RequestId': requestId,
-        'X-Amz-Function-Error': 'Unhandled',
-        'X-Amz-Executed-Version': '$LATEST',
-      },
-      body: Buffer.from(JSON.stringify(payload)),
-    };
+    return jsonResponse(200, payload, requestId, 'application/json', {
+      'X-Amz-Function-Error': 'Unhandled',
+      'X-Amz-Executed-Version': '$LATEST',
+    });
   }
 }
 
@@ -94,14 +74,6 @@ export function withoutQualifier(name: string): string {
   return parts[0] ?? name;
 }
 
-function lambdaError(statusCode: number, type: string, message: string): GatewayResponse {
-  return {
-    statusCode,
-    headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type, 'x-amzn-RequestId': randomUUID() },
-    body: Buffer.from(JSON.stringify({ Type: 'User', message })),
-  };
-}
-
-function headerValue(request: RawRequest, name: string): string | undefined {
+function headerValue(request: AwsRequest, name: string): string | undefined {
   return request.headers.find(([key]) => key.toLowerCase() === name)?.[1];
 }

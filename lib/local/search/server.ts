@@ -20,6 +20,8 @@ export interface LocalSearchServerOptions {
   /** The region requests must be signed for (service `es`). */
   readonly region: string;
   readonly lookupSecret: (accessKeyId: string) => string | undefined;
+  /** The session token of temporary credentials. @default - none need one */
+  readonly lookupSessionToken?: (accessKeyId: string) => string | undefined;
   /** @default console.log */
   readonly log?: (message: string) => void;
 }
@@ -202,6 +204,7 @@ export class LocalSearchServer {
       region: this.options.region,
       service: 'es',
       lookupSecret: this.options.lookupSecret,
+      lookupSessionToken: this.options.lookupSessionToken,
     });
     if (!verdict.ok) return accessDenied(verdict, raw.method);
 

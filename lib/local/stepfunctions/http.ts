@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   CreateStateMachineInput,
   DeleteStateMachineInput,
@@ -20,16 +18,14 @@ import type {
   UntagResourceInput,
   UpdateStateMachineInput,
 } from '@aws-sdk/client-sfn';
-import { HttpError } from '../../../lambdas/shared/http/errors';
-import { SerializationException, StepFunctionsApiError, UnknownOperationException } from './errors';
+import type { Principals } from '../principals';
+import { startAwsEndpoint, type AwsRequest, type RunningEndpoint } from '../protocol/endpoint';
+import { jsonRpc } from '../protocol/json-rpc';
+import { AwsError, CORAL_NAMESPACE, type AwsResponse } from '../protocol/wire';
 import type { LocalStepFunctions } from './service';
 
-const TARGET_PREFIX = 'AWSStepFunctions.';
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
-// A definition may reach 1 MB and an input 256 KB; anything far beyond is not a Step Functions request.
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const TARGET_PREFIX = 'AWSStepFunctions';
 const SERVICE_ERROR_NAMESPACE = 'com.amazonaws.swf.service.v2.model';
-const PROTOCOL_ERROR_NAMESPACE = 'com.amazon.coral.service';
 
 type MemberType = 'string' | 'integer' | 'boolean' | 'tags' | 'strings';
 
@@ -113,83 +109,32 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 
 /**
  * The Step Functions JSON 1.0 protocol: `POST /`, the action in `X-Amz-Target: AWSStepFunctions.<Action>`, JSON in
- * and out, timestamps as epoch seconds. Signatures are not verified: any credentials are accepted.
+ * and out, timestamps as epoch seconds. Requests arrive verified by the SigV4 front end (`startAwsEndpoint`).
  */
-export function createRequestListener(
-  service: LocalStepFunctions,
-): (request: IncomingMessage, response: ServerResponse) => void {
-  return (request, response) => {
-    void handle(service, request, response);
-  };
+export function stepFunctionsApi(service: LocalStepFunctions): (request: AwsRequest) => Promise<AwsResponse> {
+  return jsonRpc({
+    targetPrefix: TARGET_PREFIX,
+    operations: Object.fromEntries(
+      Object.entries(ACTIONS).map(([name, operation]) => [
+        name,
+        (input: Record<string, unknown>) => operation.invoke(service, checkMembers(input, operation.members)),
+      ]),
+    ),
+  });
 }
 
-async function handle(service: LocalStepFunctions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  let status = 200;
-  let body: unknown;
-  try {
-    const target = request.headers['x-amz-target'];
-    const name =
-      typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const operation = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
-    if (request.method !== 'POST' || !operation) {
-      throw new UnknownOperationException(`Unknown operation: ${request.method} ${String(target)}`);
-    }
-    const input = parseInput(await readBody(request), operation.members);
-    body = await operation.invoke(service, input);
-  } catch (error) {
-    ({ status, body } = toWireError(error));
-  }
-  response.writeHead(status, { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': randomUUID() });
-  response.end(JSON.stringify(body ?? {}, epochSeconds));
-}
+/** The Step Functions wire options: service errors in the swf namespace, JSON 1.0. */
+export const STEP_FUNCTIONS_WIRE = { protocol: 'json', errorNamespace: SERVICE_ERROR_NAMESPACE } as const;
 
-/** The one place a failure becomes the AWS JSON error body the SDK maps back to its exception class. */
-function toWireError(error: unknown): { status: number; body: { __type: string; message: string } } {
-  if (error instanceof StepFunctionsApiError) {
-    return {
-      status: error.statusCode,
-      body: { __type: `${SERVICE_ERROR_NAMESPACE}#${error.code}`, message: error.message },
-    };
-  }
-  if (error instanceof HttpError) {
-    return {
-      status: error.statusCode,
-      body: { __type: `${PROTOCOL_ERROR_NAMESPACE}#${error.code}`, message: error.message },
-    };
-  }
-  console.error('local stepfunctions: unhandled error', error);
-  return {
-    status: 500,
-    body: { __type: `${PROTOCOL_ERROR_NAMESPACE}#InternalFailure`, message: 'An internal error occurred' },
-  };
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new SerializationException('Request body is too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseInput(text: string, members: Readonly<Record<string, MemberType>>): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new SerializationException('Request body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SerializationException('Request body must be a JSON object');
-  }
-  // The SDK never sends null members; other clients may, and they mean "absent".
-  const input = Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== null));
+function checkMembers(
+  input: Record<string, unknown>,
+  members: Readonly<Record<string, MemberType>>,
+): Record<string, unknown> {
   for (const [member, type] of Object.entries(members)) {
     if (member in input && !hasType(input[member], type)) {
-      throw new SerializationException(`Member '${member}' must be of type ${type}`);
+      throw new AwsError('SerializationException', `Member '${member}' must be of type ${type}`, 400, {
+        namespace: CORAL_NAMESPACE,
+      });
     }
   }
   return input;
@@ -215,8 +160,22 @@ function hasType(value: unknown, type: MemberType): boolean {
   }
 }
 
-/** JSON 1.0 sends timestamps as epoch seconds; `Date#toJSON` would already have made them ISO strings. */
-function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const original = this[key];
-  return original instanceof Date ? original.getTime() / 1000 : value;
+/** Serves `service` over HTTP on 127.0.0.1 (`port` 0 picks one) behind the SigV4 front end (signing name `states`). */
+export function startStepFunctionsEndpoint(
+  service: LocalStepFunctions,
+  options: { readonly region: string; readonly principals: Principals },
+  port: number,
+): Promise<RunningEndpoint> {
+  return startAwsEndpoint(
+    {
+      ...STEP_FUNCTIONS_WIRE,
+      signingName: 'states',
+      region: options.region,
+      principals: options.principals,
+      // A definition may reach 1 MB and an input 256 KB; anything far beyond is not a Step Functions request.
+      maxBodyBytes: 8 * 1024 * 1024,
+      handle: stepFunctionsApi(service),
+    },
+    port,
+  );
 }

@@ -9,3 +9,4 @@ export type {
   RegisterStateMachineInput,
   StateMachineType,
 } from './types';
+export { startStepFunctionsEndpoint, stepFunctionsApi, STEP_FUNCTIONS_WIRE } from './http';

@@ -1,6 +1,5 @@
 import './polyfill';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   CreateStateMachineInput,
   CreateStateMachineOutput,
@@ -62,7 +61,6 @@ import {
   ValidationException,
 } from './errors';
 import { ExecutionHistory } from './history';
-import { createRequestListener } from './http';
 import { LocalStepFunctionsStore } from './store';
 import { TaskRuntimeFailure } from './task-failure';
 import { TaskTokenRegistry } from './task-tokens';
@@ -124,14 +122,11 @@ interface Outcome {
 }
 
 /**
- * AWS Step Functions for local mode: the Step Functions API (programmatic, and over HTTP through `requestListener`)
+ * AWS Step Functions for local mode: the Step Functions API (programmatic, and over HTTP through `stepFunctionsApi` in `http.ts`)
  * backed by the aws-local-stepfunctions interpreter, with every Task routed to local handlers so nothing reaches AWS.
  * Create it with `createLocalStepFunctions`.
  */
 export class LocalStepFunctions {
-  /** Serves the Step Functions JSON 1.0 protocol, for `http.createServer` (SDK: `AWS_ENDPOINT_URL_SFN`). */
-  readonly requestListener: (request: IncomingMessage, response: ServerResponse) => void;
-
   private readonly stateMachines = new Map<string, StateMachineEntry>();
   private readonly executions = new Map<string, ExecutionEntry>();
   private readonly taskTokens = new TaskTokenRegistry();
@@ -151,7 +146,6 @@ export class LocalStepFunctions {
     private readonly options: LocalStepFunctionsOptions,
     private readonly store: LocalStepFunctionsStore,
   ) {
-    this.requestListener = createRequestListener(this);
     this.taskEnvironment = {
       region: options.region,
       accountId: options.accountId,

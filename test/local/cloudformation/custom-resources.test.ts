@@ -1,3 +1,4 @@
+import { LOCAL_RESOURCE_TYPES } from '../../../lib/local/services';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -91,7 +92,11 @@ describe('custom resource deployment', () => {
 
   it("gives GetAtt the response's Data and Ref its PhysicalResourceId", async () => {
     const { fake } = provider(responses, success);
-    const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+    const resolver = new StackResolver(stack, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      resourceTypes: LOCAL_RESOURCE_TYPES,
+    });
 
     await deployer(fake).deploy(resolver, 'Greeting');
 
@@ -102,7 +107,11 @@ describe('custom resource deployment', () => {
 
   it("fails with the provider's Reason when it answers FAILED, and remembers nothing", async () => {
     const { fake } = provider(responses, (event) => ({ ...success(event), Status: 'FAILED', Reason: 'quota' }));
-    const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+    const resolver = new StackResolver(stack, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      resourceTypes: LOCAL_RESOURCE_TYPES,
+    });
 
     const deploying = deployer(fake).deploy(resolver, 'Greeting');
 
@@ -117,7 +126,11 @@ describe('custom resource deployment', () => {
       error.name = 'Runtime.ImportModuleError';
       throw error;
     });
-    const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+    const resolver = new StackResolver(stack, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      resourceTypes: LOCAL_RESOURCE_TYPES,
+    });
 
     await expect(deployer(fake).deploy(resolver, 'Greeting')).rejects.toThrow(
       /the provider failed: Runtime.ImportModuleError: cannot import/,
@@ -127,7 +140,11 @@ describe('custom resource deployment', () => {
   it("fails once the provider's timeout and a grace period pass without a response", async () => {
     jest.useFakeTimers();
     const { fake } = provider(responses, () => undefined, 10);
-    const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+    const resolver = new StackResolver(stack, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      resourceTypes: LOCAL_RESOURCE_TYPES,
+    });
 
     const deploying = deployer(fake).deploy(resolver, 'Greeting');
     const outcome = expect(deploying).rejects.toThrow(/no response from the custom resource within 15 seconds/);
@@ -138,7 +155,11 @@ describe('custom resource deployment', () => {
 
   it('refuses a SUCCESS response without a PhysicalResourceId, as CloudFormation does', async () => {
     const { fake } = provider(responses, (event) => ({ ...success(event), PhysicalResourceId: undefined }));
-    const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+    const resolver = new StackResolver(stack, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      resourceTypes: LOCAL_RESOURCE_TYPES,
+    });
 
     await expect(deployer(fake).deploy(resolver, 'Greeting')).rejects.toThrow(/Invalid PhysicalResourceId/);
   });
@@ -152,7 +173,11 @@ describe('custom resource deployment', () => {
         statuses.push(await fake.invoke(event), await fake.invoke(event));
       },
     };
-    const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+    const resolver = new StackResolver(stack, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      resourceTypes: LOCAL_RESOURCE_TYPES,
+    });
 
     await deployer(twice).deploy(resolver, 'Greeting');
 
@@ -161,7 +186,11 @@ describe('custom resource deployment', () => {
 
   it('skips a custom resource whose provider is not a local function, with one log line', async () => {
     const { fake, requests } = provider(responses, success);
-    const resolver = new StackResolver(stack, { region: 'us-east-1', accountId: '000000000000' });
+    const resolver = new StackResolver(stack, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      resourceTypes: LOCAL_RESOURCE_TYPES,
+    });
 
     await deployer(fake).deploy(resolver, 'Foreign');
 

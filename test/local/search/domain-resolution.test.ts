@@ -1,6 +1,6 @@
 import type { AssemblyStack } from '../../../lib/local/assembly';
 import { StackResolver, UnresolvableError } from '../../../lib/local/intrinsics';
-import { provisionSearchDomains } from '../../../lib/local/provision';
+import { LOCAL_RESOURCE_TYPES } from '../../../lib/local/services';
 
 const ACCOUNT = '000000000000';
 const LOCAL_SEARCH = 'http://127.0.0.1:4004';
@@ -45,7 +45,8 @@ describe('local resolution of OpenSearch domains', () => {
   const resolver = new StackResolver(stack, {
     region: 'us-east-1',
     accountId: ACCOUNT,
-    searchDomainEndpoint: (name) => `${LOCAL_SEARCH}/${name}`,
+    resourceTypes: LOCAL_RESOURCE_TYPES,
+    endpoint: (service) => (service === 'search' ? LOCAL_SEARCH : `http://127.0.0.1:1/${service}`),
   });
 
   it('names a domain by its DomainName, or with a generated name within the service rules', () => {
@@ -97,26 +98,16 @@ describe('local resolution of OpenSearch domains', () => {
 
   it('refuses DomainEndpoint when local mode has no search endpoint, rather than naming an AWS host', () => {
     // Prepare
-    const withoutSearch = new StackResolver(stack, { region: 'us-east-1', accountId: ACCOUNT });
+    const withoutSearch = new StackResolver(stack, {
+      region: 'us-east-1',
+      accountId: ACCOUNT,
+      resourceTypes: LOCAL_RESOURCE_TYPES,
+    });
 
     // Act
     const resolve = () => withoutSearch.resolve({ 'Fn::GetAtt': ['NamedDomain', 'DomainEndpoint'] });
 
     // Assess
     expect(resolve).toThrow(UnresolvableError);
-  });
-
-  it('provisions every domain whose condition holds on the search endpoint', () => {
-    // Prepare
-    const added: string[] = [];
-
-    // Act
-    const names = provisionSearchDomains(resolver, {
-      addDomain: (name) => (added.push(name), `${LOCAL_SEARCH}/${name}`),
-    });
-
-    // Assess
-    expect(names).toEqual([resolver.physicalId('SearchDomain4D2F9A1B'), 'm2c-search']);
-    expect(added).toEqual(names);
   });
 });

@@ -126,6 +126,6 @@ describe('local mode serves the OpenSearch domains of the templates', () => {
 });
 
 function probeArn(local: LocalMode): string {
-  const found = [...local.functions.values()].find((fn) => fn.spec.handler === 'index.handler');
+  const found = [...local.functions.values()].find((fn) => fn.spec.functionName.includes('Probe'));
   return found?.spec.functionArn ?? 'missing';
 }

@@ -1,3 +1,4 @@
+import aws4 from 'aws4';
 import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
@@ -22,7 +23,15 @@ import {
   UntagResourceCommand,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
-import { ROLE_ARN, createStateMachine, startHarness, stateMachineArn, waitForExecution, type Harness } from './harness';
+import {
+  REGION,
+  ROLE_ARN,
+  createStateMachine,
+  startHarness,
+  stateMachineArn,
+  waitForExecution,
+  type Harness,
+} from './harness';
 
 const PASS = { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } };
 
@@ -271,13 +280,32 @@ describe('executions', () => {
 });
 
 describe('JSON 1.0 protocol', () => {
+  /** A raw request to the endpoint, signed with aws4 as any SigV4 client would sign it (unless `credentials` is null). */
+  function post(
+    target: string,
+    body: string,
+    credentials: { accessKeyId: string; secretAccessKey: string } | null = {
+      accessKeyId: 'local',
+      secretAccessKey: 'local',
+    },
+  ) {
+    const url = new URL(harness.endpoint);
+    const request = {
+      host: url.host,
+      method: 'POST',
+      path: '/',
+      service: 'states',
+      region: REGION,
+      headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': target },
+      body,
+    };
+    const headers = credentials ? aws4.sign(request, credentials).headers : request.headers;
+    return fetch(harness.endpoint, { method: 'POST', headers: headers as Record<string, string>, body });
+  }
+
   it('answers an unknown X-Amz-Target with UnknownOperationException', async () => {
     // Act
-    const response = await fetch(harness.endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AWSStepFunctions.Teleport' },
-      body: '{}',
-    });
+    const response = await post('AWSStepFunctions.Teleport', '{}');
 
     // Assess
     expect(response.status).toBe(400);
@@ -286,14 +314,24 @@ describe('JSON 1.0 protocol', () => {
 
   it('answers a body that is not JSON with SerializationException', async () => {
     // Act
-    const response = await fetch(harness.endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AWSStepFunctions.ListStateMachines' },
-      body: '{nope',
-    });
+    const response = await post('AWSStepFunctions.ListStateMachines', '{nope');
 
     // Assess
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ __type: expect.stringMatching(/#SerializationException$/) });
+  });
+
+  it.each([
+    ['no signature', null, 'MissingAuthenticationTokenException'],
+    ['an unknown key', { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'local' }, 'UnrecognizedClientException'],
+    ['a wrong secret', { accessKeyId: 'local', secretAccessKey: 'wrong' }, 'InvalidSignatureException'],
+  ])('refuses a request with %s as Step Functions does', async (_case, credentials, type) => {
+    // Act
+    const response = await post('AWSStepFunctions.ListStateMachines', '{}', credentials);
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe(type);
+    expect(await response.json()).toMatchObject({ __type: `com.amazon.coral.service#${type}` });
   });
 });

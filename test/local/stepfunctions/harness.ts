@@ -1,6 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,9 +10,11 @@ import {
 } from '@aws-sdk/client-sfn';
 import {
   createLocalStepFunctions,
+  startStepFunctionsEndpoint,
   type ExecutionStatusChangeEvent,
   type LocalStepFunctions,
 } from '../../../lib/local/stepfunctions';
+import { principalsFor } from '../../support/principals';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
@@ -71,14 +71,14 @@ export async function startHarness(options: { dataDir?: string } = {}): Promise<
     },
     onExecutionStatusChange: (event) => statusEvents.push(event),
   });
-  const server: Server = createServer(service.requestListener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clientConfig = {
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const server = await startStepFunctionsEndpoint(
+    service,
+    { region: REGION, principals: principalsFor(credentials) },
+    0,
+  );
+  const { endpoint } = server;
+  const clientConfig = { endpoint, region: REGION, credentials };
   const client = new SFNClient(clientConfig);
   const clients = [client];
   return {
@@ -97,8 +97,7 @@ export async function startHarness(options: { dataDir?: string } = {}): Promise<
     },
     stop: async ({ removeData = false } = {}) => {
       clients.forEach((each) => each.destroy());
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await service.close();
       if (removeData) await rm(dataDir, { recursive: true, force: true });
     },

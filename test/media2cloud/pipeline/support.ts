@@ -1,6 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -8,7 +6,12 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
-import { createLocalStepFunctions, type LocalStepFunctions } from '../../../lib/local/stepfunctions';
+import {
+  createLocalStepFunctions,
+  startStepFunctionsEndpoint,
+  type LocalStepFunctions,
+} from '../../../lib/local/stepfunctions';
+import { principalsFor } from '../../support/principals';
 import { NotFoundError } from '../../../lambdas/shared/http/errors';
 import type { SearchDocument, SearchDocumentPatch } from '../../../lambdas/media2cloud/search/document';
 import { LocalSearchIndex } from '../../../lambdas/media2cloud/search/local/local-search-index';
@@ -142,9 +145,19 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
       return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(payload)))) ?? null));
     },
   });
-  const server: Server = createServer(sfn.requestListener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const sfnClient = new SFNClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  // startLocalEngines gave the process the engines' key pair; the Step Functions endpoint accepts it too.
+  const server = await startStepFunctionsEndpoint(
+    sfn,
+    {
+      region: REGION,
+      principals: principalsFor({
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
+        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
+      }),
+    },
+    0,
+  );
+  const sfnClient = new SFNClient({ endpoint: server.endpoint });
 
   const documentClient = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const records = new DynamoDbIngestRecordStore(documentClient, INGEST_TABLE);
@@ -249,8 +262,7 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
     },
     async stop() {
       sfnClient.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await sfn.close();
       search.index_.close();
       dynamo.destroy();

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { assetFileForKey } from './assembly';
-import { UnresolvableError, type StackResolver } from './intrinsics';
-import type { RegisterStateMachineInput, StateMachineType } from './stepfunctions';
+import { assetFileForKey } from '../assembly';
+import { UnresolvableError, type StackResolver } from '../intrinsics';
+import type { RegisterStateMachineInput, StateMachineType } from './index';
 
 /**
  * An `AWS::StepFunctions::StateMachine` as local mode registers it: the definition from `DefinitionString`,

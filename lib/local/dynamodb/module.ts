@@ -1,0 +1,136 @@
+import type * as http from 'node:http';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  type CreateTableCommandInput,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
+import { createAwsRequestListener, listen } from '../protocol/endpoint';
+import type { DeployableResource, LocalService, LocalServiceModule } from '../service-module';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (options: Record<string, unknown>) => http.Server;
+
+/**
+ * DynamoDB: dynalite (LevelDB under the module's directory) behind the SigV4 front end. dynalite checks only that a
+ * request looks signed; the front end verifies it, and dynalite never sees an unsigned request. Tables are created
+ * from the templates and never dropped: a restart keeps every item, and a newer template's indexes are added.
+ */
+export const dynamoDbModule: LocalServiceModule = {
+  name: 'dynamodb',
+  listens: true,
+  endpointVariable: 'AWS_ENDPOINT_URL_DYNAMODB',
+  outputKey: 'DynamoDbEndpoint',
+  resourceTypes: {
+    'AWS::DynamoDB::Table': {
+      physicalId: ({ explicit, generated }) => explicit('TableName') ?? generated,
+      arn: ({ name, region, accountId }) => `arn:aws:dynamodb:${region}:${accountId}:table/${name}`,
+      attributes: {
+        StreamArn: ({ name, region, accountId }) =>
+          `arn:aws:dynamodb:${region}:${accountId}:table/${name}/stream/local`,
+      },
+    },
+  },
+  async start({ cloud, directory, port }): Promise<LocalService> {
+    const engine = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    // dynalite's own server listens, so that closing it also closes the LevelDB store; its requests reach dynalite
+    // only through the front end.
+    const dynaliteHandler = engine.listeners('request')[0] as http.RequestListener;
+    engine.removeAllListeners('request');
+    engine.on(
+      'request',
+      createAwsRequestListener({
+        protocol: 'json',
+        signingName: 'dynamodb',
+        region: cloud.region,
+        principals: cloud.principals,
+        // Like DynamoDB, the health check answers without a signature; nothing else does.
+        anonymous: (request) => request.method === 'GET' && request.rawPath === '/',
+        forward: (_request, incoming, response) => {
+          // dynalite answers any Origin with `Access-Control-Allow-Origin: *`; no template configures CORS here.
+          delete incoming.headers.origin;
+          dynaliteHandler(incoming, response);
+        },
+      }),
+    );
+    const endpoint = await listen(engine, port);
+    const client = new DynamoDBClient({
+      region: cloud.region,
+      credentials: cloud.credentials,
+      endpoint,
+    });
+    return {
+      endpoint,
+      deploy: (resource) => provisionTable(resource, client),
+      async close() {
+        client.destroy();
+        await new Promise<void>((resolve) => {
+          engine.close(() => resolve());
+          engine.closeAllConnections();
+        });
+      },
+    };
+  },
+};
+
+/**
+ * Creates the table if it does not exist yet, and adds the global secondary indexes a newer template declares.
+ * An existing table and its items are never dropped.
+ */
+export async function provisionTable(
+  { resolver, logicalId, resource }: DeployableResource,
+  client: DynamoDBClient,
+): Promise<void> {
+  const tableName = resolver.physicalId(logicalId);
+  const props = resolver.resolve(resource.Properties ?? {}) as Record<string, unknown>;
+  const input = createTableInput(tableName, props);
+  const existing = await describe(client, tableName);
+  if (!existing) {
+    await client.send(new CreateTableCommand(input));
+    return;
+  }
+  const known = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (known.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+}
+
+function createTableInput(tableName: string, props: Record<string, unknown>): CreateTableCommandInput {
+  const provisioned = props.BillingMode === 'PROVISIONED';
+  const throughput = provisioned
+    ? (props.ProvisionedThroughput as CreateTableCommandInput['ProvisionedThroughput'])
+    : undefined;
+  const gsis = (props.GlobalSecondaryIndexes as GlobalSecondaryIndex[] | undefined)?.map((index) => ({
+    IndexName: index.IndexName,
+    KeySchema: index.KeySchema,
+    Projection: index.Projection,
+    ...(provisioned ? { ProvisionedThroughput: index.ProvisionedThroughput } : {}),
+  }));
+  return {
+    TableName: tableName,
+    KeySchema: props.KeySchema as CreateTableCommandInput['KeySchema'],
+    AttributeDefinitions: props.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+    BillingMode: provisioned ? 'PROVISIONED' : 'PAY_PER_REQUEST',
+    ProvisionedThroughput: throughput,
+    GlobalSecondaryIndexes: gsis && gsis.length > 0 ? gsis : undefined,
+    LocalSecondaryIndexes: props.LocalSecondaryIndexes as CreateTableCommandInput['LocalSecondaryIndexes'],
+  };
+}
+
+async function describe(client: DynamoDBClient, tableName: string) {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+import { assetDirectoryForCode } from '../assembly';
+import type { StackResolver } from '../intrinsics';
+import { startAwsEndpoint } from '../protocol/endpoint';
+import type { DeployableResource, LocalService, LocalServiceModule } from '../service-module';
+import { lambdaInvokeApi, withoutQualifier } from './invoke-api';
+import { LambdaInvocationError, LocalFunction, type LocalFunctionSpec } from './runtime';
+
+/** The functions of every stack, and the Invoke API other functions reach them through. */
+export interface LambdaService extends LocalService {
+  /** Every function, by ARN. */
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** A function by name or ARN (any qualifier), `undefined` when there is none. */
+  find(nameOrArn: string): LocalFunction | undefined;
+  /** Invokes a function as Lambda's Invoke would; a missing function fails as Lambda's ResourceNotFound. */
+  invoke(nameOrArn: string, event: unknown): Promise<unknown>;
+}
+
+/**
+ * Lambda: each function's bundle (the unpacked CDK asset) runs in worker threads with exactly its template
+ * environment, plus the endpoint variables of every local service. Inline-code functions (some of CDK's own
+ * housekeeping) have no bundle on disk and are not run.
+ */
+export const lambdaModule: LocalServiceModule = {
+  name: 'lambda',
+  listens: true,
+  endpointVariable: 'AWS_ENDPOINT_URL_LAMBDA',
+  outputKey: 'LambdaEndpoint',
+  resourceTypes: {
+    'AWS::Lambda::Function': {
+      physicalId: ({ explicit, generated }) => explicit('FunctionName') ?? generated.slice(0, 64),
+      arn: ({ name, region, accountId }) => `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+    },
+    // Who may invoke a function is IAM's business, which local mode does not evaluate.
+    'AWS::Lambda::Permission': {},
+    'AWS::Lambda::EventInvokeConfig': {},
+    'AWS::Lambda::LayerVersion': {
+      // A layer version's Ref is its ARN; the layer's files are part of the function's asset locally.
+      physicalId: ({ explicit, generated, region, accountId }) =>
+        `arn:aws:lambda:${region}:${accountId}:layer:${explicit('LayerName') ?? generated.slice(0, 64)}:1`,
+    },
+  },
+  async start({ cloud, port }): Promise<LambdaService> {
+    const functions = new Map<string, LocalFunction>();
+    const find = (nameOrArn: string): LocalFunction | undefined => {
+      const key = withoutQualifier(nameOrArn);
+      return functions.get(key) ?? [...functions.values()].find((fn) => fn.spec.functionName === key);
+    };
+    const running = await startAwsEndpoint(
+      {
+        protocol: 'rest-json',
+        signingName: 'lambda',
+        region: cloud.region,
+        principals: cloud.principals,
+        // Lambda accepts payloads up to 6 MB; a little more leaves room for the framing of a request.
+        maxBodyBytes: 7 * 1024 * 1024,
+        handle: lambdaInvokeApi(find),
+      },
+      port,
+    );
+    let baseEnvironment: Record<string, string> | undefined;
+    const deploy = ({ resolver, logicalId, resource }: DeployableResource) => {
+      if (resource.Type !== 'AWS::Lambda::Function') return;
+      const spec = readFunction(resolver, logicalId, cloud.assemblyDir);
+      if (!spec) return;
+      baseEnvironment ??= {
+        AWS_REGION: cloud.region,
+        AWS_DEFAULT_REGION: cloud.region,
+        AWS_ACCESS_KEY_ID: cloud.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: cloud.credentials.secretAccessKey,
+        ...cloud.endpointVariables(),
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        TZ: 'UTC',
+        // Local mode may run on Node 20, where SDK v3 warns on every cold start; Lambda runs nodejs22.x.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      };
+      functions.set(
+        spec.functionArn,
+        new LocalFunction(spec, {
+          ...baseEnvironment,
+          AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySize),
+          AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
+          LAMBDA_TASK_ROOT: spec.codeDir,
+        }),
+      );
+    };
+    return {
+      endpoint: running.endpoint,
+      functions,
+      find,
+      invoke: async (nameOrArn, event) => {
+        const fn = find(nameOrArn);
+        if (!fn) {
+          throw new LambdaInvocationError(
+            {
+              errorType: 'Lambda.ResourceNotFoundException',
+              errorMessage: `Function not found: ${nameOrArn} (Service: AWSLambda; Status Code: 404)`,
+            },
+            nameOrArn,
+          );
+        }
+        return fn.invoke(event);
+      },
+      deploy,
+      async close() {
+        await running.close();
+        await Promise.all([...functions.values()].map((fn) => fn.close()));
+      },
+    };
+  },
+};
+
+function readFunction(resolver: StackResolver, logicalId: string, assemblyDir: string): LocalFunctionSpec | undefined {
+  const props = resolver.resource(logicalId).Properties ?? {};
+  const codeDir = assetDirectoryForCode(assemblyDir, props.Code);
+  // Inline code (some of CDK's own housekeeping functions) has no bundle on disk to run.
+  if (!codeDir || typeof props.Handler !== 'string') return undefined;
+  const variables = resolver.resolve(
+    (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+  ) as Record<string, unknown>;
+  const reserved = props.ReservedConcurrentExecutions;
+  return {
+    functionName: resolver.physicalId(logicalId),
+    functionArn: resolver.arn(logicalId),
+    codeDir,
+    handler: props.Handler,
+    environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+    timeoutSeconds: Number(props.Timeout ?? 3),
+    memorySize: Number(props.MemorySize ?? 128),
+    reservedConcurrentExecutions: reserved === undefined ? undefined : Number(resolver.resolve(reserved)),
+  };
+}

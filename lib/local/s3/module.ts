@@ -1,0 +1,76 @@
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { startS3 } from '../engines';
+import type { EventsService } from '../events/module';
+import type { LambdaService } from '../lambda/module';
+import type { LocalService, LocalServiceModule } from '../service-module';
+import { BucketNotifications } from './notifications';
+
+/**
+ * S3: s3rver with the local keys, objects as files under the module's directory. Buckets are created from the
+ * templates and never emptied by a restart; their event notifications go to the event bus and to functions as the
+ * templates configure them, once every stack is deployed (changes made while deploying are held until then).
+ */
+export const s3Module: LocalServiceModule = {
+  name: 's3',
+  listens: true,
+  endpointVariable: 'AWS_ENDPOINT_URL_S3',
+  outputKey: 'S3Endpoint',
+  resourceTypes: {
+    'AWS::S3::Bucket': {
+      physicalId: ({ explicit, generated }) =>
+        explicit('BucketName') ??
+        generated
+          .toLowerCase()
+          .replace(/[^a-z0-9.-]/g, '-')
+          .slice(0, 63),
+      arn: ({ name }) => `arn:aws:s3:::${name}`,
+      attributes: {
+        DomainName: ({ name }) => `${name}.s3.amazonaws.com`,
+        DualStackDomainName: ({ name, region }) => `${name}.s3.dualstack.${region}.amazonaws.com`,
+        RegionalDomainName: ({ name, region }) => `${name}.s3.${region}.amazonaws.com`,
+        WebsiteURL: ({ name, region }) => `http://${name}.s3-website-${region}.amazonaws.com`,
+      },
+    },
+    // Bucket policies are IAM, which local mode does not evaluate; every signed request of a local key is allowed.
+    'AWS::S3::BucketPolicy': {},
+  },
+  async start({ cloud, directory, port }): Promise<LocalService> {
+    let notifications: BucketNotifications | undefined;
+    const engine = await startS3(directory, port, cloud.credentials, (change) => notifications?.publish(change));
+    notifications = new BucketNotifications({
+      region: cloud.region,
+      accountId: cloud.accountId,
+      userId: `AIDA${cloud.credentials.accessKeyId.slice(4)}`,
+      eventBus: { put: (event) => cloud.service<EventsService>('events').bus.put(event) },
+      findFunction: (arn) => cloud.service<LambdaService>('lambda').find(arn),
+      log: cloud.log,
+    });
+    const client = new S3Client({
+      region: cloud.region,
+      credentials: cloud.credentials,
+      endpoint: engine.endpoint,
+      forcePathStyle: true,
+    });
+    return {
+      endpoint: engine.endpoint,
+      async deploy({ resolver, logicalId, resource }) {
+        if (resource.Type !== 'AWS::S3::Bucket') return;
+        const bucket = resolver.physicalId(logicalId);
+        try {
+          await client.send(new HeadBucketCommand({ Bucket: bucket }));
+        } catch {
+          await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        }
+      },
+      deployed(stacks) {
+        for (const resolver of stacks) notifications?.addStack(resolver);
+        notifications?.start();
+      },
+      quiesce: () => notifications?.stop(),
+      async close() {
+        client.destroy();
+        await engine.close();
+      },
+    };
+  },
+};
