@@ -35,7 +35,12 @@ describe('local Lambda runtime', () => {
     fs.rmSync(codeDir, { recursive: true, force: true });
   });
 
-  function create(name: string, environment: Record<string, string>, overrides: Partial<LocalFunctionSpec> = {}) {
+  function create(
+    name: string,
+    environment: Record<string, string>,
+    overrides: Partial<LocalFunctionSpec> = {},
+    options: { idleTimeoutMs?: number } = {},
+  ) {
     const fn = new LocalFunction(
       {
         functionName: name,
@@ -48,6 +53,7 @@ describe('local Lambda runtime', () => {
         ...overrides,
       },
       { AWS_REGION: 'us-east-1' },
+      options,
     );
     functions.push(fn);
     return fn;
@@ -152,5 +158,50 @@ describe('local Lambda runtime', () => {
     const error = await fn.invoke({}).catch((e: unknown) => e);
 
     expect((error as LambdaInvocationError).payload.errorType).toBe('Runtime.HandlerNotFound');
+  });
+
+  it('retires a worker idle for the idle timeout, and starts a fresh one for the next invocation', async () => {
+    // Prepare
+    const fn = create('retiring', {}, {}, { idleTimeoutMs: 200 });
+    await fn.invoke({ action: 'env' });
+    const warm = fn.warmEnvironments;
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const afterIdle = fn.warmEnvironments;
+    const next = (await fn.invoke({ action: 'env' })) as { invocations: number };
+
+    // Assess
+    expect(warm).toBe(1);
+    expect(afterIdle).toBe(0);
+    expect(next.invocations).toBe(1);
+  });
+
+  it('fails an invocation waiting for a worker when the function is closed, rather than starting one', async () => {
+    // Prepare
+    const fn = create('closing', {}, { reservedConcurrentExecutions: 1 });
+    const running = fn.invoke({ action: 'sleep', ms: 300 }).catch((error: unknown) => error);
+    const waiting = fn.invoke({ action: 'env' }).catch((error: unknown) => error);
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await fn.close();
+
+    // Assess
+    expect(await waiting).toEqual(new Error('Function closing is shut down'));
+    expect(await running).toBeInstanceOf(LambdaInvocationError);
+    expect(fn.warmEnvironments).toBe(0);
+  });
+
+  it('starts workers without the parent process loader flags', async () => {
+    // Prepare
+    fs.writeFileSync(path.join(codeDir, 'argv.js'), 'exports.handler = async () => process.execArgv;\n');
+    const fn = create('argv', {}, { handler: 'argv.handler' });
+
+    // Act
+    const execArgv = await fn.invoke({});
+
+    // Assess
+    expect(execArgv).toEqual(['--enable-source-maps']);
   });
 });

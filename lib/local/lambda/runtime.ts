@@ -51,30 +51,44 @@ interface PendingInvocation {
 interface ExecutionEnvironment {
   readonly worker: Worker;
   busy: boolean;
+  /** When it last finished an invocation (ms since epoch). */
+  idleSince: number;
   pending?: { id: number } & PendingInvocation;
 }
 
 const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
+/** Lambda keeps an idle execution environment for minutes; local mode frees its memory after five. */
+const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 
 /**
  * Runs one function's bundle in worker threads, each with exactly the function's environment (its own
  * `process.env` and module state), one invocation per worker at a time, like Lambda execution environments.
- * Workers are kept warm and reused; a timed-out worker is discarded, as Lambda discards a timed-out sandbox.
+ * Workers are kept warm and reused; a timed-out worker is discarded, as Lambda discards a timed-out sandbox, and a
+ * worker idle for `idleTimeoutMs` is retired, as Lambda retires idle execution environments.
  */
 export class LocalFunction {
   private readonly environments: ExecutionEnvironment[] = [];
   private readonly queue: Array<() => void> = [];
   private nextId = 1;
   private closed = false;
+  private retirement?: NodeJS.Timeout;
 
   private readonly maxConcurrency: number;
+  private readonly idleTimeoutMs: number;
 
   constructor(
     readonly spec: LocalFunctionSpec,
     private readonly baseEnvironment: Readonly<Record<string, string>>,
+    options: { readonly idleTimeoutMs?: number } = {},
   ) {
     // Without a reservation Lambda scales to the account's limit; a few warm workers are plenty on one machine.
     this.maxConcurrency = spec.reservedConcurrentExecutions ?? 8;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  }
+
+  /** How many execution environments (workers) are up, busy or idle. */
+  get warmEnvironments(): number {
+    return this.environments.length;
   }
 
   async invoke(event: unknown): Promise<unknown> {
@@ -114,6 +128,8 @@ export class LocalFunction {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retirement);
+    this.queue.splice(0).forEach((wake) => wake());
     await Promise.all([...this.environments].map((environment) => this.discard(environment)));
   }
 
@@ -130,12 +146,31 @@ export class LocalFunction {
         return created;
       }
       await new Promise<void>((resolve) => this.queue.push(resolve));
+      // Woken by close(): an invocation that waited for a worker must not start one on a closed function.
+      if (this.closed) throw new Error(`Function ${this.spec.functionName} is shut down`);
     }
   }
 
   private release(environment: ExecutionEnvironment): void {
     environment.busy = false;
+    environment.idleSince = Date.now();
+    this.scheduleRetirement();
     this.queue.shift()?.();
+  }
+
+  /** Retires the workers that have been idle for `idleTimeoutMs`, checking again while any is left idle. */
+  private scheduleRetirement(): void {
+    if (this.retirement || this.closed) return;
+    this.retirement = setTimeout(() => {
+      this.retirement = undefined;
+      const now = Date.now();
+      for (const environment of [...this.environments]) {
+        if (!environment.busy && now - environment.idleSince >= this.idleTimeoutMs) void this.discard(environment);
+      }
+      if (this.environments.some((environment) => !environment.busy)) this.scheduleRetirement();
+    }, this.idleTimeoutMs);
+    // Warm workers waiting to retire never keep the process alive.
+    this.retirement.unref();
   }
 
   private spawn(): ExecutionEnvironment {
@@ -150,12 +185,14 @@ export class LocalFunction {
         memorySize: spec.memorySize,
       },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(128, spec.memorySize) },
+      // Bundles are plain JavaScript: a worker needs none of the parent's loaders (tsx's hooks double its start-up).
+      execArgv: ['--enable-source-maps'],
       // A function's log is diagnostics, as in CloudWatch: it goes to stderr, leaving stdout to the program.
       stdout: true,
     });
     // Written chunk by chunk: piping every worker into stderr would pile listeners onto that one stream.
     worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    const environment: ExecutionEnvironment = { worker, busy: false };
+    const environment: ExecutionEnvironment = { worker, busy: false, idleSince: Date.now() };
     worker.on('message', (message: { id: number; result?: unknown; error?: LambdaErrorPayload }) => {
       const pending = environment.pending;
       if (!pending || pending.id !== message.id) return;
