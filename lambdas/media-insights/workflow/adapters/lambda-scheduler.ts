@@ -9,6 +9,11 @@ export class LambdaWorkflowScheduler implements WorkflowScheduler {
   ) {}
 
   requestSchedule(reason: ScheduleReason, executionId: string): Promise<void> {
-    return this.invoker.invokeAsync(this.functionName, { action: 'schedule', reason, executionId });
+    return this.invoker.invokeAsync(this.functionName, {
+      action: 'schedule',
+      reason,
+      executionId,
+      requestedAt: Date.now(),
+    });
   }
 }

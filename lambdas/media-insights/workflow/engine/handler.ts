@@ -16,7 +16,8 @@ const engine = new WorkflowEngine({
   operations: new DynamoDbOperationStore(requiredEnv('OPERATION_TABLE_NAME')),
   invoker,
   slots: new DynamoDbSlotStore(requiredEnv('SLOT_TABLE_NAME')),
-  requestScheduling: (reason) => invoker.invokeAsync(schedulerFunctionArn, { action: 'schedule', reason }),
+  requestScheduling: (reason) =>
+    invoker.invokeAsync(schedulerFunctionArn, { action: 'schedule', reason, requestedAt: Date.now() }),
 });
 
 type EngineEvent =

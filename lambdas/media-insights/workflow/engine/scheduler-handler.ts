@@ -1,6 +1,7 @@
 import { WorkflowStatus } from '../domain/types';
 import { StepFunctionsRunner } from './adapters/state-machine';
 import { DynamoDbExecutionStore, DynamoDbSlotStore, DynamoDbSystemConfiguration } from './adapters/stores';
+import { SchedulePasses } from './coalescing';
 import { requiredEnv } from './config';
 import { Scheduler, type ScheduleReport } from './scheduler';
 
@@ -17,7 +18,8 @@ const scheduler = new Scheduler({
 });
 
 type SchedulerEvent =
-  | { action: 'schedule'; reason?: string }
+  /** `requestedAt`: when the caller asked (ms since epoch); a pass started since then has already served it. */
+  | { action: 'schedule'; reason?: string; requestedAt?: number }
   | { action: 'executionWaiting'; executionId: string }
   | { source: 'aws.events'; 'detail-type': 'Scheduled Event' }
   | {
@@ -26,11 +28,17 @@ type SchedulerEvent =
       detail: { name: string; status: string; cause?: string | null; error?: string | null };
     };
 
+const passes = new SchedulePasses();
+
+const COALESCED: ScheduleReport = { started: [], resumed: [], reclaimed: [], timedOut: [], coalesced: true };
+
 /**
  * The workflow scheduler: called when an execution is created, resumed, deleted, completes, fails or starts
  * waiting, when the workflow runner fails (EventBridge), and every minute as a safety net.
  */
 export async function handler(event: SchedulerEvent): Promise<ScheduleReport> {
+  const requestedAt = 'action' in event && event.action === 'schedule' ? event.requestedAt : undefined;
+  if (!passes.admit(requestedAt, Date.now())) return COALESCED;
   if ('source' in event && event.source === 'aws.states') {
     const { name, status, cause, error } = event.detail;
     await scheduler.stateMachineEnded(name, status, [error, cause].filter(Boolean).join(': ') || undefined);

@@ -19,6 +19,8 @@ export interface ScheduleReport {
   readonly resumed: string[];
   readonly reclaimed: string[];
   readonly timedOut: string[];
+  /** The request was served by a pass that started after it was made; this call did nothing. */
+  readonly coalesced?: true;
 }
 
 /**
