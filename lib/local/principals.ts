@@ -23,6 +23,7 @@ const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  */
 export class Principals {
   private readonly byAccessKey = new Map<string, Principal>();
+  private readonly listeners: Array<(principal: Principal) => void> = [];
 
   constructor(principals: Iterable<Principal> = []) {
     for (const principal of principals) this.add(principal);
@@ -30,6 +31,17 @@ export class Principals {
 
   add(principal: Principal): void {
     this.byAccessKey.set(principal.accessKeyId, principal);
+    for (const listener of this.listeners) listener(principal);
+  }
+
+  /** Calls `listener` with every principal added from now on (engines in other threads keep a copy). */
+  onAdd(listener: (principal: Principal) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Every principal accepted now. */
+  snapshot(): Principal[] {
+    return [...this.byAccessKey.values()].filter((principal) => this.lookup(principal.accessKeyId) !== undefined);
   }
 
   /** The principal behind an access key, `undefined` when unknown or expired. */

@@ -1,4 +1,4 @@
-import type * as http from 'node:http';
+import * as path from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,15 +8,14 @@ import {
   type CreateTableCommandInput,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { createAwsRequestListener, listen } from '../protocol/endpoint';
 import type { DeployableResource, LocalService, LocalServiceModule } from '../service-module';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => http.Server;
+import { EngineThread } from '../threads/engine-thread';
+import type { DynamoDbThreadInit, DynamoDbThreadMethods } from './thread';
 
 /**
- * DynamoDB: dynalite (LevelDB under the module's directory) behind the SigV4 front end. dynalite checks only that a
- * request looks signed; the front end verifies it, and dynalite never sees an unsigned request. Tables are created
- * from the templates and never dropped: a restart keeps every item, and a newer template's indexes are added.
+ * DynamoDB: dynalite (LevelDB under the module's directory) behind the SigV4 front end, in its own worker thread
+ * (see thread.ts). Tables are created from the templates and never dropped: a restart keeps every item, and a newer
+ * template's indexes are added.
  */
 export const dynamoDbModule: LocalServiceModule = {
   name: 'dynamodb',
@@ -34,42 +33,25 @@ export const dynamoDbModule: LocalServiceModule = {
     },
   },
   async start({ cloud, directory, port }): Promise<LocalService> {
-    const engine = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    // dynalite's own server listens, so that closing it also closes the LevelDB store; its requests reach dynalite
-    // only through the front end.
-    const dynaliteHandler = engine.listeners('request')[0] as http.RequestListener;
-    engine.removeAllListeners('request');
-    engine.on(
-      'request',
-      createAwsRequestListener({
-        protocol: 'json',
-        signingName: 'dynamodb',
-        region: cloud.region,
-        principals: cloud.principals,
-        // Like DynamoDB, the health check answers without a signature; nothing else does.
-        anonymous: (request) => request.method === 'GET' && request.rawPath === '/',
-        forward: (_request, incoming, response) => {
-          // dynalite answers any Origin with `Access-Control-Allow-Origin: *`; no template configures CORS here.
-          delete incoming.headers.origin;
-          dynaliteHandler(incoming, response);
-        },
-      }),
-    );
-    const endpoint = await listen(engine, port);
-    const client = new DynamoDBClient({
-      region: cloud.region,
-      credentials: cloud.credentials,
-      endpoint,
+    const init: DynamoDbThreadInit = { directory, region: cloud.region, port, principals: cloud.principals.snapshot() };
+    const thread = EngineThread.start<DynamoDbThreadMethods>(path.join(__dirname, 'thread'), init, {
+      principals: cloud.principals,
     });
+    let endpoint: string;
+    try {
+      endpoint = await thread.call('start');
+    } catch (error) {
+      await thread.terminate();
+      throw error;
+    }
+    const client = new DynamoDBClient({ region: cloud.region, credentials: cloud.credentials, endpoint });
     return {
       endpoint,
       deploy: (resource) => provisionTable(resource, client),
       async close() {
         client.destroy();
-        await new Promise<void>((resolve) => {
-          engine.close(() => resolve());
-          engine.closeAllConnections();
-        });
+        await thread.call('close');
+        await thread.terminate();
       },
     };
   },

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { LocalService, LocalServiceModule } from '../service-module';
-import { LocalSearchServer } from './server';
-
-export interface OpenSearchService extends LocalService {
-  readonly server: LocalSearchServer;
-}
+import { EngineThread } from '../threads/engine-thread';
+import type { SearchThreadInit, SearchThreadMethods } from './thread';
 
 /**
  * OpenSearch Service: every domain of the templates is served by one OpenSearch-compatible endpoint, under its
  * name, backed by the SQLite full-text engine (see README.md here). A domain's `DomainEndpoint` is that URL, so
  * functions keep their OpenSearch client and SigV4 signing. Nothing of a domain's configuration matters locally
  * (instances, storage, encryption); requests only need a valid signature, the access policy is not evaluated.
+ * The endpoint runs in its own worker thread: a search or an index rebuild never holds up the other services.
  */
 export const openSearchModule: LocalServiceModule = {
   name: 'search',
@@ -29,25 +28,27 @@ export const openSearchModule: LocalServiceModule = {
       },
     },
   },
-  async start({ cloud, directory, port }): Promise<OpenSearchService> {
-    const server = await LocalSearchServer.start(
-      {
-        directory,
-        region: cloud.region,
-        lookupSecret: cloud.principals.lookupSecret,
-        lookupSessionToken: cloud.principals.lookupSessionToken,
-        log: cloud.log,
-      },
-      port,
-    );
-    return {
-      endpoint: server.endpoint,
-      server,
-      deploy: ({ resolver, logicalId }) => {
-        server.addDomain(resolver.physicalId(logicalId));
-      },
-      close: () => server.close(),
-    };
+  async start({ cloud, directory, port }): Promise<LocalService> {
+    const init: SearchThreadInit = { directory, region: cloud.region, port, principals: cloud.principals.snapshot() };
+    const thread = EngineThread.start<SearchThreadMethods>(path.join(__dirname, 'thread'), init, {
+      principals: cloud.principals,
+    });
+    try {
+      const endpoint = await thread.call('start');
+      return {
+        endpoint,
+        deploy: async ({ resolver, logicalId }) => {
+          await thread.call('addDomain', resolver.physicalId(logicalId));
+        },
+        async close() {
+          await thread.call('close');
+          await thread.terminate();
+        },
+      };
+    } catch (error) {
+      await thread.terminate();
+      throw error;
+    }
   },
 };
 

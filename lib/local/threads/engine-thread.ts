@@ -1,0 +1,113 @@
+import * as path from 'node:path';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { Principal, Principals } from '../principals';
+
+const BOOTSTRAP = path.join(__dirname, 'bootstrap.js');
+
+type Methods = Record<string, (...args: never[]) => unknown>;
+
+interface Call {
+  readonly id: number;
+  readonly method: string;
+  readonly args: unknown[];
+}
+
+type Reply = { readonly id: number; readonly result?: unknown; readonly error?: string };
+type Notice = { readonly log: string } | { readonly event: string; readonly payload: unknown };
+
+/**
+ * A service's engine running in its own worker thread, so its work (SQLite, LevelDB, file I/O, SigV4) never holds up
+ * the API endpoint or the other services. The engine listens on its own port inside the thread; the main thread only
+ * calls the methods the engine exposes (`serveThread`) and keeps its copy of the principals up to date.
+ */
+export class EngineThread<M extends Methods> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private exited = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onEvent: (event: string, payload: unknown) => void,
+  ) {
+    worker.on('message', (message: Reply | Notice) => {
+      if ('log' in message) return void process.stderr.write(`${message.log}\n`);
+      if ('event' in message) return this.onEvent(message.event, message.payload);
+      const pending = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error !== undefined) pending?.reject(new Error(message.error));
+      else pending?.resolve(message.result);
+    });
+    const fail = (error: Error) => {
+      this.exited = true;
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`engine thread exited with code ${code}`)));
+  }
+
+  /**
+   * Starts `module`'s `serveThread` in a worker with `init`, and replicates every principal added to `principals`
+   * from now on (temporary credentials issued by a local STS must work on every endpoint at once).
+   */
+  static start<M extends Methods>(
+    module: string,
+    init: unknown,
+    options: { principals?: Principals; onEvent?: (event: string, payload: unknown) => void } = {},
+  ): EngineThread<M> {
+    const worker = new Worker(BOOTSTRAP, { workerData: { module, init }, execArgv: ['--enable-source-maps'] });
+    const thread = new EngineThread<M>(worker, options.onEvent ?? (() => {}));
+    options.principals?.onAdd((principal) => {
+      if (!thread.exited) void thread.send('addPrincipal', [principal]).catch(() => undefined);
+    });
+    return thread;
+  }
+
+  call<K extends keyof M & string>(method: K, ...args: Parameters<M[K]>): Promise<Awaited<ReturnType<M[K]>>> {
+    return this.send(method, args) as Promise<Awaited<ReturnType<M[K]>>>;
+  }
+
+  private send(method: string, args: unknown[]): Promise<unknown> {
+    if (this.exited) return Promise.reject(new Error('engine thread has exited'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args } satisfies Call);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.exited = true;
+    await this.worker.terminate();
+  }
+}
+
+/** The thread side: answers the main thread's calls with `methods`, and lets the engine log and emit events. */
+export function exposeToParent(
+  port: MessagePort,
+  methods: Record<string, (...args: never[]) => unknown>,
+): { log(message: string): void; emit(event: string, payload: unknown): void } {
+  port.on('message', (call: Call) => {
+    const method = methods[call.method];
+    Promise.resolve()
+      .then(() => {
+        if (!method) throw new Error(`engine thread has no method ${call.method}`);
+        return method(...(call.args as never[]));
+      })
+      .then(
+        (result) => port.postMessage({ id: call.id, result } satisfies Reply),
+        (error: unknown) =>
+          port.postMessage({
+            id: call.id,
+            error: error instanceof Error ? error.message : String(error),
+          } satisfies Reply),
+      );
+  });
+  return {
+    log: (message) => port.postMessage({ log: message } satisfies Notice),
+    emit: (event, payload) => port.postMessage({ event, payload } satisfies Notice),
+  };
+}
+
+/** What a thread needs to rebuild the principals: the keys of the moment; later ones arrive as `addPrincipal`. */
+export type PrincipalsSnapshot = readonly Principal[];
