@@ -49,11 +49,20 @@ describe('aws-chunked request bodies', () => {
     expect((await decode(trailer, step, data.length)).equals(data)).toBe(true);
   });
 
-  it('fails a body that is cut short, framed wrongly or longer than declared', async () => {
-    await expect(decode(signed.subarray(0, 1000), 100)).rejects.toThrow(/ended before its final chunk/);
-    await expect(decode(Buffer.from('zz\r\nabc'), 10)).rejects.toThrow(/malformed aws-chunked chunk header/);
+  it('fails a body that is cut short, framed wrongly or longer than declared, with S3 errors', async () => {
+    await expect(decode(signed.subarray(0, 1000), 100)).rejects.toMatchObject({ code: 'IncompleteBody' });
+    await expect(decode(Buffer.from('zz\r\nabc'), 10)).rejects.toThrow(/malformed chunk header/);
     await expect(decode(Buffer.from('3\r\nabcX\r\n0\r\n\r\n'), 10)).rejects.toThrow(/not ended by CRLF/);
-    await expect(decode(trailer, 1000, data.length - 1)).rejects.toThrow(/x-amz-decoded-content-length/);
+    await expect(decode(trailer, 1000, data.length - 1)).rejects.toMatchObject({ code: 'IncompleteBody' });
+  });
+
+  it('collects the trailers that follow the last chunk', async () => {
+    // Act
+    const decoder = new AwsChunkedDecoder(data.length);
+    for await (const chunk of Readable.from([trailer]).pipe(decoder)) void chunk;
+
+    // Assess
+    expect(decoder.trailers).toEqual(new Map([['x-amz-checksum-crc32', 'AAAAAA==']]));
   });
 });
 

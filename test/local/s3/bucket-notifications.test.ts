@@ -116,8 +116,6 @@ describe('local mode sends S3 event notifications as the buckets in the template
       endpoint: local.outputs.Local?.S3Endpoint,
       forcePathStyle: true,
       credentials: local.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
     });
     const outputs = local.outputs.Notify ?? {};
     buckets = {

@@ -43,8 +43,6 @@ describe('the S3 engine reports every object a request creates or removes', () =
       endpoint: engine.endpoint,
       forcePathStyle: true,
       credentials: CREDENTIALS,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
     });
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
   });
