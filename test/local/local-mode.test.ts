@@ -117,7 +117,6 @@ describe('local mode', () => {
       region: 'us-east-1',
       endpoint: env.local.outputs.Local?.S3Endpoint,
       credentials: env.local.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
     });
     const Bucket = env.local.outputs.MediaInsights?.DataplaneBucket;
     for (const name of ['a', 'b', 'c'])

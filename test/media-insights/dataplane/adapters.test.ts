@@ -17,7 +17,7 @@ beforeAll(async () => {
   engines = await startLocalEngines();
   await provisionDataplane(engines);
   documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  s3 = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  s3 = new S3Client({});
 });
 
 afterAll(async () => {

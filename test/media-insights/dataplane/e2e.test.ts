@@ -27,7 +27,6 @@ describe('Media Insights data plane API through local mode', () => {
       region: 'us-east-1',
       endpoint: env.local.outputs.Local?.S3Endpoint,
       credentials: env.local.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
     });
   });
   afterAll(async () => {

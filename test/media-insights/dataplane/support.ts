@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { startS3 } from '../../../lib/local/engines';
 
 /** The environment the stack gives the data plane function, with names local to these tests. */
 export const DATAPLANE_ENV = {
@@ -18,18 +19,6 @@ export const DATAPLANE_ENV = {
 /** A bucket outside the data plane, standing for where users keep their media. */
 export const MEDIA_BUCKET = 'mie-source-media';
 
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-
-type S3rverConstructor = new (options: {
-  port: number;
-  address: string;
-  silent: boolean;
-  directory: string;
-}) => S3rverInstance;
-
 type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
 
 export interface LocalEngines {
@@ -40,9 +29,12 @@ export interface LocalEngines {
   stop(): Promise<void>;
 }
 
+/** The key pair the local S3 engine accepts in these tests; dynalite accepts any. */
+const CREDENTIALS = { accessKeyId: 'AKIAMEDIAPLANETEST00', secretAccessKey: 'mediaplane-test-secret' };
+
 /**
- * Starts dynalite and s3rver in this process on free ports and points the SDK at them through the standard
- * endpoint variables. Call it before the handler module is loaded: its clients read the environment.
+ * Starts dynalite and the local S3 engine in this process on free ports and points the SDK at them through the
+ * standard endpoint variables. Call it before the handler module is loaded: its clients read the environment.
  */
 export async function startLocalEngines(): Promise<LocalEngines> {
   const dynalite = (require('dynalite') as DynaliteFactory)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -50,25 +42,22 @@ export async function startLocalEngines(): Promise<LocalEngines> {
   const dynamoEndpoint = `http://127.0.0.1:${(dynalite.address() as AddressInfo).port}`;
 
   const directory = mkdtempSync(join(tmpdir(), 'mie-dataplane-s3-'));
-  const S3rver = require('s3rver') as S3rverConstructor;
-  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
-  const { port } = await s3rver.run();
-  const s3Endpoint = `http://127.0.0.1:${port}`;
+  const s3Engine = await startS3(directory, 0, CREDENTIALS);
+  const s3Endpoint = s3Engine.endpoint;
 
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
     AWS_ENDPOINT_URL_S3: s3Endpoint,
     AWS_REGION: 'us-east-1',
-    // s3rver knows exactly one key pair; dynalite accepts any.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     // The SDK warns once per process that it will soon need Node 22; the project targets Node 20 on purpose.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
 
-  const s3 = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const s3 = new S3Client({});
   const dynamo = new DynamoDBClient({});
   return {
     dynamoEndpoint,
@@ -78,7 +67,7 @@ export async function startLocalEngines(): Promise<LocalEngines> {
     async stop() {
       s3.destroy();
       dynamo.destroy();
-      await s3rver.close();
+      await s3Engine.close();
       await new Promise<void>((resolve) => dynalite.close(() => resolve()));
       rmSync(directory, { recursive: true, force: true });
     },

@@ -34,7 +34,6 @@ describe('Media Insights workflow engine through local mode', () => {
       region: 'us-east-1',
       endpoint: env.local.outputs.Local?.S3Endpoint,
       credentials: env.local.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
     });
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'media/clip.mp4', Body: fs.readFileSync(video) }));
     s3.destroy();

@@ -152,7 +152,7 @@ export interface Media2CloudTestbed {
   readonly removal: RecordingRemoval;
   readonly search: RecordingSearch;
   readonly clock: { now: number };
-  /** The API handler on real DynamoDB and S3 (dynalite, s3rver), with SFN, Lambda and OpenSearch recorded. */
+  /** The API handler on real DynamoDB and S3 (dynalite, the local S3 engine), with SFN, Lambda and OpenSearch recorded. */
   readonly handler: LambdaHandler;
   api(call: ApiCall): Promise<ApiResult>;
   putObject(bucket: string, key: string, body: string, metadata?: Record<string, string>): Promise<void>;
@@ -165,7 +165,7 @@ export interface Media2CloudTestbed {
 }
 
 /**
- * Starts dynalite and s3rver, creates the tables and buckets, and builds the API with its real DynamoDB and S3
+ * Starts dynalite and the local S3 engine, creates the tables and buckets, and builds the API with its real DynamoDB and S3
  * adapters. Modules that create SDK clients are loaded only now, after the endpoints are in the environment.
  */
 export async function startMedia2CloudTestbed(): Promise<Media2CloudTestbed> {

@@ -105,7 +105,7 @@ export interface PipelineHarness {
 }
 
 /**
- * The pipeline as deployed, in this process: dynalite and s3rver, the local Step Functions service running the
+ * The pipeline as deployed, in this process: dynalite and the local S3 engine, the local Step Functions service running the
  * `statemachines/m2c-*.asl.json` files with the catalog's substitutions, every Lambda task dispatched to the
  * pipeline's handlers (real adapters, real ffmpeg and MediaInfo), and the search index in memory.
  */

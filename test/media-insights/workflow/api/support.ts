@@ -140,7 +140,7 @@ export interface WorkflowTestbed {
 }
 
 /**
- * Starts dynalite and s3rver, creates the data plane's and the workflow API's tables, and builds the workflow API
+ * Starts dynalite and the local S3 engine, creates the data plane's and the workflow API's tables, and builds the workflow API
  * with its real DynamoDB adapters and a data plane reached through an in-process "Lambda invoke" of the data plane
  * handler. Modules that create SDK clients are loaded only now, after the endpoints are in the environment.
  */
