@@ -134,6 +134,31 @@ describe('local mode', () => {
     expect(keys).toEqual(['list/a', 'list/b', 'list/c']);
   });
 
+  it("gives each bucket the CORS rules of its template, and answers other buckets' preflights without CORS", async () => {
+    // Prepare
+    const s3 = env.local.outputs.Local?.S3Endpoint;
+    const preflight = (bucket: string | undefined, method: string) =>
+      fetch(`${s3}/${bucket}/upload/clip.mp4`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://ingest.example', 'Access-Control-Request-Method': method },
+      });
+
+    // Act
+    const ingest = await preflight(env.local.outputs.Media2Cloud?.IngestBucket, 'PUT');
+    const proxyPut = await preflight(env.local.outputs.Media2Cloud?.ProxyBucket, 'PUT');
+    const dataplaneBucket = await preflight(env.local.outputs.MediaInsights?.DataplaneBucket, 'GET');
+
+    // Assess
+    expect(ingest.status).toBe(200);
+    expect(ingest.headers.get('access-control-allow-origin')).toBe('*');
+    expect(ingest.headers.get('access-control-allow-methods')).toBe('GET, PUT, POST, HEAD');
+    expect(ingest.headers.get('access-control-expose-headers')).toContain('x-amz-meta-uuid');
+    for (const refused of [proxyPut, dataplaneBucket]) {
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
   it('runs a second instance side by side with its own ports and data', async () => {
     const other = await startTestLocalMode();
     try {

@@ -71,6 +71,9 @@ export async function startS3Engine(options: S3EngineOptions): Promise<RunningS3
   server.middleware.unshift(engineFront(engine));
   if (options.onObjectChange) observeObjectChanges(server, options.onObjectChange);
   const address = await server.run();
+  // Node closes an idle keep-alive connection after 5 s; a client that sends its next request at that moment (an
+  // SDK reusing its pooled socket after a pause) gets "socket hang up", which SDKs cannot retry for a streamed body.
+  (server as unknown as { httpServer: { keepAliveTimeout: number } }).httpServer.keepAliveTimeout = 65_000;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     close: () => server.close(),
