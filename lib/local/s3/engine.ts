@@ -71,9 +71,13 @@ export async function startS3Engine(options: S3EngineOptions): Promise<RunningS3
   server.middleware.unshift(engineFront(engine));
   if (options.onObjectChange) observeObjectChanges(server, options.onObjectChange);
   const address = await server.run();
+  const httpServer = (server as unknown as { httpServer: { keepAliveTimeout: number; requestTimeout: number } })
+    .httpServer;
   // Node closes an idle keep-alive connection after 5 s; a client that sends its next request at that moment (an
   // SDK reusing its pooled socket after a pause) gets "socket hang up", which SDKs cannot retry for a streamed body.
-  (server as unknown as { httpServer: { keepAliveTimeout: number } }).httpServer.keepAliveTimeout = 65_000;
+  httpServer.keepAliveTimeout = 65_000;
+  // Node's default would cut off any request still uploading after 5 minutes; a single PUT may carry 5 GB.
+  httpServer.requestTimeout = 0;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     close: () => server.close(),

@@ -14,7 +14,7 @@ import {
   type ChecksumAlgorithm,
   type Checksummer,
 } from './checksums';
-import { invalidRequest, s3Error } from './errors';
+import { invalidRequest, isS3Error, s3Error } from './errors';
 import { STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, type AuthenticatedRequest } from './sigv4';
 
 /** The checksum a request says its body has: in a header (with its value) or in a trailer after the body. */
@@ -212,7 +212,11 @@ export async function receiveBody(
     };
   } catch (error) {
     if (file) await fs.promises.rm(file, { force: true });
-    throw error;
+    // A client that goes away mid-body gets no answer; S3 calls what it sent an incomplete body.
+    const code = (error as NodeJS.ErrnoException).code;
+    const gone =
+      code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || (error as Error).message === 'aborted';
+    throw !isS3Error(error) && gone ? incompleteLength() : error;
   }
 }
 
