@@ -908,6 +908,62 @@ describe('authentication', () => {
   });
 });
 
+describe('malformed requests', () => {
+  it.each([
+    ['a path that is not percent-encoded properly', { target: `/${BUCKET}/bad%E0%A4%A` }, 400, 'InvalidURI'],
+    ['a bucket name S3 does not allow', { target: '/%2E%2E/etc/passwd' }, 400, 'InvalidBucketName'],
+    [
+      'a key that would leave its bucket as a file path',
+      { target: `/${BUCKET}/a/../../outside`, signed: true },
+      400,
+      'InvalidArgument',
+    ],
+    [
+      'a malformed Authorization header',
+      { target: `/${BUCKET}/x`, headers: { Authorization: 'AWS4-HMAC-SHA256 nonsense', 'x-amz-date': amzDate() } },
+      400,
+      'AuthorizationHeaderMalformed',
+    ],
+    [
+      'a body that is not the XML document of the operation',
+      { method: 'POST', target: `/${BUCKET}?delete`, body: '<Delete><Object>', signed: true, md5: true },
+      400,
+      'MalformedXML',
+    ],
+    [
+      'an aws-chunked body with broken framing',
+      {
+        method: 'PUT',
+        target: `/${BUCKET}/broken-chunks`,
+        body: 'zz\r\nhello\r\n0\r\n\r\n',
+        signed: true,
+        headers: {
+          'X-Amz-Content-Sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+          'Content-Encoding': 'aws-chunked',
+          'X-Amz-Decoded-Content-Length': '5',
+        },
+      },
+      400,
+      'InvalidRequest',
+    ],
+  ] as const)("answers %s with S3's 4xx error, never a 500", async (_name, request, status, code) => {
+    // Act
+    const response = await rawRequest(s3.endpoint, {
+      method: 'method' in request ? request.method : 'GET',
+      target: request.target,
+      body: 'body' in request ? request.body : undefined,
+      credentials: 'signed' in request ? CREDENTIALS : undefined,
+      headers: {
+        ...('headers' in request ? request.headers : {}),
+        ...('md5' in request ? { 'Content-MD5': base64Of('md5', request.body) } : {}),
+      },
+    });
+
+    // Assess
+    expect([response.status, s3ErrorOf(response.text).Code]).toEqual([status, code]);
+  });
+});
+
 describe('CORS', () => {
   const preflight = (bucket: string, origin: string, method = 'PUT') =>
     fetch(`${s3.endpoint}/${bucket}/some/key`, {

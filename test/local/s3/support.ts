@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import aws4 from 'aws4';
@@ -93,9 +94,30 @@ export async function rawRequest(endpoint: string, options: RawRequestOptions): 
     headers = signed.headers as Record<string, string>;
   }
   delete headers.Host;
-  delete headers['Content-Length'];
-  const response = await fetch(`${endpoint}${options.target}`, { method, headers, body: options.body });
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  // node:http rather than fetch: fetch would normalize the path (`/a/../b`, `%2E%2E`) before sending it.
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: url.hostname, port: url.port, method, path: options.target, headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const received = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (value !== undefined) received.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: received,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(options.body);
+  });
 }
 
 /** S3's XML error body as a map of its elements (`Code`, `Message`, `RequestId`, …). */
