@@ -1062,6 +1062,8 @@ describe('CORS', () => {
 });
 
 describe('the AWS CLI', () => {
+  // Each command starts a Python interpreter, seconds apiece on a busy machine.
+  const CLI_TIMEOUT_MS = 180_000;
   const run = promisify(execFile);
   let environment: NodeJS.ProcessEnv;
   let workdir: string;
@@ -1084,67 +1086,75 @@ describe('the AWS CLI', () => {
     };
   });
 
-  it('puts, gets (validating the checksum), copies a 9 MB file up in parts, presigns and deletes', async () => {
-    // Prepare
-    const small = path.join(workdir, 'small.txt');
-    const large = path.join(workdir, 'large.bin');
-    fs.writeFileSync(small, 'from the command line');
-    fs.writeFileSync(large, randomBytes(9 * MiB));
+  it(
+    'puts, gets (validating the checksum), copies a 9 MB file up in parts, presigns and deletes',
+    async () => {
+      // Prepare
+      const small = path.join(workdir, 'small.txt');
+      const large = path.join(workdir, 'large.bin');
+      fs.writeFileSync(small, 'from the command line');
+      fs.writeFileSync(large, randomBytes(9 * MiB));
 
-    // Act
-    await aws(['s3api', 'put-object', '--bucket', BUCKET, '--key', 'cli/small.txt', '--body', small]);
-    const got = JSON.parse(
-      (
-        await aws([
-          's3api',
-          'get-object',
-          '--bucket',
-          BUCKET,
-          '--key',
-          'cli/small.txt',
-          '--checksum-mode',
-          'ENABLED',
-          path.join(workdir, 'small.out'),
-        ])
-      ).stdout,
-    ) as { ChecksumCRC32?: string };
-    // s3transfer uploads files over 8 MB in 8 MB parts, with a CRC32 for each.
-    await aws(['s3', 'cp', large, `s3://${BUCKET}/cli/large.bin`]);
-    const uploaded = await bytesOf('cli/large.bin');
-    const url = (await aws(['s3', 'presign', `s3://${BUCKET}/cli/small.txt`, '--expires-in', '60'])).stdout.trim();
-    const downloaded = await fetch(url);
-    await aws([
-      's3api',
-      'delete-objects',
-      '--bucket',
-      BUCKET,
-      '--delete',
-      JSON.stringify({ Objects: [{ Key: 'cli/small.txt' }, { Key: 'cli/large.bin' }] }),
-    ]);
+      // Act
+      await aws(['s3api', 'put-object', '--bucket', BUCKET, '--key', 'cli/small.txt', '--body', small]);
+      const got = JSON.parse(
+        (
+          await aws([
+            's3api',
+            'get-object',
+            '--bucket',
+            BUCKET,
+            '--key',
+            'cli/small.txt',
+            '--checksum-mode',
+            'ENABLED',
+            path.join(workdir, 'small.out'),
+          ])
+        ).stdout,
+      ) as { ChecksumCRC32?: string };
+      // s3transfer uploads files over 8 MB in 8 MB parts, with a CRC32 for each.
+      await aws(['s3', 'cp', large, `s3://${BUCKET}/cli/large.bin`]);
+      const uploaded = await bytesOf('cli/large.bin');
+      const url = (await aws(['s3', 'presign', `s3://${BUCKET}/cli/small.txt`, '--expires-in', '60'])).stdout.trim();
+      const downloaded = await fetch(url);
+      await aws([
+        's3api',
+        'delete-objects',
+        '--bucket',
+        BUCKET,
+        '--delete',
+        JSON.stringify({ Objects: [{ Key: 'cli/small.txt' }, { Key: 'cli/large.bin' }] }),
+      ]);
 
-    // Assess
-    expect(got.ChecksumCRC32).toBe(crc32Of(Buffer.from('from the command line')));
-    expect(fs.readFileSync(path.join(workdir, 'small.out'), 'utf8')).toBe('from the command line');
-    expect(uploaded.equals(fs.readFileSync(large))).toBe(true);
-    expect(url).toContain('X-Amz-Algorithm=AWS4-HMAC-SHA256');
-    expect(await downloaded.text()).toBe('from the command line');
-    expect(await exists('cli/small.txt')).toBe(false);
-    expect(await exists('cli/large.bin')).toBe(false);
-  });
+      // Assess
+      expect(got.ChecksumCRC32).toBe(crc32Of(Buffer.from('from the command line')));
+      expect(fs.readFileSync(path.join(workdir, 'small.out'), 'utf8')).toBe('from the command line');
+      expect(uploaded.equals(fs.readFileSync(large))).toBe(true);
+      expect(url).toContain('X-Amz-Algorithm=AWS4-HMAC-SHA256');
+      expect(await downloaded.text()).toBe('from the command line');
+      expect(await exists('cli/small.txt')).toBe(false);
+      expect(await exists('cli/large.bin')).toBe(false);
+    },
+    CLI_TIMEOUT_MS,
+  );
 
-  it('fails with S3 errors for a wrong secret and an unknown key', async () => {
-    // Act
-    const wrongSecret = await aws(['s3api', 'list-objects-v2', '--bucket', BUCKET], {
-      ...environment,
-      AWS_SECRET_ACCESS_KEY: 'not the secret',
-    }).catch((error: { stderr: string }) => error.stderr);
-    const unknownKey = await aws(['s3api', 'list-objects-v2', '--bucket', BUCKET], {
-      ...environment,
-      AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN000000000',
-    }).catch((error: { stderr: string }) => error.stderr);
+  it(
+    'fails with S3 errors for a wrong secret and an unknown key',
+    async () => {
+      // Act
+      const wrongSecret = await aws(['s3api', 'list-objects-v2', '--bucket', BUCKET], {
+        ...environment,
+        AWS_SECRET_ACCESS_KEY: 'not the secret',
+      }).catch((error: { stderr: string }) => error.stderr);
+      const unknownKey = await aws(['s3api', 'list-objects-v2', '--bucket', BUCKET], {
+        ...environment,
+        AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN000000000',
+      }).catch((error: { stderr: string }) => error.stderr);
 
-    // Assess
-    expect(wrongSecret).toContain('(SignatureDoesNotMatch)');
-    expect(unknownKey).toContain('(InvalidAccessKeyId)');
-  });
+      // Assess
+      expect(wrongSecret).toContain('(SignatureDoesNotMatch)');
+      expect(unknownKey).toContain('(InvalidAccessKeyId)');
+    },
+    CLI_TIMEOUT_MS,
+  );
 });
