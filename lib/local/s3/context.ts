@@ -30,6 +30,7 @@ export interface S3Engine {
   readonly staging: string;
   readonly region: string;
   readonly lookupSecret: (accessKeyId: string) => string | undefined;
+  readonly lookupSessionToken?: (accessKeyId: string) => string | undefined;
   readonly now: () => number;
 }
 

@@ -19,13 +19,21 @@ const s3rverAccounts = require('s3rver/lib/models/account') as {
   DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
 };
 
+/** The key pairs requests may be signed with: local mode's principals, or one pair. */
+export interface S3Keys {
+  readonly lookupSecret: (accessKeyId: string) => string | undefined;
+  /** The session token temporary credentials must send as `X-Amz-Security-Token`. @default - none needs one */
+  readonly lookupSessionToken?: (accessKeyId: string) => string | undefined;
+}
+
 export interface S3EngineOptions {
   /** Where buckets and objects are kept (s3rver's layout, so earlier data directories keep working). */
   readonly directory: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** The one key pair requests may be signed with. */
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Who may sign requests: `keys` (local mode's principals) or a single key pair. */
+  readonly keys?: S3Keys;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** The region signatures must be scoped to. @default 'us-east-1' */
   readonly region?: string;
   /** Told of every object a request creates or removes, before the response is sent. */
@@ -49,8 +57,7 @@ export async function startS3Engine(options: S3EngineOptions): Promise<RunningS3
   const directory = path.resolve(options.directory);
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   allowSingleDesForS3rver();
-  // s3rver's own signature check runs after the front's and needs the key pair known; it never decides anything.
-  s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(options.credentials.accessKeyId, options.credentials.secretAccessKey);
+  const keys = options.keys ?? singleKey(options.credentials);
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port,
@@ -64,8 +71,13 @@ export async function startS3Engine(options: S3EngineOptions): Promise<RunningS3
     store: server.store,
     staging: stagingDirectory(server.store),
     region: options.region ?? 'us-east-1',
-    lookupSecret: (accessKeyId) =>
-      accessKeyId === options.credentials.accessKeyId ? options.credentials.secretAccessKey : undefined,
+    lookupSecret: (accessKeyId) => {
+      const secret = keys.lookupSecret(accessKeyId);
+      // s3rver's own signature check runs after the front's and only needs the key known; it never decides.
+      if (secret !== undefined) s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secret);
+      return secret;
+    },
+    lookupSessionToken: keys.lookupSessionToken,
     now: Date.now,
   };
   server.middleware.unshift(engineFront(engine));
@@ -81,6 +93,13 @@ export async function startS3Engine(options: S3EngineOptions): Promise<RunningS3
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     close: () => server.close(),
+  };
+}
+
+function singleKey(credentials: S3EngineOptions['credentials']): S3Keys {
+  if (!credentials) throw new Error('The S3 engine needs keys or credentials');
+  return {
+    lookupSecret: (accessKeyId) => (accessKeyId === credentials.accessKeyId ? credentials.secretAccessKey : undefined),
   };
 }
 

@@ -1,13 +1,15 @@
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { startS3 } from '../engines';
 import type { EventsService } from '../events/module';
 import type { LambdaService } from '../lambda/module';
 import type { LocalService, LocalServiceModule } from '../service-module';
+import { applyBucketCors } from './cors';
+import { startS3Engine } from './engine';
 import { BucketNotifications } from './notifications';
 
 /**
- * S3: s3rver with the local keys, objects as files under the module's directory. Buckets are created from the
- * templates and never emptied by a restart; their event notifications go to the event bus and to functions as the
+ * S3: the local S3 engine (`engine.ts`), verifying every request against the local principals, objects as files
+ * under the module's directory. Buckets are created from the templates and never emptied by a restart, and get the
+ * CORS rules their template declares; their event notifications go to the event bus and to functions as the
  * templates configure them, once every stack is deployed (changes made while deploying are held until then).
  */
 export const s3Module: LocalServiceModule = {
@@ -36,7 +38,13 @@ export const s3Module: LocalServiceModule = {
   },
   async start({ cloud, directory, port }): Promise<LocalService> {
     let notifications: BucketNotifications | undefined;
-    const engine = await startS3(directory, port, cloud.credentials, (change) => notifications?.publish(change));
+    const engine = await startS3Engine({
+      directory,
+      port,
+      keys: cloud.principals,
+      region: cloud.region,
+      onObjectChange: (change) => notifications?.publish(change),
+    });
     notifications = new BucketNotifications({
       region: cloud.region,
       accountId: cloud.accountId,
@@ -61,6 +69,7 @@ export const s3Module: LocalServiceModule = {
         } catch {
           await client.send(new CreateBucketCommand({ Bucket: bucket }));
         }
+        await applyBucketCors(client, bucket, resolver.resolve(resource.Properties ?? {}) as Record<string, unknown>);
       },
       deployed(stacks) {
         for (const resolver of stacks) notifications?.addStack(resolver);

@@ -1,6 +1,7 @@
 import { accessDenied, invalidArgument, invalidRequest, s3Error } from './errors';
 import {
   ALGORITHM,
+  checkSessionToken,
   deriveSigningKey,
   hexBytes,
   hmac,
@@ -84,6 +85,7 @@ export function verifyPostPolicy(form: PostForm, options: SigV4Options): PostPol
       AWSAccessKeyId: credential.accessKeyId,
     });
   }
+  checkSessionToken(credential.accessKeyId, value('x-amz-security-token'), options);
   const signingKey = deriveSigningKey(secret, credential.scopeDate, options.region, 's3');
   if (!signatureMatches(provided, hmac(signingKey, policy))) {
     throw s3Error(

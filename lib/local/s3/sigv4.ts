@@ -20,6 +20,8 @@ export interface SigV4Options {
   /** The region the engine answers for; a signature scoped to another one is refused, as S3 refuses it. */
   readonly region: string;
   readonly lookupSecret: (accessKeyId: string) => string | undefined;
+  /** The session token a key's (temporary) credentials carry. @default - no key has one */
+  readonly lookupSessionToken?: (accessKeyId: string) => string | undefined;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -93,6 +95,11 @@ export function authenticate(request: S3Request, options: SigV4Options): Authent
     authorization !== undefined
       ? parseAuthorizationHeader(authorization, headers, options, now)
       : parsePresignedQuery(queryValue, options, now);
+  checkSessionToken(
+    signature.accessKeyId,
+    headers.get('x-amz-security-token') ?? queryValue('X-Amz-Security-Token'),
+    options,
+  );
 
   const unsigned = [...headers.keys()].filter(
     (name) => name.startsWith('x-amz-') && !signature.signedHeaders.includes(name),
@@ -386,13 +393,27 @@ function parsePresignedQuery(
   };
 }
 
+/**
+ * Temporary credentials are valid only with their session token; a token sent with a key that has none, or the
+ * wrong token, is S3's `InvalidToken`.
+ */
+export function checkSessionToken(accessKeyId: string, sent: string | undefined, options: SigV4Options): void {
+  const expected = options.lookupSessionToken?.(accessKeyId);
+  if (expected !== undefined && sent === undefined) throw unknownAccessKey(accessKeyId);
+  if (sent !== undefined && sent !== expected) {
+    throw s3Error('InvalidToken', 'The provided token is malformed or otherwise invalid.', { Token: sent });
+  }
+}
+
+function unknownAccessKey(accessKeyId: string): Error {
+  return s3Error('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
+    AWSAccessKeyId: accessKeyId,
+  });
+}
+
 function lookup(accessKeyId: string, options: SigV4Options): string {
   const secret = options.lookupSecret(accessKeyId);
-  if (secret === undefined) {
-    throw s3Error('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
-      AWSAccessKeyId: accessKeyId,
-    });
-  }
+  if (secret === undefined) throw unknownAccessKey(accessKeyId);
   return secret;
 }
 

@@ -9,6 +9,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -25,6 +26,9 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { startS3Engine } from '../../../lib/local/s3/engine';
+import type { Principals } from '../../../lib/local/principals';
+import { principalsFor } from '../../support/principals';
 import { amzDate, corsHeaders, rawRequest, s3ErrorOf, startTestEngine, xmlElements, type TestEngine } from './support';
 
 /**
@@ -905,6 +909,61 @@ describe('authentication', () => {
     expect(refused.status).toBe(403);
     expect(s3ErrorOf(await refused.text()).Code).toBe('SignatureDoesNotMatch');
     expect(await exists('auth/chunked-bad')).toBe(false);
+  });
+});
+
+describe('local principals and temporary credentials', () => {
+  let engine: { endpoint: string; close(): Promise<void> };
+  let principals: Principals;
+  const user = { accessKeyId: 'AKIAPRINCIPALUSER001', secretAccessKey: 'principal-user-secret' };
+
+  beforeAll(async () => {
+    principals = principalsFor(user);
+    engine = await startS3Engine({ directory: path.join(s3.root, 'principals'), port: 0, keys: principals });
+    const admin = s3.client({ endpoint: engine.endpoint, credentials: user });
+    await admin.send(new CreateBucketCommand({ Bucket: 'temporary' }));
+  });
+  afterAll(() => engine.close());
+
+  it('accepts temporary credentials with their session token, and refuses them without it or with another', async () => {
+    // Prepare
+    const temporary = principals.issueTemporary({
+      accountId: '000000000000',
+      roleName: 'uploader',
+      roleId: 'AROAUPLOADER',
+      sessionName: 'test',
+      durationSeconds: 900,
+    });
+    const withToken = s3.client({
+      endpoint: engine.endpoint,
+      credentials: {
+        accessKeyId: temporary.accessKeyId,
+        secretAccessKey: temporary.secretAccessKey,
+        sessionToken: temporary.sessionToken,
+      },
+    });
+    const keyOnly = { accessKeyId: temporary.accessKeyId, secretAccessKey: temporary.secretAccessKey };
+
+    // Act
+    await withToken.send(new PutObjectCommand({ Bucket: 'temporary', Key: 'by-role.txt', Body: 'assumed' }));
+    const listed = await withToken.send(new ListObjectsV2Command({ Bucket: 'temporary' }));
+    const noToken = await rawRequest(engine.endpoint, { target: '/temporary/by-role.txt', credentials: keyOnly });
+    const otherToken = await rawRequest(engine.endpoint, {
+      target: '/temporary/by-role.txt',
+      credentials: keyOnly,
+      headers: { 'X-Amz-Security-Token': 'not-the-token' },
+    });
+    const tokenForAUser = await rawRequest(engine.endpoint, {
+      target: '/temporary/by-role.txt',
+      credentials: user,
+      headers: { 'X-Amz-Security-Token': temporary.sessionToken as string },
+    });
+
+    // Assess
+    expect(listed.Contents?.map((object) => object.Key)).toEqual(['by-role.txt']);
+    expect([noToken.status, s3ErrorOf(noToken.text).Code]).toEqual([403, 'InvalidAccessKeyId']);
+    expect([otherToken.status, s3ErrorOf(otherToken.text).Code]).toEqual([400, 'InvalidToken']);
+    expect([tokenForAUser.status, s3ErrorOf(tokenForAUser.text).Code]).toEqual([400, 'InvalidToken']);
   });
 });
 
