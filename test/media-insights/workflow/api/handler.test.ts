@@ -868,6 +868,7 @@ describe('POST /workflow/execution', () => {
       action: 'schedule',
       reason: 'execution-created',
       executionId: execution.Id,
+      requestedAt: expect.any(Number),
     });
     const stored = await api({ resource: '/workflow/execution/{id}', pathParameters: { id: execution.Id } });
     expect(stored.body).toEqual(execution);
@@ -1143,6 +1144,7 @@ describe('DELETE /workflow/execution/{id}', () => {
       action: 'schedule',
       reason: 'execution-deleted',
       executionId: execution.Id,
+      requestedAt: expect.any(Number),
     });
     const lookup = await api({ resource: '/workflow/execution/{id}', pathParameters: { id: execution.Id } });
     expect(lookup.statusCode).toBe(404);
@@ -1216,6 +1218,7 @@ describe('PUT /workflow/execution/{id} (resume)', () => {
       action: 'schedule',
       reason: 'execution-resumed',
       executionId: execution.Id,
+      requestedAt: expect.any(Number),
     });
   });
 
