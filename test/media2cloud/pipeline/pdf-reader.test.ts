@@ -1,8 +1,13 @@
+import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
+import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
+import { PIPELINE_FUNCTIONS } from '../../../lambdas/media2cloud/pipeline/catalog';
 import { pdfReader } from '../../../lambdas/media2cloud/pipeline/media/pdf/reader';
 import { makePdf, PDF_ID } from './fixtures';
 
@@ -254,6 +259,43 @@ describe('PDF reader (pdf.js)', () => {
       encrypted: true,
     });
     expect(texts).toEqual(['Sealed page']);
+  });
+
+  it('reads text in a bundle holding only what the catalog copies, with no canvas nor node_modules, as RunAnalyzer', async () => {
+    // Prepare: the reader bundled as NodeFunction bundles it, in a directory no node_modules is in reach of
+    const bundleDir = mkdtempSync(path.join(tmpdir(), 'm2c-pdf-bundle-'));
+    await build({
+      stdin: {
+        contents: "export * from './lambdas/media2cloud/pipeline/media/pdf/reader';",
+        resolveDir: PROJECT_ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      outfile: path.join(bundleDir, 'index.js'),
+      banner: { js: "const __bundle_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+      define: { 'import.meta.url': '__bundle_import_meta_url' },
+      logLevel: 'silent',
+    });
+    const analyzer = PIPELINE_FUNCTIONS.find((fn) => fn.id === 'RunAnalyzer')!;
+    for (const [from, to] of Object.entries(analyzer.copyFiles)) {
+      if (from.startsWith('node_modules/pdfjs-dist/'))
+        cpSync(path.join(PROJECT_ROOT, from), path.join(bundleDir, to), { recursive: true });
+    }
+    const pdf = file('bundled.pdf', makePdf([['Read where Lambda reads it']], {}));
+    const script = `require('./index.js').pdfReader().pageTexts(${JSON.stringify(pdf)})
+      .then((texts) => console.log('TEXTS ' + JSON.stringify(texts)), (error) => { console.error(error); process.exit(1); });`;
+
+    // Act
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: bundleDir });
+    rmSync(bundleDir, { recursive: true, force: true });
+
+    // Assess
+    expect(() => require.resolve('@napi-rs/canvas', { paths: [bundleDir] })).toThrow();
+    const texts = stdout.split('\n').find((line) => line.startsWith('TEXTS '));
+    expect(JSON.parse(texts!.slice('TEXTS '.length))).toEqual(['Read where Lambda reads it']);
   });
 
   it('refuses a file that is not a PDF', async () => {

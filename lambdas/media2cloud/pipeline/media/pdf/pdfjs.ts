@@ -1,3 +1,4 @@
+import CSSMatrix from '@thednp/dommatrix';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -13,6 +14,9 @@ let loaded: PdfJs | undefined;
  */
 function pdfjs(): PdfJs {
   if (!loaded) {
+    // pdf.js builds a DOMMatrix as it loads. Where no canvas is shipped (reading text, not drawing pages) a
+    // JavaScript DOMMatrix stands in; pdf.js then only warns that it found no canvas, which it needs for drawing.
+    (globalThis as { DOMMatrix?: unknown }).DOMMatrix ??= CSSMatrix;
     /* eslint-disable @typescript-eslint/no-require-imports -- pdf.js is ESM only; esbuild bundles these requires */
     loaded = require('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = require('pdfjs-dist/legacy/build/pdf.worker.mjs');
