@@ -45,7 +45,8 @@ export interface NodeFunctionProps {
 /**
  * A Node.js Lambda function with the project's defaults in one place: nodejs22.x on arm64, bundled by the local
  * esbuild (never Docker) with the AWS SDK inside the bundle so the same bundle runs in AWS and in local mode,
- * source maps, X-Ray tracing, a log group with retention, and a role that may write only to that log group.
+ * source maps, X-Ray tracing, a log group with retention, a role that may write only to that log group, and its
+ * construct path as the Powertools service name of its logs.
  */
 export class NodeFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -88,7 +89,12 @@ export class NodeFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        // The `service` of every log line (see lambdas/shared/logging): the function's construct path.
+        POWERTOOLS_SERVICE_NAME: this.node.path,
+        ...props.environment,
+      },
       bundling: {
         forceDockerBundling: false,
         // Bundled rather than taken from the runtime: the version we test is the version that runs.

@@ -53,6 +53,7 @@ describe('Media2Cloud stack', () => {
         'INGEST_TABLE_NAME',
         'MAIN_STATE_MACHINE_ARN',
         'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
         'PROXY_BUCKET',
         'REMOVAL_FUNCTION_ARN',
         'SEARCH_ENDPOINT',
@@ -62,6 +63,7 @@ describe('Media2Cloud stack', () => {
       'Fn::GetAtt': [expect.stringMatching(/^SearchDomain/), 'DomainEndpoint'],
     });
     expect(variables.DEFAULT_AI_OPTIONS).toEqual({ Ref: 'DefaultAIOptions' });
+    expect(variables.POWERTOOLS_SERVICE_NAME).toBe('Media2Cloud/ApiHandler');
     expect(template.toJSON().Parameters.DefaultAIOptions.Default).toBe('v4.default');
   });
 
@@ -74,7 +76,7 @@ describe('Media2Cloud stack', () => {
       expect(fn.Properties.MemorySize).toBe(spec.memorySizeMb);
       expect(fn.Properties.EphemeralStorage?.Size ?? 512).toBe(spec.ephemeralStorageMb);
       expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(
-        ['NODE_OPTIONS', ...spec.environment].sort(),
+        ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...spec.environment].sort(),
       );
     }
   });

@@ -1,5 +1,5 @@
 /**
- * A jest transform for the ES modules tests load from node_modules (pdf.js ships only `.mjs`): esbuild turns them
+ * A jest transform for the ES modules tests load from node_modules (pdf.js and mime ship only ESM): esbuild turns them
  * into CommonJS, as it does when it bundles them for Lambda, so tests run the code the functions run.
  */
 const { createHash } = require('node:crypto');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createApiHandler, jsonBody, ok, type RouteHandler } from '../../shared/http';
+import { logger } from '../shared/logger';
 import { createDataplaneStorage } from './adapters';
 import { CORS_HEADERS, chaliceText, formatChaliceError, withJsonContentType } from './chalice';
 import { loadConfig } from './config';
@@ -93,4 +94,5 @@ export const handler = createApiHandler({
   routes: withJsonContentType(routes),
   formatError: formatChaliceError,
   defaultHeaders: CORS_HEADERS,
+  logger,
 });

@@ -1,6 +1,7 @@
 import { BadRequestError, createApiHandler, jsonBody, ok, type ApiRequest, type RouteHandler } from '../../shared/http';
 import { parseSearchRequest } from '../search';
 import type { Media2CloudRouteKey } from '../routes';
+import { logger } from '../shared/logger';
 import { AnalysisResults } from './domain/analysis';
 import { AssetLibrary } from './domain/assets';
 import { parseAssetListQuery } from './domain/listing';
@@ -45,6 +46,7 @@ export function createMedia2CloudApiHandler(routes: Readonly<Record<Media2CloudR
     routes: withRequestContext(routes),
     formatError: formatMedia2CloudError,
     defaultHeaders: CORS_HEADERS,
+    logger,
   });
 }
 

@@ -1,4 +1,5 @@
 import { HttpError, InternalServerError, json, type ApiResponse, type RouteHandler } from '../../shared/http';
+import { logger } from '../shared/logger';
 import { ErrorNames } from './domain/errors';
 
 /** The conventions the original's `BaseOp` applies to every answer, in one place. */
@@ -55,7 +56,7 @@ export function withRequestContext<Key extends string>(
         if (error instanceof HttpError) {
           throw new Media2CloudError(error.statusCode, `${where} - ${error.message}`, errorName(error));
         }
-        console.error('Unhandled error', error);
+        logger.error('Unhandled error', { route: where, error });
         throw new InternalServerError(`${where} - An internal error occurred`);
       }
     };

@@ -75,9 +75,14 @@ const FFMPEG_FILES: CopyFiles = {
   'node_modules/@ffmpeg-installer/linux-x64/ffmpeg': 'bin/ffmpeg',
   'node_modules/ffprobe-static/bin/linux/x64/ffprobe': 'bin/ffprobe',
 };
-/** pdf.js's standard fonts, and the Skia canvas (loaded at run time from the bundle's `node_modules`). */
-const PDF_RENDERER_FILES: CopyFiles = {
+/** What pdf.js reads for fonts a PDF does not embed: the 14 standard fonts and the predefined (CJK) CMaps. */
+const PDFJS_FILES: CopyFiles = {
   'node_modules/pdfjs-dist/standard_fonts': 'standard_fonts',
+  'node_modules/pdfjs-dist/cmaps': 'cmaps',
+};
+/** pdf.js's font data, and the Skia canvas (loaded at run time from the bundle's `node_modules`). */
+const PDF_RENDERER_FILES: CopyFiles = {
+  ...PDFJS_FILES,
   'node_modules/@napi-rs/canvas': 'node_modules/@napi-rs/canvas',
   'node_modules/@napi-rs/canvas-linux-x64-gnu': 'node_modules/@napi-rs/canvas-linux-x64-gnu',
 };
@@ -85,6 +90,7 @@ const MEDIAINFO_FILES: CopyFiles = { 'node_modules/mediainfo.js/dist/MediaInfoMo
 
 const INGEST = 'media2cloud/pipeline/ingest/handler.ts';
 const ANALYSIS = 'media2cloud/pipeline/analysis/handler.ts';
+const ANALYZER = 'media2cloud/pipeline/analysis/analyzer-handler.ts';
 
 const SMALL = { timeoutSeconds: 60, memorySizeMb: 512, ephemeralStorageMb: 512 } as const;
 /** Whole-file work in `/tmp` (Lambda's largest), ffmpeg on every core Lambda gives (they come with memory). */
@@ -212,10 +218,10 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
   {
     id: 'RunAnalyzer',
     description: 'Media2Cloud analysis: runs one analyzer (subtitles, PDF page text, descriptive tags) and indexes it',
-    entry: ANALYSIS,
+    entry: ANALYZER,
     handler: 'runAnalyzer',
     needsFfmpeg: true,
-    copyFiles: FFMPEG_FILES,
+    copyFiles: { ...FFMPEG_FILES, ...PDFJS_FILES },
     environment: ['SEARCH_ENDPOINT'],
     access: ['readIngestBucket', 'readProxyBucket', 'writeProxyBucket', 'searchIndex'],
     ...MEDIA,

@@ -1,6 +1,6 @@
 import type { SearchDocument, SearchDocumentPatch } from '../search/document';
 import type { AiOptions } from './domain/ai-options';
-import type { AnalysisRecord, IngestRecord, ObjectLocation } from './domain/records';
+import type { AnalysisRecord, DocInfo, IngestRecord, ObjectLocation } from './domain/records';
 import type { MediaDescriber } from './media/mediainfo';
 
 /** Fields to write to a record, and attributes to remove from it. */
@@ -127,6 +127,14 @@ export interface PdfPageRenderer {
   render(pdfFile: string, outputDir: string): Promise<string[]>;
 }
 
+/** Reads a PDF's metadata and text. */
+export interface PdfReader {
+  /** Page count, fingerprint, version and Info entries; rejects a file that is not a PDF it can read. */
+  docinfo(pdfFile: string): Promise<DocInfo>;
+  /** The text of every page, in page order: lines joined with `\n`, empty for a page without text. */
+  pageTexts(pdfFile: string): Promise<string[]>;
+}
+
 /** Everything the pipeline's functions use from outside; tests replace any part. */
 export interface PipelineDependencies {
   readonly config: PipelineConfig;
@@ -142,6 +150,8 @@ export interface PipelineDependencies {
   readonly now: () => number;
   /** Only the RunDocinfo function carries the renderer (pdf.js and a native canvas); elsewhere it refuses. */
   readonly pdfPages: PdfPageRenderer;
+  /** Only the RunDocinfo and RunAnalyzer functions carry pdf.js; elsewhere it refuses. */
+  readonly pdfReader: PdfReader;
 }
 
 export interface MediaToolPaths {

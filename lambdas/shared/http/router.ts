@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { withLogContext, type Logger } from '../logging';
 import { HttpError, InternalServerError, MethodNotAllowedError, NotFoundError } from './errors';
 import { toApiRequest, type ApiRequest } from './request';
 import type { ApiResponse } from './response';
@@ -22,6 +23,8 @@ export interface ApiHandlerOptions {
   readonly formatError: (error: HttpError) => ApiResponse;
   /** Headers added to every response (CORS, for APIs whose original sends them). */
   readonly defaultHeaders?: Readonly<Record<string, string>>;
+  /** The backend's logger: it gets each invocation's context, and the details of errors the caller never sees. */
+  readonly logger: Pick<Logger, 'addContext' | 'error'>;
 }
 
 /**
@@ -32,7 +35,7 @@ export function createApiHandler(options: ApiHandlerOptions) {
   const routes = new Map<string, RouteHandler>(Object.entries(options.routes));
   const resources = new Set([...routes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
 
-  return async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  return withLogContext(options.logger, async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     let response: ApiResponse;
     try {
       const request = toApiRequest(event);
@@ -44,16 +47,16 @@ export function createApiHandler(options: ApiHandlerOptions) {
       }
       response = await route(request);
     } catch (error) {
-      response = options.formatError(toHttpError(error));
+      response = options.formatError(toHttpError(error, options.logger));
     }
     if (options.defaultHeaders) response = { ...response, headers: { ...options.defaultHeaders, ...response.headers } };
     return response;
-  };
+  });
 }
 
-function toHttpError(error: unknown): HttpError {
+function toHttpError(error: unknown, logger: Pick<Logger, 'error'>): HttpError {
   if (error instanceof HttpError) return error;
   // The caller gets a generic message; the details go to the function's log only.
-  console.error('Unhandled error', error);
+  logger.error('Unhandled error', { error });
   return new InternalServerError('An internal error occurred');
 }

@@ -176,7 +176,8 @@ export class LocalFunction {
   private spawn(): ExecutionEnvironment {
     const { spec } = this;
     const worker = new Worker(WORKER_SCRIPT, {
-      env: { ...this.baseEnvironment, ...spec.environment },
+      // Lambda tells code how its environment started; Powertools counts cold starts only in on-demand ones.
+      env: { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand', ...this.baseEnvironment, ...spec.environment },
       workerData: {
         codeDir: spec.codeDir,
         handler: spec.handler,

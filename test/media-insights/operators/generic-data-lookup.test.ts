@@ -4,6 +4,7 @@ import {
   type GenericDataLookupDependencies,
 } from '../../../lambdas/media-insights/operators/generic-data-lookup/operator';
 import { S3Objects } from '../../../lambdas/media-insights/operators/shared/s3-objects';
+import { captureLogs } from '../../support/logs';
 import { startLocalEngines, type LocalEngines } from '../dataplane/support';
 import { ASSET_ID, EXECUTION_ID, failureOf, InMemoryDataplane, operatorEvent } from './support';
 
@@ -108,12 +109,13 @@ describe('GenericDataLookup operator', () => {
     // Prepare
     const dataplane = new InMemoryDataplane();
     dataplane.refuse = true;
-    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs();
 
     // Act
     const output = await failureOf(() =>
       runGenericDataLookup(lookupEvent({ Bucket: BUCKET, Key: 'data/My Video.json' }), dependencies(dataplane)),
     );
+    logs.restore();
 
     // Assess
     expect(output.MetaData).toEqual({
@@ -121,7 +123,8 @@ describe('GenericDataLookup operator', () => {
       WorkflowExecutionId: EXECUTION_ID,
       GenericDataLookupError: `Unable to upload metadata for asset: ${ASSET_ID}`,
     });
-    expect(log).toHaveBeenCalledTimes(1);
-    log.mockRestore();
+    expect(logs.entries()).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'Storing the operator metadata failed', assetId: ASSET_ID }),
+    ]);
   });
 });

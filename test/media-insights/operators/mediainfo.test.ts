@@ -6,6 +6,7 @@ import { pymediainfoDocument } from '../../../lambdas/media-insights/operators/m
 import { mediaTools, runTool } from '../../../lambdas/media-insights/operators/shared/media-tools';
 import { S3Objects } from '../../../lambdas/media-insights/operators/shared/s3-objects';
 import type { MediaObject } from '../../../lambdas/media-insights/workflow/domain/types';
+import { captureLogs } from '../../support/logs';
 import { startLocalEngines, type LocalEngines } from '../dataplane/support';
 import {
   ASSET_ID,
@@ -272,7 +273,7 @@ describe('Mediainfo operator', () => {
     // Prepare
     const dataplane = new InMemoryDataplane();
     dataplane.refuse = true;
-    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs();
     const event = operatorEvent({
       Name: 'Mediainfo',
       Input: { Media: { Video: video('media/clip.mp4') }, MetaData: {} },
@@ -280,10 +281,18 @@ describe('Mediainfo operator', () => {
 
     // Act
     const output = await failureOf(() => runMediainfo(event, dependencies(dataplane)));
+    logs.restore();
 
     // Assess
-    expect(log).toHaveBeenCalledWith(expect.stringContaining(ASSET_ID), expect.any(Error));
-    log.mockRestore();
+    expect(logs.entries()).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'Storing the operator metadata failed',
+        operator: 'Mediainfo',
+        assetId: ASSET_ID,
+        error: expect.objectContaining({ name: expect.any(String) }),
+      }),
+    ]);
     expect(output.MetaData).toEqual({
       Mediainfo_num_audio_tracks: '1',
       AssetId: ASSET_ID,

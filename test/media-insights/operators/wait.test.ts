@@ -9,6 +9,7 @@ import {
   runWaitStart,
   type WaitDependencies,
 } from '../../../lambdas/media-insights/operators/wait/operator';
+import { captureLogs } from '../../support/logs';
 import { startLocalEngines, type LocalEngines } from '../dataplane/support';
 import { failureOf, LocalLambdaEndpoint, operatorEvent } from './support';
 
@@ -99,17 +100,24 @@ describe('Wait operator', () => {
     it('still waits when the scheduler cannot be told, leaving the slot to its next round', async () => {
       // Prepare
       await execution('exec-lost-call', 'Started');
-      const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      const logs = captureLogs();
       const unreachable = { executionWaiting: () => Promise.reject(new Error('throttled')) };
 
       // Act
       const output = await runWaitStart(waitEvent('exec-lost-call'), { ...deps, scheduler: unreachable });
+      logs.restore();
 
       // Assess
       expect(output.Status).toBe('Executing');
       expect((await stored('exec-lost-call'))?.['Status']).toBe('Waiting');
-      expect(log).toHaveBeenCalledTimes(1);
-      log.mockRestore();
+      expect(logs.entries()).toEqual([
+        expect.objectContaining({
+          level: 'ERROR',
+          message: 'Telling the scheduler that the execution is waiting failed',
+          executionId: 'exec-lost-call',
+          error: expect.objectContaining({ message: 'throttled' }),
+        }),
+      ]);
     });
   });
 

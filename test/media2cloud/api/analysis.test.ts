@@ -1,3 +1,4 @@
+import { captureLogs } from '../../support/logs';
 import {
   DEFAULT_AI_OPTIONS,
   MEDIA2CLOUD_ENV,
@@ -157,12 +158,17 @@ describe('POST /analysis/{uuid}', () => {
     const uuid = '20000000-0000-4000-8000-000000000009';
     await analysedAsset(uuid, { status: 'ANALYSIS_ERROR', overallStatus: 'ERROR', errorMessage: 'old failure' });
     bed.stateMachines.failNext = new Error('StartExecution throttled');
+    const logs = captureLogs();
 
     // Act
     const response = await analysisCall('POST', uuid);
+    logs.restore();
 
     // Assess
     expect(response.statusCode).toBe(500);
+    expect(logs.entries()).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'Unhandled error', route: `POST /analysis/${uuid}` }),
+    ]);
     expect(await bed.record(uuid)).toMatchObject({
       status: 'ANALYSIS_ERROR',
       overallStatus: 'ERROR',

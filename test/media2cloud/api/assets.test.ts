@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { captureLogs } from '../../support/logs';
 import {
   MEDIA2CLOUD_ENV,
   OTHER_BUCKET,
@@ -206,15 +207,23 @@ describe('POST /assets', () => {
     const uuid = '55555555-2222-4333-8444-555555555555';
     await bed.putObject(INGEST_BUCKET, 'doomed.mp4', 'x');
     bed.stateMachines.failNext = new Error('ExecutionLimitExceeded');
-    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs();
 
     // Act
     const response = await ingest({ uuid, key: 'doomed.mp4' });
 
     // Assess
-    log.mockRestore();
+    logs.restore();
     expectError(response, 500, 'InternalServerError', 'POST /assets - An internal error occurred');
     expect(await bed.record(uuid)).toBeUndefined();
+    expect(logs.entries()).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'Unhandled error',
+        route: 'POST /assets',
+        error: expect.objectContaining({ message: 'ExecutionLimitExceeded' }),
+      }),
+    ]);
   });
 
   it('puts a re-ingested record back as it was when the state machine cannot be started', async () => {
@@ -224,13 +233,13 @@ describe('POST /assets', () => {
     await bed.putObject(INGEST_BUCKET, 'kept.mp4', 'x');
     await bed.putRecord(previous);
     bed.stateMachines.failNext = new Error('ThrottlingException');
-    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs();
 
     // Act
     const response = await ingest({ uuid, key: 'kept.mp4' });
 
     // Assess
-    log.mockRestore();
+    logs.restore();
     expect(response.statusCode).toBe(500);
     expect(await bed.record(uuid)).toEqual(previous);
   });

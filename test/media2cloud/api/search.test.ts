@@ -1,6 +1,7 @@
 import type { SearchPort } from '../../../lambdas/media2cloud/api/domain/ports';
 import { encodeSearchQuery, type SearchResponse } from '../../../lambdas/media2cloud/search';
 import { LocalSearchIndex } from '../../../lambdas/media2cloud/search/local/local-search-index';
+import { captureLogs } from '../../support/logs';
 import { RecordingSearch, expectError, stubbedApi } from './support';
 
 const CLIP = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -90,15 +91,17 @@ describe('GET /search', () => {
     const search = new RecordingSearch();
     search.failure = new Error('OpenSearch _search answered 503: secret cluster detail');
     const api = searchApi(search);
-    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs();
 
     // Act
     const response = await api('/search', { query: encodeSearchQuery('andy') });
 
     // Assess
-    log.mockRestore();
+    logs.restore();
     expectError(response, 500, 'InternalServerError', 'GET /search - An internal error occurred');
     expect(response.text).not.toContain('secret');
+    // The details the caller does not get are in the function's log.
+    expect(logs.text()).toContain('secret cluster detail');
   });
 
   it('works on the local search index as its search port', async () => {

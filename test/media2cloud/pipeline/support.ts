@@ -30,6 +30,7 @@ import type { IngestRecord } from '../../../lambdas/media2cloud/pipeline/domain/
 import { ingestHandlers } from '../../../lambdas/media2cloud/pipeline/ingest/handlers';
 import { describeMedia } from '../../../lambdas/media2cloud/pipeline/media/mediainfo';
 import { mediaTools } from '../../../lambdas/media2cloud/pipeline/media/tools';
+import { pdfReader } from '../../../lambdas/media2cloud/pipeline/media/pdf/reader';
 import { pdfPageRenderer } from '../../../lambdas/media2cloud/pipeline/media/pdf/render';
 import type { PipelineDependencies, SearchIndexPort, StatusUpdate } from '../../../lambdas/media2cloud/pipeline/ports';
 import { removeAsset } from '../../../lambdas/media2cloud/pipeline/removal/remove-asset';
@@ -180,6 +181,7 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
     scratch: tmpScratch,
     now: () => Date.now(),
     pdfPages: pdfPageRenderer(),
+    pdfReader: pdfReader(),
   };
 
   // Each catalog function gets the export its entry names, built over the test dependencies.
@@ -187,6 +189,7 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
     'media2cloud/pipeline/ingest/handler.ts': ingestHandlers(deps),
     'media2cloud/pipeline/ingest/docinfo-handler.ts': { runDocinfo: ingestHandlers(deps).runDocinfo },
     'media2cloud/pipeline/analysis/handler.ts': analysisHandlers(deps),
+    'media2cloud/pipeline/analysis/analyzer-handler.ts': { runAnalyzer: analysisHandlers(deps).runAnalyzer },
     'media2cloud/pipeline/status/handler.ts': { recordError: (event) => recordError(event, deps) },
     'media2cloud/pipeline/removal/handler.ts': { handler: (event) => removeAsset(event, deps) },
     'media2cloud/pipeline/s3-event/handler.ts': { handler: (event) => handleS3Event(event, deps) },

@@ -1,3 +1,5 @@
+import { withLogContext } from '../../../shared/logging';
+import { logger } from '../../shared/logger';
 import { lambdaClient } from '../shared/clients/lambda';
 import { s3Client } from '../shared/clients/s3';
 import { requireEnvironment } from '../shared/config';
@@ -11,4 +13,4 @@ const dependencies: GenericDataLookupDependencies = {
   dataplane: new LambdaDataplane(lambdaClient, env.DATAPLANE_HANDLER_ARN),
 };
 
-export const handler = (event: unknown) => runGenericDataLookup(event, dependencies);
+export const handler = withLogContext(logger, (event: unknown) => runGenericDataLookup(event, dependencies));

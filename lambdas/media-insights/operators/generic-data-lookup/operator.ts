@@ -1,3 +1,4 @@
+import { logger } from '../../shared/logger';
 import type { OperatorObject } from '../../workflow/domain/types';
 import type { DataplanePort } from '../shared/dataplane';
 import { complete, errorText, failure, isObject, parseOperatorEvent, withStatus } from '../shared/operator';
@@ -54,7 +55,7 @@ export async function runGenericDataLookup(
       results: document,
     });
   } catch (error) {
-    console.error(`Storing ${operator.Name} metadata for asset ${operator.AssetId} failed`, error);
+    logger.error('Storing the operator metadata failed', { operator: operator.Name, assetId: operator.AssetId, error });
     throw failure(described, GENERIC_DATA_LOOKUP_ERROR, Messages.uploadFailed(operator.AssetId));
   }
   return complete(described);

@@ -1,3 +1,5 @@
+import { withLogContext } from '../../../shared/logging';
+import { logger } from '../../shared/logger';
 import { lambdaClient } from '../shared/clients/lambda';
 import { s3Client } from '../shared/clients/s3';
 import { requireEnvironment } from '../shared/config';
@@ -14,4 +16,4 @@ const dependencies: MediainfoDependencies = {
 };
 
 /** `Mediainfo` (video) and `MediainfoImage` (image): one function for both operations, as in the original. */
-export const handler = (event: unknown) => runMediainfo(event, dependencies);
+export const handler = withLogContext(logger, (event: unknown) => runMediainfo(event, dependencies));

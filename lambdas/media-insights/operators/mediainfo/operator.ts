@@ -1,3 +1,4 @@
+import { logger } from '../../shared/logger';
 import type { OperatorObject } from '../../workflow/domain/types';
 import type { DataplanePort } from '../shared/dataplane';
 import {
@@ -80,7 +81,7 @@ export async function runMediainfo(event: unknown, deps: MediainfoDependencies):
       results: document as unknown as Record<string, unknown>,
     });
   } catch (error) {
-    console.error(`Storing ${operator.Name} metadata for asset ${operator.AssetId} failed`, error);
+    logger.error('Storing the operator metadata failed', { operator: operator.Name, assetId: operator.AssetId, error });
     throw failure(described, MEDIAINFO_ERROR, Messages.uploadFailed(operator.AssetId));
   }
   return complete(described);

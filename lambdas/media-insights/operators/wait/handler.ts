@@ -1,3 +1,5 @@
+import { withLogContext } from '../../../shared/logging';
+import { logger } from '../../shared/logger';
 import { documentClient } from '../shared/clients/dynamodb';
 import { lambdaClient } from '../shared/clients/lambda';
 import { requireEnvironment } from '../shared/config';
@@ -11,7 +13,7 @@ const dependencies: WaitDependencies = {
 };
 
 /** `Wait` start (the original's `start_wait_operation_lambda`). */
-export const startWaitOperation = (event: unknown) => runWaitStart(event, dependencies);
+export const startWaitOperation = withLogContext(logger, (event: unknown) => runWaitStart(event, dependencies));
 
 /** `Wait` monitor (the original's `check_wait_operation_lambda`). */
-export const checkWaitOperation = (event: unknown) => runWaitCheck(event, dependencies);
+export const checkWaitOperation = withLogContext(logger, (event: unknown) => runWaitCheck(event, dependencies));

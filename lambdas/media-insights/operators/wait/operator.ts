@@ -1,3 +1,4 @@
+import { logger } from '../../shared/logger';
 import { Messages } from '../../workflow/domain/messages';
 import { WorkflowStatus, type OperatorObject } from '../../workflow/domain/types';
 import { complete, errorText, executing, failure, parseOperatorEvent } from '../shared/operator';
@@ -42,7 +43,7 @@ export async function runWaitStart(event: unknown, deps: WaitDependencies): Prom
     await deps.scheduler.executionWaiting(executionId);
   } catch (error) {
     // The execution is already Waiting; the scheduler's one-minute round frees the slot if this call was lost.
-    console.error(`Telling the scheduler that execution ${executionId} is waiting failed`, error);
+    logger.error('Telling the scheduler that the execution is waiting failed', { executionId, error });
   }
   return executing(operator);
 }

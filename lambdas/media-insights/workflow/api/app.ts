@@ -7,6 +7,7 @@ import {
   type RouteHandler,
 } from '../../../shared/http';
 import { CORS_HEADERS, formatChaliceError, withJsonContentType } from '../../dataplane/chalice';
+import { logger } from '../../shared/logger';
 import { isForced } from '../domain/validation';
 import type { WorkflowRouteKey } from '../routes';
 import type { WorkflowControlPlane } from './control-plane';
@@ -97,6 +98,7 @@ export function createWorkflowApiHandler(controlPlane: WorkflowControlPlane) {
     routes: withJsonContentType(createWorkflowRoutes(controlPlane)),
     formatError: formatChaliceError,
     defaultHeaders: CORS_HEADERS,
+    logger,
   });
 }
 

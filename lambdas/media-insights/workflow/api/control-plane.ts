@@ -3,6 +3,7 @@
  * (`../domain/`) and the storage, data plane and scheduler ports. No SDK calls here; the adapters make them.
  */
 import { BadRequestError, ConflictError, NotFoundError } from '../../../shared/http/errors';
+import { logger } from '../../shared/logger';
 import { Messages } from '../domain/messages';
 import {
   assertConfigurationOverrides,
@@ -532,7 +533,7 @@ export class WorkflowControlPlane {
     try {
       await this.ports.scheduler.requestSchedule(reason, executionId);
     } catch (error) {
-      console.error(`Could not ask the workflow scheduler to run (${reason}, execution ${executionId})`, error);
+      logger.error('Could not ask the workflow scheduler to run', { reason, executionId, error });
     }
   }
 }

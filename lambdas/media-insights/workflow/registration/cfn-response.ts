@@ -1,4 +1,5 @@
 import type { CloudFormationCustomResourceResponse } from 'aws-lambda';
+import { logger } from '../../shared/logger';
 
 export interface ResponseOptions {
   /** Attempts before giving up; a lost response leaves the stack waiting for an hour. */
@@ -34,7 +35,7 @@ export async function sendResponse(
       throw new Error(`The CloudFormation response URL answered ${answer.status}`);
     } catch (error) {
       if (attempt >= attempts) throw error;
-      console.warn(`Sending the CloudFormation response failed (attempt ${attempt} of ${attempts})`, String(error));
+      logger.warn('Sending the CloudFormation response failed', { attempt, attempts, error: String(error) });
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay *= 2;
     }

@@ -1,5 +1,6 @@
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse, Context } from 'aws-lambda';
 import { HttpError } from '../../../shared/http/errors';
+import { logger } from '../../shared/logger';
 import type { WorkflowControlPlane } from '../api/control-plane';
 import { sendResponse, truncateReason, type ResponseOptions } from './cfn-response';
 import { InvalidPropertiesError, parseRegistration, registeredNames, removedNames } from './properties';
@@ -31,7 +32,7 @@ export function createRegistrationHandler(
     context?: Pick<Context, 'getRemainingTimeInMillis' | 'logStreamName'>,
   ): Promise<void> {
     // Properties may carry operator settings and ResponseURL is a credential: only identifiers are logged.
-    console.log('Workflow registration', {
+    logger.info('Workflow registration', {
       RequestType: event.RequestType,
       StackId: event.StackId,
       RequestId: event.RequestId,
@@ -56,7 +57,7 @@ export function createRegistrationHandler(
         Data: { Message: SUCCESS_MESSAGES[event.RequestType] },
       };
     } catch (error) {
-      console.error('Workflow registration failed', error);
+      logger.error('Workflow registration failed', { error });
       response = {
         Status: 'FAILED',
         Reason: truncateReason(`${describe(error)} (see CloudWatch Log Stream: ${logStream})`),

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { withLogContext } from '../../../shared/logging';
+import { logger } from '../../shared/logger';
 import { createWorkflowPorts } from '../adapters';
 import { loadConfig } from '../api/config';
 import { WorkflowControlPlane, settingsFromConfig } from '../api/control-plane';
@@ -11,4 +13,4 @@ const controlPlane = new WorkflowControlPlane(
 );
 
 /** The workflow registration custom resource (its ServiceToken is this function). */
-export const handler = createRegistrationHandler(controlPlane);
+export const handler = withLogContext(logger, createRegistrationHandler(controlPlane));

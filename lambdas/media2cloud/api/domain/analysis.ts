@@ -1,3 +1,4 @@
+import { logger } from '../../shared/logger';
 import { assetNotFound } from './errors';
 import type { Media2CloudDependencies } from './ports';
 import { Statuses, type AiOptions, type AnalysisRecord } from './records';
@@ -75,7 +76,7 @@ export class AnalysisResults {
           ...(typeof record.errorMessage === 'string' ? { errorMessage: record.errorMessage } : {}),
         };
         await this.deps.ingest.setStatus(uuid, statuses).catch((restoreError: unknown) => {
-          console.error(`Unable to put back the statuses of ${uuid}`, restoreError);
+          logger.error('Unable to put back the statuses of the asset', { uuid, error: restoreError });
         });
       }
       throw error;
@@ -84,7 +85,11 @@ export class AnalysisResults {
     await this.deps.ingest
       .recordRun(uuid, { executionArn: execution.executionArn, aiOptions })
       .catch((error: unknown) => {
-        console.error(`Unable to record execution ${execution.executionArn} on ${uuid}`, error);
+        logger.error('Unable to record the execution on the asset', {
+          uuid,
+          executionArn: execution.executionArn,
+          error,
+        });
       });
     return {
       uuid,

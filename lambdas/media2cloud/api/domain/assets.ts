@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { HttpError } from '../../../shared/http';
+import { logger } from '../../shared/logger';
 import { SCHEMA_VERSION } from '../tables';
 import { accessDenied, assetNotFound, invalid, notFound, uuidInUse } from './errors';
 import { toAssetListPage, type AssetListPage, type AssetListQuery } from './listing';
@@ -125,14 +126,18 @@ export class AssetLibrary {
       });
     } catch (error) {
       await this.deps.ingest.restore(uuid, begun.previous).catch((restoreError: unknown) => {
-        console.error(`Unable to roll back the ingest record of ${uuid}`, restoreError);
+        logger.error('Unable to roll back the ingest record', { uuid, error: restoreError });
       });
       throw error;
     }
     // The execution runs whatever happens now: failing the request would invite a second ingest. The pipeline
     // writes the execution too, so a lost write here only delays it.
     await this.deps.ingest.recordRun(uuid, { executionArn: execution.executionArn }).catch((error: unknown) => {
-      console.error(`Unable to record execution ${execution.executionArn} on ${uuid}`, error);
+      logger.error('Unable to record the execution on the asset', {
+        uuid,
+        executionArn: execution.executionArn,
+        error,
+      });
     });
     return {
       executionArn: execution.executionArn,
@@ -171,7 +176,7 @@ export class AssetLibrary {
         });
         return await this.ingestOne(entry);
       } catch (error) {
-        if (!(error instanceof HttpError)) console.error(`Unable to start the ingest of ${String(uuid)}`, error);
+        if (!(error instanceof HttpError)) logger.error('Unable to start the ingest', { uuid, error });
         return {
           ...(typeof uuid === 'string' ? { uuid } : {}),
           status: Statuses.Error,

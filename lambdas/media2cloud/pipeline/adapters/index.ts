@@ -2,7 +2,7 @@ import { stackDefaultAiOptions } from '../domain/ai-options';
 import { describeMedia } from '../media/mediainfo';
 import { mediaTools } from '../media/tools';
 import type { PipelineEnvironmentVariable } from '../catalog';
-import type { PdfPageRenderer, PipelineConfig, PipelineDependencies } from '../ports';
+import type { PdfPageRenderer, PdfReader, PipelineConfig, PipelineDependencies } from '../ports';
 import { documentClient, s3Client, sfnClient } from './clients';
 import { DynamoDbAnalysisRecordStore, DynamoDbIngestRecordStore } from './dynamodb-records';
 import { OpenSearchIndex } from './opensearch-index';
@@ -28,14 +28,17 @@ function lazy<T>(create: () => T): () => T {
   };
 }
 
+/** The PDF adapters, given only by the entry points whose bundles carry pdf.js (see `catalog.ts`). */
+export interface PdfAdapters {
+  readonly pdfPages?: PdfPageRenderer;
+  readonly pdfReader?: PdfReader;
+}
+
 /**
  * The AWS adapters, each created on first use: a function is given only the variables of the adapters it uses
  * (see `catalog.ts`), and a missing one fails its first use with the variable's name.
  */
-export function awsDependencies(
-  env: NodeJS.ProcessEnv = process.env,
-  pdfPages: PdfPageRenderer = NO_PDF_PAGES,
-): PipelineDependencies {
+export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAdapters = {}): PipelineDependencies {
   const defaultAiOptions = lazy(() => stackDefaultAiOptions(env.DEFAULT_AI_OPTIONS));
   const config: PipelineConfig = {
     get ingestBucket() {
@@ -88,11 +91,18 @@ export function awsDependencies(
     scratch: tmpScratch,
     now: () => Date.now(),
     describeMedia,
-    pdfPages,
+    pdfPages: pdf.pdfPages ?? NO_PDF_PAGES,
+    pdfReader: pdf.pdfReader ?? NO_PDF_READER,
   };
 }
 
 /** Functions other than RunDocinfo are bundled without pdf.js and the canvas binary. */
 const NO_PDF_PAGES: PdfPageRenderer = {
   render: () => Promise.reject(new Error('PDF pages are rendered by the RunDocinfo function only')),
+};
+
+/** Functions other than RunDocinfo and RunAnalyzer are bundled without pdf.js. */
+const NO_PDF_READER: PdfReader = {
+  docinfo: () => Promise.reject(new Error('PDFs are read by the RunDocinfo and RunAnalyzer functions only')),
+  pageTexts: () => Promise.reject(new Error('PDFs are read by the RunDocinfo and RunAnalyzer functions only')),
 };

@@ -27,7 +27,10 @@ export interface AnalyzerContext {
   readonly requestTime: number;
 }
 
-export type AnalyzerDependencies = Pick<PipelineDependencies, 'objects' | 'search' | 'tools' | 'scratch' | 'now'>;
+export type AnalyzerDependencies = Pick<
+  PipelineDependencies,
+  'objects' | 'search' | 'tools' | 'scratch' | 'now' | 'pdfReader'
+>;
 
 /** An analyzer's result, for its entry in the analysis record. */
 export interface AnalyzerOutcome {

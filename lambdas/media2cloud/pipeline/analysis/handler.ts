@@ -1,5 +1,5 @@
 import { awsDependencies } from '../adapters';
 import { analysisHandlers } from './handlers';
 
-/** Lambda entry points of the analysis state machine's tasks. */
-export const { prepareAnalysis, runAnalyzer, analysisCompleted } = analysisHandlers(awsDependencies());
+/** Lambda entry points of the analysis state machine's tasks (RunAnalyzer has its own: `analyzer-handler.ts`). */
+export const { prepareAnalysis, analysisCompleted } = analysisHandlers(awsDependencies());

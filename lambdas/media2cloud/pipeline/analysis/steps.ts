@@ -7,7 +7,7 @@ import { asObject, optionalString } from '../domain/state';
 import { OverallStatus, StateStatus, Status } from '../domain/statuses';
 import type { PipelineDependencies } from '../ports';
 import { ignoreMissingDocument, writeStatus } from '../status/status-writer';
-import type { AnalysisAsset, AnalyzerOutcome } from './analyzer';
+import type { AnalysisAsset, AnalyzerDependencies, AnalyzerOutcome } from './analyzer';
 import type { AnalyzerRegistry } from './registry';
 
 /** The analysis state machine's state after `Prepare analysis`. */
@@ -92,7 +92,7 @@ export async function prepareAnalysis(
 /** `Run analyzer` (once per planned analyzer, in a Map state). */
 export async function runAnalyzer(
   event: unknown,
-  deps: Pick<PipelineDependencies, 'objects' | 'search' | 'tools' | 'scratch' | 'now'>,
+  deps: AnalyzerDependencies,
   registry: AnalyzerRegistry,
 ): Promise<AnalyzerResult> {
   const body = asObject(event, 'event');

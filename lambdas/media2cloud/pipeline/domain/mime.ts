@@ -13,8 +13,8 @@ const ascii = (bytes: Uint8Array, start: number, length: number): string =>
 
 /**
  * The MIME type the first bytes of a file show (its "magic"), or `undefined` when they show none this knows. The
- * original asks libmagic; this knows the signatures of the formats in `../../mime.ts`, which is what deciding the media type
- * needs. 512 bytes are plenty.
+ * original asks libmagic; this knows the signatures of the media formats ingest handles, which is what deciding the
+ * media type needs. 512 bytes are plenty.
  */
 export function sniffMime(bytes: Uint8Array): string | undefined {
   const at = (offset: number, ...values: number[]) => values.every((value, i) => bytes[offset + i] === value);

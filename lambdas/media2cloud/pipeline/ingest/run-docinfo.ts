@@ -4,16 +4,17 @@ import { errorText, MediaProcessingError } from '../domain/errors';
 import { transcodePrefix } from '../domain/layout';
 import type { DocInfo } from '../domain/records';
 import { parseIngestState, type IngestState } from '../domain/state';
-import { openFileAccess } from '../media/access';
-import { PdfDocument } from '../media/pdf/document';
 import type { PipelineDependencies } from '../ports';
 
-export type RunDocinfoDependencies = Pick<PipelineDependencies, 'records' | 'objects' | 'scratch' | 'pdfPages'>;
+export type RunDocinfoDependencies = Pick<
+  PipelineDependencies,
+  'records' | 'objects' | 'scratch' | 'pdfPages' | 'pdfReader'
+>;
 
 /**
  * `Run docinfo`: the PDF's page count, fingerprint and Info entries to the record's `docinfo`, and every page as
- * `transcode/proxy/<8-digit page>.png`, as the original renders them. The PDF is streamed to `/tmp` and read by
- * offset; a PDF whose pages cannot be drawn keeps its docinfo and fails with a message naming the page problem.
+ * `transcode/proxy/<8-digit page>.png`, as the original renders them. The PDF is streamed to `/tmp` first; a PDF
+ * whose pages cannot be drawn fails with a message naming the page problem.
  */
 export async function runDocinfo(event: unknown, deps: RunDocinfoDependencies): Promise<IngestState> {
   const state = parseIngestState(event);
@@ -21,14 +22,11 @@ export async function runDocinfo(event: unknown, deps: RunDocinfoDependencies): 
   const docinfo = await deps.scratch(async (directory) => {
     const source = path.join(directory, 'source.pdf');
     await deps.objects.download({ bucket: input.bucket, key: input.key }, source);
-    const access = await openFileAccess(source);
     let info: DocInfo;
     try {
-      info = await readDocInfo(await PdfDocument.open(access));
+      info = await deps.pdfReader.docinfo(source);
     } catch (error) {
       throw new MediaProcessingError(`${input.key} is not a readable PDF: ${errorText(error)}`);
-    } finally {
-      await access.close();
     }
     const pagesDir = path.join(directory, 'pages');
     await mkdir(pagesDir);
@@ -50,16 +48,4 @@ export async function runDocinfo(event: unknown, deps: RunDocinfoDependencies): 
     ...state,
     data: { ...state.data, docinfo, transcode: { output: transcodePrefix(input.destination.prefix) } },
   };
-}
-
-async function readDocInfo(document: PdfDocument): Promise<DocInfo> {
-  const info = await document.info();
-  const fields: Record<string, unknown> = {
-    numPages: await document.numPages(),
-    fingerprint: await document.fingerprint(),
-    version: document.version,
-    ...info,
-    ...(document.encrypted ? { encrypted: true } : {}),
-  };
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as DocInfo;
 }

@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { errorText } from '../domain/errors';
 import { basenameOf, imageinfoKey, transcodePrefix } from '../domain/layout';
 import { parseIngestState, type IngestState } from '../domain/state';
-import { openFileAccess } from '../media/access';
 import { readImageInfo, type ImageInfo } from '../media/image-metadata';
-import { imageArguments } from '../media/transcode';
+import { imageArguments, parseImageSizeProbe, probeImageSizeArguments } from '../media/transcode';
 import { runMediaTool } from '../media/tools';
 import type { PipelineDependencies } from '../ports';
 import { uploadOutputs } from './transcode';
@@ -25,15 +24,19 @@ export async function runImageinfo(event: unknown, deps: RunImageinfoDependencie
     const source = path.join(directory, 'source');
     await deps.objects.download({ bucket: input.bucket, key: input.key }, source);
 
-    const access = await openFileAccess(source);
     let info: ImageInfo;
     try {
-      info = { ...(await readImageInfo(access)), MIMEType: input.mime };
+      info = { ...(await readImageInfo(source)), MIMEType: input.mime };
     } catch (error) {
       // Damaged metadata does not make a damaged image: ffmpeg below decides whether the image can be used.
       info = { MIMEType: input.mime, Warning: `metadata unreadable: ${errorText(error)}` };
-    } finally {
-      await access.close();
+    }
+    if (info.ImageWidth === undefined || info.ImageHeight === undefined) {
+      // A JPEG holds its size only in its frame header, which metadata readers leave alone; ffprobe reads it.
+      const size = await runMediaTool(deps.tools.ffprobe, probeImageSizeArguments(source), 'ffprobe')
+        .then(parseImageSizeProbe)
+        .catch(() => undefined);
+      if (size) info = { ...info, ImageWidth: size.width, ImageHeight: size.height };
     }
 
     const proxyDir = path.join(directory, 'proxy');

@@ -117,6 +117,17 @@ export function imageArguments(source: string, outputs: ImageOutputs): string[] 
   ];
 }
 
+/** ffprobe's width and height of an image's first picture. */
+export function probeImageSizeArguments(source: string): string[] {
+  return ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', source];
+}
+
+export function parseImageSizeProbe(json: string): { width: number; height: number } | undefined {
+  const [stream] = (JSON.parse(json) as { streams?: Array<{ width?: unknown; height?: unknown }> }).streams ?? [];
+  const { width, height } = stream ?? {};
+  return typeof width === 'number' && typeof height === 'number' ? { width, height } : undefined;
+}
+
 /** Text subtitle codecs ffmpeg converts to WebVTT; bitmap ones (DVD, PGS, DVB) would need OCR. */
 export const TEXT_SUBTITLE_CODECS: ReadonlySet<string> = new Set([
   'mov_text',

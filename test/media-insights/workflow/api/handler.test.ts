@@ -7,6 +7,7 @@ import type {
   Workflow,
   WorkflowExecution,
 } from '../../../../lambdas/media-insights/workflow/domain/types';
+import { captureLogs } from '../../../support/logs';
 import { DATAPLANE_ENV, MEDIA_BUCKET } from '../../dataplane/support';
 import { WORKFLOW_ENV, callApi, clearTable, startWorkflowTestbed, type ApiCall, type WorkflowTestbed } from './support';
 
@@ -1018,18 +1019,23 @@ describe('POST /workflow/execution', () => {
     // Prepare
     const names = await defineWorkflow('Unscheduled');
     bed.invoker.failAsync = true;
-    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs();
 
     // Act
     const response = await postExecution({ Name: names.workflow, Input: VIDEO_INPUT });
     bed.invoker.failAsync = false;
-    const logged = [...log.mock.calls];
-    log.mockRestore();
+    logs.restore();
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(logged).toEqual([
-      [expect.stringMatching(/^Could not ask the workflow scheduler to run \(execution-created/), expect.any(Error)],
+    expect(logs.entries()).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'Could not ask the workflow scheduler to run',
+        reason: 'execution-created',
+        executionId: (response.body as WorkflowExecution).Id,
+        error: expect.objectContaining({ name: expect.any(String) }),
+      }),
     ]);
     const stored = await api({
       resource: '/workflow/execution/{id}',

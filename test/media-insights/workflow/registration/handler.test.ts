@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { WorkflowControlPlane as ControlPlane } from '../../../../lambdas/media-insights/workflow/api/control-plane';
 import type { Operation, Stage, Workflow } from '../../../../lambdas/media-insights/workflow/domain/types';
+import { captureLogs, type CapturedLogs } from '../../../support/logs';
 import { WORKFLOW_ENV, callApi, clearTable, startWorkflowTestbed, type WorkflowTestbed } from '../api/support';
 
 type RegistrationHandler = (
@@ -65,7 +66,7 @@ let bed: WorkflowTestbed;
 let receiver: ResponseReceiver;
 let handler: RegistrationHandler;
 let createRegistrationHandler: typeof import('../../../../lambdas/media-insights/workflow/registration/custom-resource').createRegistrationHandler;
-let logs: jest.SpyInstance[];
+let logs: CapturedLogs;
 
 beforeAll(async () => {
   bed = await startWorkflowTestbed();
@@ -83,22 +84,10 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  logs = (['log', 'warn', 'error'] as const).map((level) =>
-    jest.spyOn(console, level).mockImplementation(() => undefined),
-  );
+  logs = captureLogs();
 });
 
-afterEach(() => {
-  for (const log of logs) log.mockRestore();
-});
-
-/** Everything the function logged, as text. */
-function logged(): string {
-  return JSON.stringify(
-    logs.flatMap((log) => log.mock.calls),
-    (_key, value) => (value instanceof Error ? `${value.name}: ${value.message}` : value),
-  );
-}
+afterEach(() => logs.restore());
 
 function properties(prefix: string) {
   return {
@@ -291,8 +280,12 @@ describe('Create', () => {
     await handler(cfnEvent('Create', { Operations: 'not a list' }), CONTEXT);
 
     // Assess
-    expect(logged()).not.toContain('secret-signature');
-    expect(logged()).not.toContain('cloudformation-response');
+    expect(logs.entries().map((entry) => entry.message)).toEqual([
+      'Workflow registration',
+      'Workflow registration failed',
+    ]);
+    expect(logs.text()).not.toContain('secret-signature');
+    expect(logs.text()).not.toContain('cloudformation-response');
   });
 });
 

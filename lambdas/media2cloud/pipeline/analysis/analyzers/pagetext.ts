@@ -4,9 +4,6 @@ import { TextAnalysisTypes } from '../../domain/ai-options';
 import { AnalysisError, errorText } from '../../domain/errors';
 import { analysisMetadataKey } from '../../domain/layout';
 import { StateStatus } from '../../domain/statuses';
-import { openFileAccess } from '../../media/access';
-import { PdfDocument } from '../../media/pdf/document';
-import { extractPageText } from '../../media/pdf/text';
 import type { Analyzer, AnalyzerOutcome } from '../analyzer';
 
 const ID = TextAnalysisTypes.PageText;
@@ -18,7 +15,7 @@ export interface PageText {
 }
 
 /**
- * The text of every page of a PDF (what its content streams draw, decoded through the fonts), kept in
+ * The text of every page of a PDF (what its content streams draw, decoded through the fonts by pdf.js), kept in
  * `metadata/pagetext/pagetext.json` and indexed as one `pagetext` search entry per page with its `page`. Scanned
  * pages (images only) have no text: that needs OCR (Textract, not available here).
  */
@@ -34,18 +31,10 @@ export const pageTextAnalyzer: Analyzer = {
     const pages = await deps.scratch(async (directory) => {
       const file = path.join(directory, 'source.pdf');
       await deps.objects.download({ bucket: asset.bucket, key: asset.key }, file);
-      const access = await openFileAccess(file);
       try {
-        const document = await PdfDocument.open(access);
-        const texts: PageText[] = [];
-        for (const [page, pdfPage] of (await document.pages()).entries()) {
-          texts.push({ page, text: await extractPageText(document, pdfPage).catch(() => '') });
-        }
-        return texts;
+        return (await deps.pdfReader.pageTexts(file)).map((text, page): PageText => ({ page, text }));
       } catch (error) {
         throw new AnalysisError(`cannot read the text of ${asset.key}: ${errorText(error)}`);
-      } finally {
-        await access.close();
       }
     });
     const withText = pages.filter((page) => page.text.length > 0);
