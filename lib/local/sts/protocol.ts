@@ -11,6 +11,14 @@ export interface ProtocolResponse {
 
 const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
+/** The query protocol's names for the authentication failures the SigV4 check reports. */
+const QUERY_AUTH_ERRORS: Readonly<Record<string, string>> = {
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  IncompleteSignatureException: 'IncompleteSignature',
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+};
+
 /**
  * STS's query protocol: `Action=…&Version=2011-06-15` form-encoded in a POST (or in the query of a GET), every
  * request SigV4-signed for `sts`, XML answers, and errors as `<ErrorResponse>` with `Type`, `Code` and `Message`.
@@ -22,10 +30,7 @@ export function handleStsRequest(
   const requestId = randomUUID();
   try {
     const verdict = options.identities.verify(request, { region: options.region, service: 'sts' });
-    if (!verdict.ok) {
-      const code = verdict.errorType.replace(/Exception$/, '');
-      throw new StsError(code === 'UnrecognizedClient' ? 'InvalidClientTokenId' : code, verdict.message, 403);
-    }
+    if (!verdict.ok) throw new StsError(QUERY_AUTH_ERRORS[verdict.errorType] ?? 'AccessDenied', verdict.message, 403);
     const params = new URLSearchParams(
       request.method.toUpperCase() === 'GET' ? request.rawQuery : request.body.toString('utf8'),
     );
