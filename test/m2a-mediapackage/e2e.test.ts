@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import {
   DescribeChannelCommand,
   ListChannelsCommand,
@@ -16,6 +19,35 @@ import {
   templateDocument,
   waitFor,
 } from './support';
+
+const run = promisify(execFile);
+const FFMPEG = require.resolve('@ffmpeg-installer/linux-x64/ffmpeg');
+const FFPROBE = path.join(path.dirname(require.resolve('ffprobe-static/package.json')), 'bin/linux/x64/ffprobe');
+
+/** Six seconds of test pattern and tone, H.264 and AAC in 2 s HLS segments, PUT with digest auth as MediaPackage asks. */
+async function pushTestStream(url: string): Promise<void> {
+  await run(FFMPEG, [
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25'],
+    ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '6'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+    ...['-f', 'hls', '-hls_time', '2', '-method', 'PUT', url],
+  ]);
+}
+
+async function probeStreams(url: string): Promise<string[]> {
+  const { stdout } = await run(FFPROBE, [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_type,codec_name',
+    '-of',
+    'json',
+    url,
+  ]);
+  return (JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string }> }).streams.map(
+    (stream) => `${stream.codec_type}:${stream.codec_name}`,
+  );
+}
 
 /**
  * M2A Mediapackage end to end through local mode: the synthesized stack, the API behind the API Gateway emulator
@@ -124,13 +156,30 @@ describe('M2A Mediapackage v1 through local mode', () => {
       const password = channel.HlsIngest?.IngestEndpoints?.[0]?.Password as string;
       expect(JSON.stringify(running)).not.toContain(password);
 
+      // An encoder pushes HLS to the channel's ingest URL; the packager's origin endpoint serves it.
+      const ingest = channel.HlsIngest?.IngestEndpoints?.[0];
+      const ingestUrl = new URL(`${ingest?.Url}.m3u8`);
+      ingestUrl.username = ingest?.Username as string;
+      ingestUrl.password = password;
+      await pushTestStream(ingestUrl.toString());
+      const originUrl = running.mediapackage['origin-endpoints'][0].url as string;
+      const probe = await probeStreams(originUrl);
+      expect(probe.sort()).toEqual(['audio:aac', 'video:h264']);
+      const media = await request(originUrl.replace(/index\.m3u8$/, 'index_1.m3u8'));
+      const segmentUrl = originUrl.replace(
+        /index\.m3u8$/,
+        media.text.split('\n').find((line) => line.endsWith('.ts')) as string,
+      );
+      expect((await request(segmentUrl)).status).toBe(200);
+
       const stopped = await api.post(`packagers/${packager.id}/actions`, { action: 'STOP' });
       expect(stopped.status).toBe(202);
       expect(await settle(packager.id, ['STOPPED', 'FAILED'])).toBe('STOPPED');
       await expect(mediapackage.send(new DescribeChannelCommand({ Id: packager.id }))).rejects.toMatchObject({
         name: 'NotFoundException',
       });
-      expect((await request(running.mediapackage['origin-endpoints'][0].url)).status).toBe(404);
+      expect((await request(originUrl)).status).toBe(404);
+      expect((await request(segmentUrl)).status).toBe(404);
       expect((await api.get(`packagers/${packager.id}`)).json().mediapackage).toBeUndefined();
 
       const expected = ['INITIAL', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED'];
