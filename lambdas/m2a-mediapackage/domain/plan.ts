@@ -138,7 +138,13 @@ function checkMembers(value: Record<string, unknown>, shape: Readonly<Record<str
     const at = `${pointer}/${escapePointer(member)}`;
     if (type === undefined) throw new InvalidInputError(`${member} is not a MediaPackage member here`, { pointer: at });
     if (!hasType(memberValue, type)) {
-      throw new InvalidInputError(`${member} must be ${type === 'object[]' ? 'a list of objects' : `a ${type}`}`, {
+      const expected =
+        type === 'object[]'
+          ? 'a list of objects'
+          : type === 'string[]'
+            ? 'a list of strings'
+            : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+      throw new InvalidInputError(`${member} must be ${expected}`, {
         pointer: at,
       });
     }
