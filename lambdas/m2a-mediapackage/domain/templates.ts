@@ -86,7 +86,7 @@ export function parseTemplateCreate(document: unknown): TemplateDraft {
   return {
     owner: metadata.owner,
     resourceName: parseResourceName(attributes.resource_name),
-    description: parseDescription(attributes.description),
+    description: attributes.description === undefined ? null : parseDescription(attributes.description),
     mediapackage: parseMediapackageBlock(attributes.mediapackage),
     labels: metadata.labels ?? {},
   };
