@@ -35,8 +35,6 @@ describe('local mode', () => {
 
     expect(text).toContain('[mediaplane]');
     expect(text).toContain(`aws_access_key_id = ${env.local.credentials.accessKeyId}`);
-    expect(text).toContain('[mediaplane-readonly]');
-    expect(text).toContain(`aws_access_key_id = ${env.local.readOnlyCredentials.accessKeyId}`);
     expect(fs.statSync(path.join(env.dataDir, 'credentials')).mode & 0o077).toBe(0);
   });
 

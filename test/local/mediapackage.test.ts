@@ -18,9 +18,11 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-mediapackage';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { LocalIdentities, loadOrCreateProfiles } from '../../lib/local/credentials';
-import { startMediaPackageServer, type LocalMediaPackageServer } from '../../lib/local/mediapackage';
-import { startStsServer, type LocalStsServer } from '../../lib/local/sts';
+import { loadOrCreateProfiles, profilePrincipal, type LocalProfile } from '../../lib/local/credentials';
+import { mediaPackageModule, type MediaPackageService } from '../../lib/local/mediapackage';
+import { Principals } from '../../lib/local/principals';
+import type { LocalCloud, LocalServiceModule } from '../../lib/local/service-module';
+import { stsModule, type StsService } from '../../lib/local/sts';
 import { request } from '../support/local';
 
 const run = promisify(execFile);
@@ -31,14 +33,13 @@ const ROLE = 'arn:aws:iam::111122223333:role/M2aMediapackageAccess';
 /** The STS and MediaPackage stand-ins driven by the real SDK clients, default configuration plus an endpoint. */
 describe('local STS and MediaPackage stand-ins', () => {
   let dataDir: string;
-  let identities: LocalIdentities;
-  let sts: LocalStsServer;
-  let mediapackage: LocalMediaPackageServer;
-  let profiles: ReturnType<typeof loadOrCreateProfiles>;
+  let sts: StsService;
+  let mediapackage: MediaPackageService & { endpoint: string };
+  let profiles: { full: LocalProfile };
   let client: MediaPackageClient;
 
-  const stsClient = (credentials = profiles.full) =>
-    new STSClient({ region: 'us-east-1', endpoint: sts.endpoint, credentials });
+  const stsClient = (credentials: { accessKeyId: string; secretAccessKey: string } = profiles.full) =>
+    new STSClient({ region: 'us-east-1', endpoint: sts.endpoint as string, credentials });
   const assume = async (externalId = 'ext-1') => {
     const { Credentials, AssumedRoleUser } = await stsClient().send(
       new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'packager-1', ExternalId: externalId }),
@@ -55,11 +56,21 @@ describe('local STS and MediaPackage stand-ins', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'local-mediapackage-'));
-    profiles = loadOrCreateProfiles(dataDir);
-    identities = new LocalIdentities(profiles);
-    sts = await startStsServer({ dataDir: path.join(dataDir, 'sts'), identities, region: 'us-east-1' });
+    const [full] = loadOrCreateProfiles(dataDir) as [LocalProfile];
+    profiles = { full };
+    const principals = new Principals([profilePrincipal(full)]);
+    const cloud = {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      dataDir,
+      principals,
+      log: () => {},
+    } as unknown as LocalCloud;
+    const start = async <T>(module: LocalServiceModule) =>
+      (await module.start?.({ cloud, directory: path.join(dataDir, module.name), port: 0 })) as T;
+    sts = await start<StsService>(stsModule);
     sts.sts.defineRole(ROLE, { externalId: 'ext-1' });
-    mediapackage = await startMediaPackageServer({ dataDir: path.join(dataDir, 'mediapackage'), identities });
+    mediapackage = await start<MediaPackageService & { endpoint: string }>(mediaPackageModule);
     const { credentials } = await assume();
     client = new MediaPackageClient({ region: 'eu-west-1', endpoint: mediapackage.endpoint, credentials });
   });
@@ -150,7 +161,7 @@ describe('local STS and MediaPackage stand-ins', () => {
   });
 
   it('throttles and fails calls on request, for tests of the callers', async () => {
-    mediapackage.service.setFaults([
+    mediapackage.mediaPackage.setFaults([
       { operation: 'ListChannels', throttle: 1 },
       { operation: 'DescribeChannel', failOnCall: 2, error: 'InternalServerErrorException' },
     ]);
@@ -172,7 +183,7 @@ describe('local STS and MediaPackage stand-ins', () => {
         name: 'InternalServerErrorException',
       });
     } finally {
-      mediapackage.service.setFaults([]);
+      mediapackage.mediaPackage.setFaults([]);
       noRetries.destroy();
     }
   });

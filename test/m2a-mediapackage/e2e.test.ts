@@ -13,6 +13,8 @@ import {
   JSON_API,
   TARGET_AWS_ACCOUNT,
   jsonApi,
+  localMediaPackage,
+  readOnlyCredentials,
   registerTargetAccount,
   startCallbackReceiver,
   targetAccountMediaPackage,
@@ -96,7 +98,7 @@ describe('M2A Mediapackage v1 through local mode', () => {
     env = await startTestLocalMode();
     base = `${env.local.outputs.M2aMediapackage?.ApiEndpoint}/`;
     api = apiClient(base, env.local.credentials);
-    readOnly = apiClient(base, env.local.readOnlyCredentials);
+    readOnly = apiClient(base, readOnlyCredentials(env));
     receiver = await startCallbackReceiver(env);
     ({ roleArn } = await registerTargetAccount(env, owner));
     mediapackage = await targetAccountMediaPackage(env, roleArn, owner, 'eu-west-1');
@@ -238,26 +240,26 @@ describe('M2A Mediapackage v1 through local mode', () => {
     });
 
     it('rides out MediaPackage throttling beyond the SDK retries', async () => {
-      env.local.mediaPackage.setFaults([{ operation: 'CreateChannel', throttle: 4 }]);
+      localMediaPackage(env).setFaults([{ operation: 'CreateChannel', throttle: 4 }]);
       try {
         const id = (await api.post('packagers', packagerBody('Live HLS'))).json().id as string;
         await api.post(`packagers/${id}/actions`, { action: 'START' });
 
         expect(await settle(id, ['RUNNING', 'FAILED'])).toBe('RUNNING');
       } finally {
-        env.local.mediaPackage.setFaults([]);
+        localMediaPackage(env).setFaults([]);
       }
     });
 
     it('deletes what it made when START fails midway, so no channel is left behind', async () => {
-      env.local.mediaPackage.setFaults([{ operation: 'CreateOriginEndpoint', failOnCall: 1 }]);
+      localMediaPackage(env).setFaults([{ operation: 'CreateOriginEndpoint', failOnCall: 1 }]);
       let id = '';
       try {
         id = (await api.post('packagers', packagerBody('Live HLS'))).json().id as string;
         await api.post(`packagers/${id}/actions`, { action: 'START' });
         expect(await settle(id, ['RUNNING', 'FAILED'])).toBe('FAILED');
       } finally {
-        env.local.mediaPackage.setFaults([]);
+        localMediaPackage(env).setFaults([]);
       }
 
       const channels = await mediapackage.send(new ListChannelsCommand({}));
@@ -539,17 +541,12 @@ describe('M2A Mediapackage v1 through local mode', () => {
         readOnly.post('packagers', packagerBody('Live HLS')),
         readOnly.put(`packagers/${id}`, { region: 'us-east-1' }),
         readOnly.post(`packagers/${id}/actions`, { action: 'START' }),
-        jsonApi(base, env.local.readOnlyCredentials, 'POST', 'templates', templateDocument(owner, 'Read only')),
+        jsonApi(base, readOnlyCredentials(env), 'POST', 'templates', templateDocument(owner, 'Read only')),
       ]);
       expect(writes.map((result) => result.status)).toEqual([403, 403, 403, 403]);
       expect(writes[0]?.json().errors[0]).toMatchObject({ status: '403', title: 'Forbidden' });
       expect(await state(id)).toBe('INITIAL');
-      const list = await jsonApi(
-        base,
-        env.local.readOnlyCredentials,
-        'GET',
-        `templates?filter[template][owner]=${owner}`,
-      );
+      const list = await jsonApi(base, readOnlyCredentials(env), 'GET', `templates?filter[template][owner]=${owner}`);
       expect(list.status).toBe(200);
     });
 

@@ -4,6 +4,9 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { verifySigV4 } from '../../lib/local/apigateway/sigv4';
+import { loadOrCreateProfiles } from '../../lib/local/credentials';
+import type { MediaPackageService } from '../../lib/local/mediapackage';
+import type { StsService } from '../../lib/local/sts';
 import { rawRequest, readBody } from '../../lib/local/http-request';
 import { request, type HttpResult, type TestLocalMode } from '../support/local';
 
@@ -61,7 +64,9 @@ export async function registerTargetAccount(
   options: { externalId?: string; roleExternalId?: string; regions?: string[] } = {},
 ) {
   const roleArn = `arn:aws:iam::${TARGET_AWS_ACCOUNT}:role/M2aMediapackageAccess-${targetAccountId.slice(0, 8)}`;
-  env.local.sts.defineRole(roleArn, { externalId: options.roleExternalId ?? targetAccountId });
+  env.local
+    .service<StsService>('sts')
+    .sts.defineRole(roleArn, { externalId: options.roleExternalId ?? targetAccountId });
   const dynamodb = new DynamoDBClient({
     region: env.local.region,
     endpoint: env.local.outputs.Local?.DynamoDbEndpoint,
@@ -167,4 +172,15 @@ export function jsonApi(
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     headers: { ...(body !== undefined ? { 'Content-Type': JSON_API } : {}), Accept: JSON_API, ...headers },
   });
+}
+
+/** The keys of the `mediaplane-readonly` profile of a local mode's credentials file. */
+export function readOnlyCredentials(env: TestLocalMode) {
+  const [, readOnly] = loadOrCreateProfiles(env.dataDir);
+  return { accessKeyId: readOnly?.accessKeyId as string, secretAccessKey: readOnly?.secretAccessKey as string };
+}
+
+/** The local MediaPackage of a local mode, for its fault switches. */
+export function localMediaPackage(env: TestLocalMode) {
+  return env.local.service<MediaPackageService>('mediapackage').mediaPackage;
 }

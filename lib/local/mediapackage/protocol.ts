@@ -1,19 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import type { RawRequest } from '../apigateway/sigv4';
-import type { LocalIdentities } from '../credentials';
+import type { AwsRequest } from '../protocol/endpoint';
+import { jsonResponse, type AwsResponse } from '../protocol/wire';
 import { LocalMediaPackage, MediaPackageError, type FaultRule, type Scope } from './service';
 
-export interface ProtocolResponse {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: Buffer;
-}
-
 /** The region a request is signed for: MediaPackage runs in every region, and the scope says which one is meant. */
-export function signedRegion(request: RawRequest): string | undefined {
-  const authorization = request.headers.find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
+export function signedRegion(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  query: string,
+): string | undefined {
+  const authorization = String(headers['authorization'] ?? '');
   const credential =
-    /Credential=([^,\s]+)/.exec(authorization)?.[1] ?? new URLSearchParams(request.rawQuery).get('X-Amz-Credential');
+    /Credential=([^,\s]+)/.exec(authorization)?.[1] ?? new URLSearchParams(query).get('X-Amz-Credential');
   const region = credential?.split('/')[2];
   return region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
 }
@@ -26,39 +22,32 @@ type Operation = (scope: Scope, body: Record<string, unknown>, query: URLSearchP
  * whatever region the request is signed for, errors as `x-amzn-ErrorType` plus `{"message"}`. Signers may be the
  * local users or role sessions from the local STS; resources belong to the signer's account.
  */
-export function handleMediaPackageApi(
-  request: RawRequest,
-  options: { service: LocalMediaPackage; identities: LocalIdentities },
-): ProtocolResponse {
-  const requestId = randomUUID();
-  try {
-    const region = signedRegion(request) ?? 'us-east-1';
-    const verdict = options.identities.verify(request, { region, service: 'mediapackage' });
-    if (!verdict.ok) {
-      const type =
-        verdict.errorType === 'UnrecognizedClientException' ? 'UnrecognizedClientException' : 'ForbiddenException';
-      return error(403, type, verdict.message, requestId);
-    }
-    const scope: Scope = { accountId: verdict.principal.accountId, region };
+export async function handleMediaPackageApi(
+  request: AwsRequest,
+  region: string,
+  service: LocalMediaPackage,
+): Promise<AwsResponse> {
+  const requestId = request.requestId;
+  {
+    const scope: Scope = { accountId: request.principal.accountId, region };
     const method = request.method.toUpperCase();
     const segments = request.rawPath.split('/').filter((segment) => segment !== '');
     const query = new URLSearchParams(request.rawQuery);
     const body = parseBody(request.body);
-    const { service } = options;
 
     if (segments[0] === '_mediaplane' && segments[1] === 'faults' && method === 'POST') {
       const rules = (body.rules ?? []) as FaultRule[];
       service.setFaults(Array.isArray(rules) ? rules : []);
-      return json(200, { rules }, requestId);
+      return jsonResponse(200, { rules }, requestId);
     }
 
     const route = routeOf(method, segments);
-    if (!route) return error(404, 'NotFoundException', `No route for ${method} ${request.rawPath}`, requestId);
+    if (!route) throw new MediaPackageError('NotFoundException', `No route for ${method} ${request.rawPath}`);
     service.checkFaults(route.name);
     const result = route.run(scope, body, query, route.id) ?? {};
     return route.status === 204
       ? { statusCode: 204, headers: { 'x-amzn-RequestId': requestId }, body: Buffer.alloc(0) }
-      : json(route.status, result, requestId);
+      : jsonResponse(route.status, result, requestId);
 
     function routeOf(
       verb: string,
@@ -132,10 +121,6 @@ export function handleMediaPackageApi(
       }
       return undefined;
     }
-  } catch (caught) {
-    if (caught instanceof MediaPackageError) return error(caught.statusCode, caught.type, caught.message, requestId);
-    console.error('Local MediaPackage error', caught);
-    return error(500, 'InternalServerErrorException', 'An internal error occurred', requestId);
   }
 }
 
@@ -151,20 +136,4 @@ function parseBody(body: Buffer): Record<string, unknown> {
     throw new MediaPackageError('UnprocessableEntityException', 'The request body must be a JSON object');
   }
   return parsed as Record<string, unknown>;
-}
-
-function json(statusCode: number, body: unknown, requestId: string): ProtocolResponse {
-  return {
-    statusCode,
-    headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId },
-    body: Buffer.from(JSON.stringify(body)),
-  };
-}
-
-function error(statusCode: number, type: string, message: string, requestId: string): ProtocolResponse {
-  return {
-    statusCode,
-    headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type, 'x-amzn-RequestId': requestId },
-    body: Buffer.from(JSON.stringify({ message })),
-  };
 }

@@ -22,6 +22,11 @@ export class MediaPackageError extends Error {
   get statusCode(): number {
     return STATUS[this.type];
   }
+
+  /** The name the protocol front end serializes (`x-amzn-ErrorType`). */
+  get code(): string {
+    return this.type;
+  }
 }
 
 const STATUS: Record<MediaPackageError['type'], number> = {

@@ -1,3 +1,2 @@
-export { handleStsRequest } from './protocol';
-export { startStsServer, type LocalStsServer } from './server';
+export { stsModule, type StsService } from './module';
 export { LocalSts, StsError, type AssumeRoleInput, type RoleDefinition } from './service';

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomString, type LocalIdentities, type LocalPrincipal } from '../credentials';
+import type { Principal, Principals } from '../principals';
 
 /** A role local STS lets principals assume, as `<dataDir>/roles.json` declares it (role ARN → definition). */
 export interface RoleDefinition {
@@ -45,7 +45,7 @@ const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
-interface StoredSession extends LocalPrincipal {
+interface StoredSession extends Principal {
   readonly expiresAt: number;
 }
 
@@ -53,18 +53,18 @@ interface StoredSession extends LocalPrincipal {
  * A local STS: AssumeRole and GetCallerIdentity. Roles are declared in `<dataDir>/roles.json`
  * (`{"arn:aws:iam::111122223333:role/Name": {"externalId": "…"}}`, read at every call, so editing it needs no
  * restart); an undeclared role, a missing or wrong ExternalId, or an ExternalId the role does not ask for is
- * AccessDenied, as a trust policy would answer. Issued sessions are added to the local identities, so every
+ * AccessDenied, as a trust policy would answer. Issued sessions are added to the local principals, so every
  * stand-in accepts them, and kept in `sessions.json` until they expire, so they survive a restart.
  */
 export class LocalSts {
   private readonly rolesFile: string;
   private readonly sessionsFile: string;
 
-  constructor(private readonly options: { dataDir: string; identities: LocalIdentities; now?: () => number }) {
+  constructor(private readonly options: { dataDir: string; principals: Principals; now?: () => number }) {
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.rolesFile = path.join(options.dataDir, 'roles.json');
     this.sessionsFile = path.join(options.dataDir, 'sessions.json');
-    for (const session of this.readSessions()) options.identities.add(session);
+    for (const session of this.readSessions()) options.principals.add(session);
   }
 
   private now(): number {
@@ -87,7 +87,7 @@ export class LocalSts {
       : {};
   }
 
-  assumeRole(caller: LocalPrincipal, input: AssumeRoleInput): AssumeRoleOutput {
+  assumeRole(caller: Principal, input: AssumeRoleInput): AssumeRoleOutput {
     const errors: string[] = [];
     if (input.roleArn.length < 20 || input.roleArn.length > 2048) {
       errors.push(
@@ -135,30 +135,27 @@ export class LocalSts {
 
     const [, accountId, , roleName] = match as unknown as [string, string, string, string];
     const roleId = `AROA${createHash('sha256').update(input.roleArn).digest('hex').slice(0, 16).toUpperCase()}`;
-    const expiresAt = Math.floor(this.now() / 1000) * 1000 + duration * 1000;
-    const session: StoredSession = {
-      accessKeyId: `ASIA${randomString(16)}`,
-      secretAccessKey: randomBytes(30).toString('base64').replace(/[+/]/g, 'x'),
-      sessionToken: randomBytes(96).toString('base64'),
-      expiresAt,
-      arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${input.roleSessionName}`,
+    const session = this.options.principals.issueTemporary({
       accountId,
-      userId: `${roleId}:${input.roleSessionName}`,
-    };
-    this.options.identities.add(session);
+      roleName,
+      roleId,
+      sessionName: input.roleSessionName,
+      durationSeconds: duration,
+      now: Math.floor(this.now() / 1000) * 1000,
+    }) as StoredSession;
     this.writeSessions([...this.readSessions(), session]);
     return {
       credentials: {
         accessKeyId: session.accessKeyId,
         secretAccessKey: session.secretAccessKey,
         sessionToken: session.sessionToken as string,
-        expiration: new Date(expiresAt),
+        expiration: new Date(session.expiresAt),
       },
       assumedRoleUser: { assumedRoleId: session.userId, arn: session.arn },
     };
   }
 
-  getCallerIdentity(caller: LocalPrincipal): { userId: string; account: string; arn: string } {
+  getCallerIdentity(caller: Principal): { userId: string; account: string; arn: string } {
     return { userId: caller.userId, account: caller.accountId, arn: caller.arn };
   }
 
