@@ -1,11 +1,13 @@
 import { App, Validations, type StackProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { M2aMediapackageStack } from './stacks/m2a-mediapackage-stack';
 import { Media2CloudStack } from './stacks/media2cloud-stack';
 import { MediaInsightsStack } from './stacks/media-insights-stack';
 
 export interface MediaplaneStacks {
   readonly mediaInsights: MediaInsightsStack;
   readonly media2Cloud: Media2CloudStack;
+  readonly m2aMediapackage: M2aMediapackageStack;
 }
 
 export interface BuildAppOptions {
@@ -30,6 +32,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): MediaplaneSta
   const stacks: MediaplaneStacks = {
     mediaInsights: new MediaInsightsStack(app, 'MediaInsights', stackProps('MediaInsights')),
     media2Cloud: new Media2CloudStack(app, 'Media2Cloud', stackProps('Media2Cloud')),
+    m2aMediapackage: new M2aMediapackageStack(app, 'M2aMediapackage', stackProps('M2aMediapackage')),
   };
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -5,11 +5,13 @@ import { eventsModule } from './events/module';
 import { iamModule } from './iam/module';
 import { lambdaModule } from './lambda/module';
 import { logsModule } from './logs/module';
+import { mediaPackageModule } from './mediapackage/module';
 import { s3Module } from './s3/module';
 import { ResourceTypes } from './resource-types';
 import type { LocalServiceModule } from './service-module';
 import { openSearchModule } from './search/module';
 import { stepFunctionsModule } from './stepfunctions/module';
+import { stsModule } from './sts/module';
 
 /**
  * Every AWS service local mode provides, in port order: a module that listens takes `MEDIAPLANE_PORT` plus the number
@@ -31,6 +33,8 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   cloudFormationModule,
   iamModule,
   logsModule,
+  stsModule,
+  mediaPackageModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

@@ -138,7 +138,11 @@ describe('API Gateway emulator', () => {
       queryStringParameters: { tag: 'y', q: '1+2' },
       multiValueQueryStringParameters: { tag: ['x', 'y'], q: ['1+2'] },
       multiValueHeaders: { 'X-Multi': ['one', 'two'] },
-      requestContext: { stage: 'v1', path: '/v1/items/a b', identity: { sourceIp: '10.0.0.1', userArn: null } },
+      requestContext: {
+        stage: 'v1',
+        path: '/test-api/v1/items/a b',
+        identity: { sourceIp: '10.0.0.1', userArn: null },
+      },
       isBase64Encoded: false,
     });
   });

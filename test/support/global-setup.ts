@@ -12,6 +12,10 @@ import { synthesizeIfChanged } from '../../lib/local/synth';
 export default function globalSetup(): void {
   const checkout = createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12);
   const outdir = path.join(os.tmpdir(), `mediaplane-test-assembly-${checkout}`);
-  // The original's test operators come with the app only on request; the engine tests run them.
-  process.env.MEDIAPLANE_TEST_CDK_OUT = synthesizeIfChanged(outdir, () => {}, { mieTestOperators: 'true' });
+  // The original's test operators come with the app only on request; the engine tests run them. M2A's callback tests
+  // receive callbacks on 127.0.0.1, which only the documented allow-list lets through.
+  process.env.MEDIAPLANE_TEST_CDK_OUT = synthesizeIfChanged(outdir, () => {}, {
+    mieTestOperators: 'true',
+    m2aCallbackAllowedHosts: '127.0.0.1',
+  });
 }

@@ -275,7 +275,9 @@ export class ApiGatewayEmulator {
           userAgent: headerValue(request.headers, 'user-agent') ?? null,
           userArn: identity?.arn ?? null,
         },
-        path: `/${api.stageName}${resourcePath}`,
+        // The path as the client requested it, as API Gateway reports it behind a custom domain: local URLs carry the
+        // API id before the stage, and functions that build links from it must keep it.
+        path: `/${api.id}/${api.stageName}${resourcePath}`,
         protocol: 'HTTP/1.1',
         requestId,
         requestTime: now.toUTCString(),

@@ -184,6 +184,8 @@ describe('port allocation', () => {
       search: 4004,
       lambda: 4005,
       cloudformation: 4006,
+      sts: 4007,
+      mediapackage: 4008,
     });
   });
 
