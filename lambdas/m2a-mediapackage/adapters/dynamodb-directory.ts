@@ -1,3 +1,4 @@
+import { logger } from '../shared/logger';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseGrants, principalMatches, principalNames, type Grant, type PrincipalGrants } from '../domain/permissions';
 import type { TargetAccount } from '../domain/plan';
@@ -32,7 +33,7 @@ export class DynamoDbTargetAccounts implements TargetAccountDirectory {
       !Array.isArray(regionList) ||
       !regionList.every((region) => typeof region === 'string')
     ) {
-      console.error('Target account item is malformed; treating it as unknown', { id });
+      logger.error('Target account item is malformed; treating it as unknown', { id });
       return undefined;
     }
     return {
@@ -70,7 +71,7 @@ export class DynamoDbGrantSource implements GrantSource {
         grants.push(...parseGrants(isPlainObject(Item) ? Item.grants : undefined, `permissions item ${name}`));
       } catch (error) {
         // A malformed item grants nothing; the deployer finds why in the log.
-        console.error('Ignoring a malformed permissions item', { principal: name, reason: (error as Error).message });
+        logger.error('Ignoring a malformed permissions item', { principal: name, reason: (error as Error).message });
       }
     }
     return grants;

@@ -1,3 +1,4 @@
+import { logger } from '../shared/logger';
 import { lookup } from 'node:dns/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -53,12 +54,12 @@ export class HttpCallbackSender implements CallbackSender {
       targets.map(async ([target, url, signed]): Promise<CallbackDelivery> => {
         try {
           const status = await this.post(new URL(url), body, signed);
-          console.log('Callback sent', { packagerId: packager.id, state, target, status });
+          logger.info('Callback sent', { packagerId: packager.id, state, target, status });
           return { target, status };
         } catch (error) {
           // URLs may carry one-time tokens: only the packager and the target kind are logged.
           const reason = (error as Error).message;
-          console.warn('Callback failed', { packagerId: packager.id, state, target, reason });
+          logger.warn('Callback failed', { packagerId: packager.id, state, target, reason });
           return { target, error: reason };
         }
       }),

@@ -10,7 +10,7 @@ import { LambdaStateNotifications } from './lambda-notifications';
 import { SfnOrchestration } from './sfn-orchestration';
 import { StsMediaPackageAccess } from './sts-mediapackage';
 
-type Ports<T> = Omit<T, 'now' | 'newId' | 'cloudEnv' | 'allowList'>;
+type Ports<T> = Omit<T, 'now' | 'newId' | 'cloudEnv' | 'allowList' | 'log'>;
 
 /** Everything the API talks to, on the module-scope SDK clients. */
 export function createApiPorts(config: M2aApiConfig): Ports<M2aApiDependencies> {

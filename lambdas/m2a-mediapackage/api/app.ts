@@ -5,7 +5,8 @@ import type { RouteHandler } from '../../shared/http/router';
 import type { M2aRouteKey } from '../routes';
 import type { CallbackAllowList } from '../domain/callback-targets';
 import { InvalidInputError } from '../domain/errors';
-import { PackagerService } from '../domain/packager-service';
+import { PackagerService, type ErrorLog } from '../domain/packager-service';
+import { logger } from '../shared/logger';
 import { Permissions } from '../domain/permissions';
 import type {
   GrantSource,
@@ -39,6 +40,7 @@ export interface M2aApiDependencies {
   readonly cloudEnv: string;
   readonly now: () => Date;
   readonly newId: () => string;
+  readonly log: ErrorLog;
 }
 
 /** One handler per route in M2A_ROUTES; the type makes a missing or extra route a compile error. */
@@ -123,7 +125,7 @@ export function createM2aRoutes(deps: M2aApiDependencies): Readonly<Record<M2aRo
 
 /** The Lambda proxy handler; packager routes answer errors as JSON, template routes (wrapped) as JSON:API. */
 export function createM2aApiHandler(routes: Readonly<Record<M2aRouteKey, RouteHandler>>) {
-  return createApiHandler({ routes, formatError: (error) => formatError(error, 'application/json') });
+  return createApiHandler({ routes, logger, formatError: (error) => formatError(error, 'application/json') });
 }
 
 /** Template routes negotiate JSON:API first and answer their errors in its media type. */
@@ -134,7 +136,7 @@ function jsonApiRoute(route: RouteHandler): RouteHandler {
       return await route(request);
     } catch (error) {
       if (error instanceof HttpError) return formatError(error, JSON_API);
-      console.error('Unhandled error', error);
+      logger.error('Unhandled error', { error });
       return formatError(new InternalServerError('An internal error occurred'), JSON_API);
     }
   };

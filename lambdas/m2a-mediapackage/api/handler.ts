@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createApiPorts } from '../adapters';
 import { loadApiConfig } from '../config';
+import { logger } from '../shared/logger';
 import { createM2aApiHandler, createM2aRoutes } from './app';
 
 const config = loadApiConfig();
@@ -12,6 +13,7 @@ export const routes = createM2aRoutes({
   cloudEnv: config.cloudEnv,
   now: () => new Date(),
   newId: randomUUID,
+  log: logger,
 });
 
 /** The M2A Mediapackage v1 API function behind the REST API built from M2A_ROUTES (stage `v1`). */

@@ -28,6 +28,13 @@ export interface PackagerServiceDependencies {
   readonly cloudEnv: string;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** Where failures that do not reach the caller are reported (a structured logger in the function). */
+  readonly log: ErrorLog;
+}
+
+/** What the domain reports but never answers: a message and the identifiers that explain it, never secrets. */
+export interface ErrorLog {
+  error(message: string, details: Record<string, unknown>): void;
 }
 
 /** Packagers and their actions: the rules of the original's packager and packager-actions endpoints. */
@@ -134,7 +141,11 @@ export class PackagerService {
       // Put the packager back as it was: a packager left STARTING with no orchestration would never move again.
       // Conditional on our own write, so nothing another request did since is undone.
       await this.deps.packagers.replace({ ...current, version: next.version + 1 }, next.version).catch(() => false);
-      console.error('Could not start the orchestration', { packagerId: id, action, error: (error as Error).name });
+      this.deps.log.error('Could not start the orchestration', {
+        packagerId: id,
+        action,
+        error: (error as Error).name,
+      });
       throw new InternalServerError('Could not start the orchestration');
     }
     return { action, packager: packagerRepresentation(next) };
@@ -197,7 +208,10 @@ export class PackagerService {
       await this.deps.notifications.packagerChanged(record.id, record.state);
     } catch (error) {
       // Callbacks are best effort (no retries, no guarantees); the packager exists either way.
-      console.error('Could not queue the creation callback', { packagerId: record.id, error: (error as Error).name });
+      this.deps.log.error('Could not queue the creation callback', {
+        packagerId: record.id,
+        error: (error as Error).name,
+      });
     }
   }
 }
