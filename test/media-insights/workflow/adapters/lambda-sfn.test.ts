@@ -123,6 +123,7 @@ describe('LambdaFunctionInvoker', () => {
       action: 'schedule',
       reason: 'execution-created',
       executionId: 'exec-1',
+      requestedAt: expect.any(Number),
     });
   });
 });
