@@ -71,6 +71,8 @@ export class MkvFrameReader {
   private headerSent = false;
   private clusterTimecode: number | undefined;
   private inCluster = false;
+  /** The cluster-start event waits for the Timecode (or the first block) so it carries the cluster's timecode. */
+  private clusterAnnounced = false;
   private blockGroup: { block?: Buffer; referenced: boolean } | undefined;
   /** Start offset of the element whose raw bytes are being kept (EBML header, Info, Tracks, top-level Tags). */
   private keepingFrom: number | undefined;
@@ -139,7 +141,7 @@ export class MkvFrameReader {
         this.sendHeader();
         this.inCluster = true;
         this.clusterTimecode = undefined;
-        this.events.push({ type: 'cluster-start', timecode: 0 });
+        this.clusterAnnounced = false;
         break;
       case ID.BlockGroup:
         this.blockGroup = { referenced: false };
@@ -208,6 +210,7 @@ export class MkvFrameReader {
         this.blockGroup = undefined;
         break;
       case ID.Cluster:
+        this.announceCluster();
         this.inCluster = false;
         this.events.push({ type: 'cluster-end' });
         break;
@@ -228,10 +231,17 @@ export class MkvFrameReader {
     });
   }
 
+  private announceCluster(): void {
+    if (this.clusterAnnounced || !this.inCluster) return;
+    this.clusterAnnounced = true;
+    this.events.push({ type: 'cluster-start', timecode: this.clusterTimecode ?? 0 });
+  }
+
   /** A SimpleBlock's payload (or a Block's, with the key frame flag from its BlockGroup). */
   private emitBlock(data: Buffer, keyframeFromGroup: boolean | undefined): void {
     const width = vintWidth(data[0] ?? 0);
     if (width === 0 || data.length < width + 3) return;
+    this.announceCluster();
     const trackNumber = readSize(data, 0, width);
     const relative = data.readInt16BE(width);
     let flags = data[width + 2] as number;

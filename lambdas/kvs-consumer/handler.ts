@@ -1,0 +1,17 @@
+import type { Context } from 'aws-lambda';
+import { awsDependencies } from './adapters';
+import { consumerConfig } from './config';
+import { consume } from './domain/consumer';
+import { parseConsumerInput, nextState } from './domain/invocation';
+
+const config = consumerConfig();
+const deps = awsDependencies(config);
+
+/** One turn of a stream's consumer loop (the KvsConsumer state machine's Consume task). */
+export const handler = async (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>) => {
+  const input = parseConsumerInput(event);
+  const lambdaDeadline = Date.now() + context.getRemainingTimeInMillis() - config.stopBeforeDeadlineMs;
+  const deadlineMs = Math.min(lambdaDeadline, input.maxRunSeconds ? Date.now() + input.maxRunSeconds * 1000 : Infinity);
+  const result = await consume({ config: input.config, owner: input.consumerId, deadlineMs }, deps);
+  return nextState(input, result, config.pollSeconds);
+};
