@@ -9,11 +9,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Archive } from '../../lambdas/kvs-consumer/adapters/s3-archive';
 import { DynamoDbStreamStore } from '../../lambdas/kvs-consumer/adapters/dynamodb-streams';
 import { KinesisVideoMediaSource } from '../../lambdas/kvs-consumer/adapters/kvs-media';
-import { DEFAULT_SETTINGS, type ConsumerDependencies, type ConsumerSettings } from '../../lambdas/kvs-consumer/domain/consumer';
+import {
+  DEFAULT_SETTINGS,
+  type ConsumerDependencies,
+  type ConsumerSettings,
+} from '../../lambdas/kvs-consumer/domain/consumer';
 import type { ClipSink, ConsumerMetrics, FinishedClip, MetricName } from '../../lambdas/kvs-consumer/domain/ports';
 import { startDynamoDb, startS3, type RunningEngine } from '../../lib/local/engines';
 import { LocalKinesisVideoServer } from '../../lib/local/kinesisvideo/server';
-import type { KinesisVideoLimits } from "../../lib/local/kinesisvideo/service";
+import type { KinesisVideoLimits } from '../../lib/local/kinesisvideo/service';
 import { producerStream, type ProducerSource } from '../../lib/kvs/producer';
 import { putMedia, type PutMediaAck } from '../../lib/kvs/put-media';
 
@@ -98,7 +102,9 @@ export class KvsHarness {
 
   /** Feeds a stream from ffmpeg's test source through PutMedia, as fast as it can. */
   async put(streamName: string, source: Partial<ProducerSource> = {}): Promise<PutMediaAck[]> {
-    const { DataEndpoint } = await this.control.send(new GetDataEndpointCommand({ StreamName: streamName, APIName: 'PUT_MEDIA' }));
+    const { DataEndpoint } = await this.control.send(
+      new GetDataEndpointCommand({ StreamName: streamName, APIName: 'PUT_MEDIA' }),
+    );
     return putMedia({
       dataEndpoint: DataEndpoint as string,
       streamName,
@@ -115,7 +121,9 @@ export class KvsHarness {
     });
   }
 
-  deps(overrides: Partial<ConsumerDependencies> = {}): ConsumerDependencies & { metrics: RecordingMetrics; clips: RecordingClips } {
+  deps(
+    overrides: Partial<ConsumerDependencies> = {},
+  ): ConsumerDependencies & { metrics: RecordingMetrics; clips: RecordingClips } {
     const metrics = new RecordingMetrics();
     const clips = new RecordingClips();
     return {
@@ -141,7 +149,9 @@ export class KvsHarness {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
       keys.push(...(page.Contents ?? []).map((object) => object.Key as string));
       token = page.NextContinuationToken;
     } while (token);
