@@ -19,11 +19,12 @@ const FFPROBE = path.join(
   'ffprobe',
 );
 const STREAM = 'e2e-camera';
-const MINUTE_MS = 60_000;
+/** The issue's minute is in `npm run bench -- kvs`; here 20 s keep the suite quick, the path is the same. */
+const FEED_MS = 20_000;
 const FPS = 25;
 
 /**
- * The KVS consumer end to end through local mode: `npm run kvs:put` feeds a minute of test pattern through PutMedia
+ * The KVS consumer end to end through local mode: `npm run kvs:put` feeds test pattern through PutMedia
  * (faster than real time), the KvsConsumer state machine runs the consumer function on the Kinesis Video stand-in,
  * and its clips become Media2Cloud assets through Media2Cloud's own ingest bucket.
  */
@@ -47,11 +48,11 @@ describe('KVS consumer through local mode', () => {
     await env?.stop();
   });
 
-  it('turns a minute fed by kvs:put into Media2Cloud assets whose clips play end to end and cover the minute', async () => {
-    // Prepare: a minute of 25 fps test pattern with a tone, 2 s fragments, sent as fast as ffmpeg makes it.
+  it('turns a stream fed by kvs:put into Media2Cloud assets whose clips play end to end and cover it', async () => {
+    // Prepare: 20 s of 25 fps test pattern with a tone, 2 s fragments, sent as fast as ffmpeg makes it.
     const put = await run(
       'npx',
-      ['tsx', 'bin/kvs-put.ts', 'testsrc', '--stream', STREAM, '--duration', '60', '--speed', '0'],
+      ['tsx', 'bin/kvs-put.ts', 'testsrc', '--stream', STREAM, '--duration', String(FEED_MS / 1000), '--speed', '0'],
       {
         cwd: PROJECT_ROOT,
         env: {
@@ -63,14 +64,14 @@ describe('KVS consumer through local mode', () => {
         },
       },
     );
-    expect(put.stderr).toContain('30 fragments persisted');
+    expect(put.stderr).toContain(`${FEED_MS / 2000} fragments persisted`);
 
-    // Act: start the consumer loop for the stream, clips of 30 s to Media2Cloud.
+    // Act: start the consumer loop for the stream, clips of 10 s to Media2Cloud.
     const { executionArn } = await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: outputs.KvsConsumer?.ConsumerStateMachineArn,
         input: JSON.stringify({
-          config: { streamName: STREAM, startSelector: 'EARLIEST', clipSeconds: 30, clipTarget: 'media2cloud' },
+          config: { streamName: STREAM, startSelector: 'EARLIEST', clipSeconds: 10, clipTarget: 'media2cloud' },
         }),
       }),
     );
@@ -88,11 +89,11 @@ describe('KVS consumer through local mode', () => {
         (sum, { head }) => sum + Number(head.Metadata?.['kvs-end-ms']) - Number(head.Metadata?.['kvs-start-ms']),
         0,
       );
-      return covered >= MINUTE_MS - 100 ? heads : undefined;
+      return covered >= FEED_MS - 100 ? heads : undefined;
     }, 120_000);
     await sfn.send(new StopExecutionCommand({ executionArn }));
 
-    // Assess: contiguous clips covering the minute, each a whole playable file…
+    // Assess: contiguous clips covering what was fed, each a whole playable file…
     const spans = clips.map(({ head }) => ({
       start: Number(head.Metadata?.['kvs-start-ms']),
       end: Number(head.Metadata?.['kvs-end-ms']),
@@ -100,9 +101,9 @@ describe('KVS consumer through local mode', () => {
     }));
     for (let i = 1; i < spans.length; i++) expect(spans[i]?.start).toBe(spans[i - 1]?.end);
     expect((spans[spans.length - 1]?.end as number) - (spans[0]?.start as number)).toBeGreaterThanOrEqual(
-      MINUTE_MS - 100,
+      FEED_MS - 100,
     );
-    expect((spans[spans.length - 1]?.end as number) - (spans[0]?.start as number)).toBeLessThanOrEqual(MINUTE_MS + 100);
+    expect((spans[spans.length - 1]?.end as number) - (spans[0]?.start as number)).toBeLessThanOrEqual(FEED_MS + 100);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-e2e-'));
     let videoFrames = 0;
@@ -141,8 +142,8 @@ describe('KVS consumer through local mode', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    // …and every frame of the minute is in exactly one clip.
-    expect(videoFrames).toBe((MINUTE_MS / 1000) * FPS);
+    // …and every frame fed is in exactly one clip.
+    expect(videoFrames).toBe((FEED_MS / 1000) * FPS);
 
     // Each clip is a Media2Cloud asset that its pipeline ingested.
     const api = apiClient(`${outputs.Media2Cloud?.ApiEndpoint}/`, env.local.credentials);

@@ -262,7 +262,13 @@ export async function consume(
         for (const event of reader.push(chunk)) {
           if (event.kind === 'error') return { end: { kind: 'error-chunk', chunk: event }, fragments, lastBehind };
           if (pastDeadline || clock.now() >= deadlineMs) return { end: { kind: 'deadline' }, fragments, lastBehind };
-          await handleFragment(event);
+          try {
+            await handleFragment(event);
+          } catch (error) {
+            // Archive or table failures are not the connection's: the invocation fails and is retried from the
+            // checkpoint (Step Functions' Retry), which is exactly what a crash at this point would do.
+            throw new FragmentHandlingError(error);
+          }
           fragments++;
           lastBehind = event.millisBehindNow;
           lastByteAt = clock.now();
@@ -272,7 +278,7 @@ export async function consume(
       if (stalled) return { end: { kind: 'stalled' }, fragments, lastBehind };
       return { end: { kind: 'ended', partial: reader.end().partial }, fragments, lastBehind };
     } catch (error) {
-      if (error instanceof LeaseLostError) throw error;
+      if (error instanceof FragmentHandlingError) throw error.cause;
       if (pastDeadline) return { end: { kind: 'deadline' }, fragments, lastBehind };
       if (stalled) return { end: { kind: 'stalled' }, fragments, lastBehind };
       return { end: { kind: 'transport', error }, fragments, lastBehind };
@@ -406,6 +412,12 @@ export async function consume(
     ...(checkpoint ? { lastFragmentNumber: checkpoint.lastFragmentNumber } : {}),
     ...(millisBehindNow !== undefined ? { millisBehindNow } : {}),
   };
+}
+
+class FragmentHandlingError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(String(cause));
+  }
 }
 
 function continuation(checkpoint: Checkpoint): MediaSelector {

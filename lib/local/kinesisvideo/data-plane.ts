@@ -160,8 +160,9 @@ export async function streamGetMedia(
       }
       after = BigInt(record.fragmentNumber);
       if (fault?.kind === 'gap' && sentFragments === fault.afterFragments) {
-        // Fragments the response silently leaves out: the consumer sees the producer timestamps jump.
-        for (let skipped = 0; skipped < fault.skipFragments; skipped++) {
+        // Fragments the response silently leaves out (this one and the next ones): the consumer sees the producer
+        // timestamps jump.
+        for (let skipped = 1; skipped < fault.skipFragments; skipped++) {
           const next = service.nextFragment(stream, after);
           if (!next) break;
           after = BigInt(next.fragmentNumber);
