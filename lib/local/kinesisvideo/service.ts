@@ -342,9 +342,12 @@ export class KinesisVideoService {
       case 'PRODUCER_TIMESTAMP': {
         const at = (record: FragmentRecord) =>
           selector.type === 'SERVER_TIMESTAMP' ? record.serverTimestampMs : record.producerTimestampMs;
-        const containing = list.find(
-          (record) => at(record) <= selector.timestampMs && selector.timestampMs < at(record) + record.durationMs,
-        );
+        // The latest fragment that holds the time: fragments' audio may run a little past the next one's start.
+        const containing = [...list]
+          .reverse()
+          .find(
+            (record) => at(record) <= selector.timestampMs && selector.timestampMs < at(record) + record.durationMs,
+          );
         const first = containing ?? list.find((record) => at(record) >= selector.timestampMs);
         if (first) return { after: BigInt(first.fragmentNumber) - 1n };
         const latest = list[list.length - 1];
