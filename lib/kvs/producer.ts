@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { readSize, vintWidth, readId } from '../../lambdas/shared/media/mkv';
+import { readSize, vintWidth } from '../../lambdas/shared/media/mkv';
 import { MkvFrameReader } from '../../lambdas/kvs-consumer/media/mkv-frames';
 import {
   PRODUCER_EBML_HEADER,
@@ -143,7 +143,6 @@ export async function* producerStream(
 /** The children of an element (its bytes after the ID and size). */
 function elementPayload(bytes: Buffer): Buffer {
   const idWidth = vintWidth(bytes[0] ?? 0);
-  readId(bytes, 0, idWidth);
   const sizeWidth = vintWidth(bytes[idWidth] ?? 0);
   const size = readSize(bytes, idWidth, sizeWidth);
   const start = idWidth + sizeWidth;

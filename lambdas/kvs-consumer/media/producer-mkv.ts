@@ -100,7 +100,7 @@ export interface FragmentTags {
 }
 
 export interface StoredFragment {
-  /** The stream's EBML header, Info and Tracks as the producer sent them (re-emitted in front of each fragment). */
+  /** The stream's Info and Tracks elements as the producer sent them (GetMedia repeats them in every document). */
   readonly info: Buffer;
   readonly tracks: Buffer;
   /** Tags the producer sent before this fragment's cluster. */

@@ -210,13 +210,13 @@ function internalError(): ErrorResponse {
 
 /** SigV4 failures: 403 with the verifier's error type, as every AWS JSON service answers them. */
 function signatureError(verdict: { errorType: string; message: string }, requestId: string): ErrorResponse {
-  const type =
-    verdict.errorType === 'MissingAuthenticationTokenException'
-      ? 'MissingAuthenticationTokenException'
-      : verdict.errorType;
   return {
     statusCode: 403,
-    headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type, 'x-amzn-RequestId': requestId },
+    headers: {
+      'Content-Type': 'application/json',
+      'x-amzn-ErrorType': verdict.errorType,
+      'x-amzn-RequestId': requestId,
+    },
     body: Buffer.from(JSON.stringify({ message: verdict.message })),
   };
 }
