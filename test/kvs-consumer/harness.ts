@@ -15,7 +15,8 @@ import {
   type ConsumerSettings,
 } from '../../lambdas/kvs-consumer/domain/consumer';
 import type { ClipSink, ConsumerMetrics, FinishedClip, MetricName } from '../../lambdas/kvs-consumer/domain/ports';
-import { startDynamoDb, startS3, type RunningEngine } from '../../lib/local/engines';
+import type { AddressInfo } from 'node:net';
+import { startS3, type RunningEngine } from '../../lib/local/engines';
 import { LocalKinesisVideoServer } from '../../lib/local/kinesisvideo/server';
 import type { KinesisVideoLimits } from '../../lib/local/kinesisvideo/service';
 import { producerStream, type ProducerSource } from '../../lib/kvs/producer';
@@ -76,7 +77,7 @@ export class KvsHarness {
       { directory: path.join(harness.dir, 'kvs'), region: REGION, accountId: '000000000000', lookupSecret, limits },
       0,
     );
-    const dynamo = await startDynamoDb(path.join(harness.dir, 'dynamodb'), 0);
+    const dynamo = await startDynalite();
     const s3 = await startS3(path.join(harness.dir, 's3'), 0, credentials);
     harness.engines.push(dynamo, s3);
     harness.control = new KinesisVideoClient({ region: REGION, endpoint: harness.kvs.endpoint, credentials });
@@ -165,4 +166,16 @@ export class KvsHarness {
     for (const engine of this.engines.reverse()) await engine.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** dynalite in memory on a free port: the consumer's table needs nothing more. */
+async function startDynalite(): Promise<RunningEngine> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dynalite = require('dynalite') as (options: Record<string, unknown>) => import('node:http').Server;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

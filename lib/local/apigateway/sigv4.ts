@@ -34,11 +34,6 @@ export interface VerifyOptions {
   readonly payloadHash?: string;
   /** @default Date.now() */
   readonly now?: number;
-  /**
-   * The payload hash to check the signature with, for streaming operations whose body cannot be read before the
-   * signature is checked (Kinesis Video PutMedia is signed as if its body were empty). @default the body's SHA-256
-   */
-  readonly payloadHash?: string;
 }
 
 export type VerifyResult =

@@ -13,6 +13,8 @@ export interface LocalKinesisVideoOptions {
   readonly region: string;
   readonly accountId: string;
   readonly lookupSecret: (accessKeyId: string) => string | undefined;
+  /** The session token temporary credentials were issued with (they must send it). @default - none needs one */
+  readonly lookupSessionToken?: (accessKeyId: string) => string | undefined;
   /** @default the service's quotas */
   readonly limits?: Partial<KinesisVideoLimits>;
 }
@@ -85,6 +87,7 @@ export class LocalKinesisVideoServer {
         region: options.region,
         service: SIGNING_NAME,
         lookupSecret: options.lookupSecret,
+        ...(options.lookupSessionToken ? { lookupSessionToken: options.lookupSessionToken } : {}),
         ...(payloadHash ? { payloadHash } : {}),
       });
       return verdict.ok ? undefined : verdict;

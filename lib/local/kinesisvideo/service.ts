@@ -154,6 +154,10 @@ export class KinesisVideoService {
     return { StreamARN: stream.StreamARN };
   }
 
+  hasStream(name: string): boolean {
+    return this.store.getStream(name) !== undefined;
+  }
+
   describeStream(input: { StreamName?: unknown; StreamARN?: unknown }): { StreamInfo: Record<string, unknown> } {
     return { StreamInfo: streamInfo(this.resolveStream(input)) };
   }
