@@ -184,6 +184,7 @@ describe('port allocation', () => {
       search: 4004,
       lambda: 4005,
       cloudformation: 4006,
+      kinesisvideo: 4007,
     });
   });
 
