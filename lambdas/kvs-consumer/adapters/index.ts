@@ -1,3 +1,4 @@
+import type { Logger } from '../../shared/logging';
 import type { ConsumerConfig } from '../config';
 import type { ConsumerDependencies } from '../domain/consumer';
 import { ClipRouter, Media2CloudIngestSink, MediaInsightsWorkflowSink } from './clip-sinks';
@@ -8,7 +9,7 @@ import { KinesisVideoMediaSource } from './kvs-media';
 import { S3Archive } from './s3-archive';
 
 /** The consumer's adapters, created once per container (the media source keeps its endpoint cache across calls). */
-export function awsDependencies(config: ConsumerConfig): ConsumerDependencies {
+export function awsDependencies(config: ConsumerConfig, logger: Logger): ConsumerDependencies {
   const region = process.env.AWS_REGION ?? 'us-east-1';
   return {
     media: new KinesisVideoMediaSource(kinesisVideoClient, mediaClient),
@@ -33,8 +34,8 @@ export function awsDependencies(config: ConsumerConfig): ConsumerDependencies {
     metrics: new EmbeddedMetrics(config.metricsNamespace),
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     log: {
-      info: (message, details) => console.log(JSON.stringify({ level: 'INFO', message, ...details })),
-      warn: (message, details) => console.warn(JSON.stringify({ level: 'WARN', message, ...details })),
+      info: (message, details) => logger.info(message, details ?? {}),
+      warn: (message, details) => logger.warn(message, details ?? {}),
     },
   };
 }
