@@ -4,6 +4,7 @@
  * Select benchmarks by name: `npm run bench -- local-api search`.
  */
 import { ingestBenchmark } from './ingest';
+import { kvsBenchmark } from './kvs';
 import { localApiBenchmark } from './local-api';
 import { searchBenchmark } from './search';
 import { workflowBenchmark } from './workflow';
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   search: searchBenchmark,
   workflow: workflowBenchmark,
   ingest: ingestBenchmark,
+  kvs: kvsBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -1,6 +1,8 @@
-import { App, Validations, type StackProps } from 'aws-cdk-lib';
+import { App, Validations, type Stack, type StackProps } from 'aws-cdk-lib';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { M2aMediapackageStack } from './stacks/m2a-mediapackage-stack';
+import { KvsConsumerStack, type CrossStackBucket } from './stacks/kvs-consumer-stack';
 import { Media2CloudStack } from './stacks/media2cloud-stack';
 import { MediaInsightsStack } from './stacks/media-insights-stack';
 
@@ -8,6 +10,7 @@ export interface MediaplaneStacks {
   readonly mediaInsights: MediaInsightsStack;
   readonly media2Cloud: Media2CloudStack;
   readonly m2aMediapackage: M2aMediapackageStack;
+  readonly kvsConsumer: KvsConsumerStack;
 }
 
 export interface BuildAppOptions {
@@ -29,12 +32,39 @@ export function buildApp(app: App, options: BuildAppOptions = {}): MediaplaneSta
   // Environment-agnostic stacks: one template deploys to any account and region.
   const stackProps = (id: string): StackProps => ({ stackName: prefix ? `${prefix}-${id}` : id });
 
+  const mediaInsights = new MediaInsightsStack(app, 'MediaInsights', stackProps('MediaInsights'));
+  const media2Cloud = new Media2CloudStack(app, 'Media2Cloud', stackProps('Media2Cloud'));
+  const workflowApi = mediaInsights.workflow.api.api;
   const stacks: MediaplaneStacks = {
-    mediaInsights: new MediaInsightsStack(app, 'MediaInsights', stackProps('MediaInsights')),
-    media2Cloud: new Media2CloudStack(app, 'Media2Cloud', stackProps('Media2Cloud')),
+    mediaInsights,
+    media2Cloud,
+    // Clips go to the other backends the way their users hand media over: an upload, a workflow API call.
+    kvsConsumer: new KvsConsumerStack(app, 'KvsConsumer', {
+      ...stackProps('KvsConsumer'),
+      media2CloudIngestBucket: crossStackBucket(media2Cloud, media2Cloud.ingestBucket, 'IngestBucketArn'),
+      mediaInsights: {
+        dataplaneBucket: crossStackBucket(mediaInsights, mediaInsights.dataplane.bucket, 'DataplaneBucketArn'),
+        workflowApiUrl: workflowApi.url,
+        startExecutionArn: workflowApi.arnForExecuteApi(
+          'POST',
+          '/workflow/execution',
+          workflowApi.deploymentStage.stageName,
+        ),
+      },
+    }),
     m2aMediapackage: new M2aMediapackageStack(app, 'M2aMediapackage', stackProps('M2aMediapackage')),
   };
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return stacks;
+}
+
+/** A bucket handed to another stack, its ARN exported under `<stack name>-<name>`. */
+function crossStackBucket(stack: Stack, bucket: s3.IBucket, name: string): CrossStackBucket {
+  const arnExportName = `${stack.stackName}-${name}`;
+  return {
+    bucketName: bucket.bucketName,
+    bucketArn: stack.exportValue(bucket.bucketArn, { name: arnExportName }),
+    arnExportName,
+  };
 }

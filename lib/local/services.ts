@@ -1,12 +1,15 @@
 import { apiGatewayModule } from './apigateway/module';
+import { cloudWatchModule } from './cloudwatch/module';
 import { cloudFormationModule } from './cloudformation/module';
 import { dynamoDbModule } from './dynamodb/module';
 import { eventsModule } from './events/module';
 import { iamModule } from './iam/module';
+import { kinesisVideoModule } from './kinesisvideo/module';
 import { lambdaModule } from './lambda/module';
 import { logsModule } from './logs/module';
 import { mediaPackageModule } from './mediapackage/module';
 import { s3Module } from './s3/module';
+import { snsModule } from './sns/module';
 import { ResourceTypes } from './resource-types';
 import type { LocalServiceModule } from './service-module';
 import { openSearchModule } from './search/module';
@@ -35,6 +38,9 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   logsModule,
   stsModule,
   mediaPackageModule,
+  kinesisVideoModule,
+  cloudWatchModule,
+  snsModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

@@ -60,7 +60,15 @@ export const lambdaModule: LocalServiceModule = {
     let baseEnvironment: Record<string, string> | undefined;
     const deploy = ({ resolver, logicalId, resource }: DeployableResource) => {
       if (resource.Type !== 'AWS::Lambda::Function') return;
-      const spec = readFunction(resolver, logicalId, cloud.assemblyDir);
+      // An API's invoke URL in a function's environment (one backend calling another's API, as the KVS consumer calls
+      // the Media Insights workflow API) points at the local API endpoint, as the stack outputs do.
+      const gateway = cloud.service<LocalService>('apigateway');
+      const spec = readFunction(
+        resolver,
+        logicalId,
+        cloud.assemblyDir,
+        (value) => gateway.rewriteOutput?.(value) ?? value,
+      );
       if (!spec) return;
       baseEnvironment ??= {
         AWS_REGION: cloud.region,
@@ -112,7 +120,12 @@ export const lambdaModule: LocalServiceModule = {
   },
 };
 
-function readFunction(resolver: StackResolver, logicalId: string, assemblyDir: string): LocalFunctionSpec | undefined {
+function readFunction(
+  resolver: StackResolver,
+  logicalId: string,
+  assemblyDir: string,
+  rewrite: (value: string) => string,
+): LocalFunctionSpec | undefined {
   const props = resolver.resource(logicalId).Properties ?? {};
   const codeDir = assetDirectoryForCode(assemblyDir, props.Code);
   // Inline code (some of CDK's own housekeeping functions) has no bundle on disk to run.
@@ -126,7 +139,7 @@ function readFunction(resolver: StackResolver, logicalId: string, assemblyDir: s
     functionArn: resolver.arn(logicalId),
     codeDir,
     handler: props.Handler,
-    environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+    environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, rewrite(String(value))])),
     timeoutSeconds: Number(props.Timeout ?? 3),
     memorySize: Number(props.MemorySize ?? 128),
     reservedConcurrentExecutions: reserved === undefined ? undefined : Number(resolver.resolve(reserved)),

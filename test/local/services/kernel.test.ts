@@ -186,6 +186,7 @@ describe('port allocation', () => {
       cloudformation: 4006,
       sts: 4007,
       mediapackage: 4008,
+      kinesisvideo: 4009,
     });
   });
 

@@ -1,0 +1,26 @@
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { documentClient, sfnClient } from '../adapters/clients';
+import { DynamoDbStreamStore } from '../adapters/dynamodb-streams';
+import { parseStreamConfig } from '../domain/config-validation';
+import { superviseStreams } from './supervisor';
+
+const tableName = process.env.STREAM_TABLE_NAME ?? '';
+const stateMachineArn = process.env.CONSUMER_STATE_MACHINE_ARN ?? '';
+const streams = (JSON.parse(process.env.CONFIGURED_STREAMS ?? '[]') as unknown[]).map(parseStreamConfig);
+const store = new DynamoDbStreamStore(documentClient, tableName);
+
+/** Scheduled: starts the consumer loop of each configured stream that has none running. */
+export const handler = async () =>
+  superviseStreams(
+    streams,
+    {
+      lease: (streamName) => store.read(streamName),
+      startConsumer: async (config, name) => {
+        const output = await sfnClient.send(
+          new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ config }) }),
+        );
+        return output.executionArn ?? '';
+      },
+    },
+    Date.now(),
+  );

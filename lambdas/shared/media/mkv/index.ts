@@ -1,0 +1,4 @@
+export * from './ebml';
+export * from './schema';
+export * from './tokenizer';
+export * from './byte-window';

@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { apiClient, startTestLocalMode, type TestLocalMode } from '../support/local';
+
+const run = promisify(execFile);
+const FFPROBE = path.join(
+  path.dirname(require.resolve('ffprobe-static/package.json')),
+  'bin',
+  'linux',
+  'x64',
+  'ffprobe',
+);
+const STREAM = 'e2e-camera';
+/** The issue's minute is in `npm run bench -- kvs`; here 12 s keep the suite quick, the path is the same. */
+const FEED_MS = 12_000;
+const FPS = 25;
+
+/**
+ * The KVS consumer end to end through local mode: `npm run kvs:put` feeds test pattern through PutMedia
+ * (faster than real time), the KvsConsumer state machine runs the consumer function on the Kinesis Video stand-in,
+ * and its clips become Media2Cloud assets through Media2Cloud's own ingest bucket.
+ */
+describe('KVS consumer through local mode', () => {
+  let env: TestLocalMode;
+  let s3: S3Client;
+  let sfn: SFNClient;
+  let outputs: Record<string, Record<string, string>>;
+
+  beforeAll(async () => {
+    env = await startTestLocalMode();
+    outputs = env.local.outputs;
+    const client = { region: env.local.region, credentials: env.local.credentials };
+    s3 = new S3Client({ ...client, endpoint: outputs.Local?.S3Endpoint, forcePathStyle: true });
+    sfn = new SFNClient({ ...client, endpoint: outputs.Local?.StepFunctionsEndpoint });
+  });
+
+  afterAll(async () => {
+    s3?.destroy();
+    sfn?.destroy();
+    await env?.stop();
+  });
+
+  it('turns a stream fed by kvs:put into Media2Cloud assets whose clips play end to end and cover it', async () => {
+    // Prepare: 12 s of 25 fps test pattern with a tone, 2 s fragments, sent as fast as ffmpeg makes it.
+    const put = await run(
+      'npx',
+      ['tsx', 'bin/kvs-put.ts', 'testsrc', '--stream', STREAM, '--duration', String(FEED_MS / 1000), '--speed', '0'],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: env.local.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: env.local.credentials.secretAccessKey,
+          AWS_REGION: env.local.region,
+          AWS_ENDPOINT_URL_KINESIS_VIDEO: outputs.Local?.KinesisVideoEndpoint,
+        },
+      },
+    );
+    expect(put.stderr).toContain(`${FEED_MS / 2000} fragments persisted`);
+
+    // Act: start the consumer loop for the stream, clips of 6 s to Media2Cloud.
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: outputs.KvsConsumer?.ConsumerStateMachineArn,
+        input: JSON.stringify({
+          config: { streamName: STREAM, startSelector: 'EARLIEST', clipSeconds: 6, clipTarget: 'media2cloud' },
+        }),
+      }),
+    );
+    const ingestBucket = outputs.Media2Cloud?.IngestBucket as string;
+    const clips = await waitFor(async () => {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: ingestBucket, Prefix: `kvs/${STREAM}/` }));
+      const keys = (listed.Contents ?? []).map((object) => object.Key as string).sort();
+      const heads = await Promise.all(
+        keys.map(async (key) => ({
+          key,
+          head: await s3.send(new HeadObjectCommand({ Bucket: ingestBucket, Key: key })),
+        })),
+      );
+      const covered = heads.reduce(
+        (sum, { head }) => sum + Number(head.Metadata?.['kvs-end-ms']) - Number(head.Metadata?.['kvs-start-ms']),
+        0,
+      );
+      return covered >= FEED_MS - 100 ? heads : undefined;
+    }, 120_000);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+
+    // Assess: contiguous clips covering what was fed, each a whole playable file…
+    const spans = clips.map(({ head }) => ({
+      start: Number(head.Metadata?.['kvs-start-ms']),
+      end: Number(head.Metadata?.['kvs-end-ms']),
+      uuid: head.Metadata?.uuid as string,
+    }));
+    for (let i = 1; i < spans.length; i++) expect(spans[i]?.start).toBe(spans[i - 1]?.end);
+    expect((spans[spans.length - 1]?.end as number) - (spans[0]?.start as number)).toBeGreaterThanOrEqual(
+      FEED_MS - 100,
+    );
+    expect((spans[spans.length - 1]?.end as number) - (spans[0]?.start as number)).toBeLessThanOrEqual(FEED_MS + 100);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-e2e-'));
+    let videoFrames = 0;
+    try {
+      for (const { key } of clips) {
+        const object = await s3.send(new GetObjectCommand({ Bucket: ingestBucket, Key: key }));
+        const file = path.join(dir, path.basename(key));
+        fs.writeFileSync(
+          file,
+          Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()),
+        );
+        const probe = JSON.parse(
+          (
+            await run(FFPROBE, [
+              '-v',
+              'error',
+              '-count_frames',
+              '-show_entries',
+              'stream=codec_type,nb_read_frames:format=duration,start_time',
+              '-of',
+              'json',
+              file,
+            ])
+          ).stdout,
+        ) as {
+          streams: Array<{ codec_type: string; nb_read_frames: string }>;
+          format: { duration: string; start_time: string };
+        };
+        const video = probe.streams.find((stream) => stream.codec_type === 'video');
+        // Timecodes count from the clip's first cluster; its first audio and video frames sit within a frame of it.
+        expect(Math.abs(Number(probe.format.start_time))).toBeLessThanOrEqual(0.1);
+        const span = spans.find((candidate) => key.includes(`-${String(candidate.start).padStart(13, '0')}-`));
+        expect(Number(probe.format.duration) * 1000).toBeCloseTo((span?.end ?? 0) - (span?.start ?? 0), -1);
+        videoFrames += Number(video?.nb_read_frames);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // …and every frame fed is in exactly one clip.
+    expect(videoFrames).toBe((FEED_MS / 1000) * FPS);
+
+    // Each clip is a Media2Cloud asset that its pipeline ingested.
+    const api = apiClient(`${outputs.Media2Cloud?.ApiEndpoint}/`, env.local.credentials);
+    for (const { uuid } of spans) {
+      const asset = await waitFor(async () => {
+        const response = await api.get(`assets/${uuid}`);
+        const body = response.status === 200 ? response.json() : undefined;
+        return body && ['COMPLETED', 'ERROR'].includes(body.overallStatus) ? body : undefined;
+      }, 180_000);
+      expect(asset.overallStatus).toBe('COMPLETED');
+      expect(asset.type).toBe('video');
+    }
+
+    // The checkpoint holds the last fragment, its number a string of about 47 digits.
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        region: env.local.region,
+        credentials: env.local.credentials,
+        endpoint: outputs.Local?.DynamoDbEndpoint,
+      }),
+    );
+    const { Item } = await db.send(
+      new GetCommand({ TableName: outputs.KvsConsumer?.StreamTable, Key: { streamName: STREAM } }),
+    );
+    expect(Item?.lastFragmentNumber).toMatch(/^\d{40,}$/);
+    expect(Item?.pendingClip).toBeUndefined();
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(described.status).toBe('ABORTED');
+  }, 300_000);
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`timed out${last ? `: ${String(last)}` : ''}`);
+}
