@@ -12,6 +12,7 @@ import { s3Module } from './s3/module';
 import { snsModule } from './sns/module';
 import { ResourceTypes } from './resource-types';
 import type { LocalServiceModule } from './service-module';
+import { rekognitionModule } from './rekognition/module';
 import { openSearchModule } from './search/module';
 import { stepFunctionsModule } from './stepfunctions/module';
 import { stsModule } from './sts/module';
@@ -41,6 +42,7 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   kinesisVideoModule,
   cloudWatchModule,
   snsModule,
+  rekognitionModule,
 ];
 
 /** Which module owns each resource type, for every module above. */
