@@ -110,8 +110,35 @@ export function landmarks(face: ModelFace, only?: ReadonlySet<string>) {
   });
 }
 
-export function pose(face: ModelFace) {
-  return { Roll: face.angle.roll, Yaw: face.angle.yaw, Pitch: face.angle.pitch };
+const degrees = (radians: number) => (radians * 180) / Math.PI;
+const clampUnit = (value: number) => Math.max(-1, Math.min(1, value));
+
+/**
+ * Head pose estimated from the landmarks (in pixels, so the image's aspect counts): roll is the eye line's angle;
+ * yaw the nose tip's offset from the eyes' midpoint along that line (asin of the offset over half the eye distance);
+ * pitch the nose tip's height between the eye line and the mouth, against 0.6 of that distance for a level head
+ * (positive looking up). A geometric estimate: face-api's own angles proved unreliable on turned heads.
+ */
+export function pose(face: ModelFace, size: ImageSize) {
+  const point = (indices: readonly number[]) => {
+    const p = mean(face.landmarks, indices);
+    return { x: p.x * size.width, y: p.y * size.height };
+  };
+  const left = point([36, 37, 38, 39, 40, 41]);
+  const right = point([42, 43, 44, 45, 46, 47]);
+  const nose = point([30]);
+  const mouth = point([48, 54]);
+  const length = Math.hypot(right.x - left.x, right.y - left.y) || 1;
+  const ux = (right.x - left.x) / length;
+  const uy = (right.y - left.y) / length;
+  const along = (p: { x: number; y: number }) => (p.x - left.x) * ux + (p.y - left.y) * uy;
+  const across = (p: { x: number; y: number }) => -(p.x - left.x) * uy + (p.y - left.y) * ux;
+  const mouthDrop = across(mouth) || 1;
+  return {
+    Roll: degrees(Math.atan2(uy, ux)),
+    Yaw: degrees(Math.asin(clampUnit((along(nose) / length - 0.5) * 2))),
+    Pitch: -degrees(Math.asin(clampUnit((across(nose) / mouthDrop - 0.6) / 0.4))),
+  };
 }
 
 /**
@@ -210,20 +237,20 @@ export function faceDetail(face: ModelFace, size: ImageSize, attributes: Readonl
     ...(attributes.has('MOUTH_OPEN') ? { MouthOpen: mouthOpen(face, size.width, size.height) } : {}),
     ...(attributes.has('EMOTIONS') ? { Emotions: emotions(face) } : {}),
     Landmarks: landmarks(face),
-    Pose: pose(face),
+    Pose: pose(face, size),
     Quality: quality(face),
     Confidence: percent(face.score),
   };
 }
 
 /** A `ComparedFace`: what celebrity recognition and searches report about a face. */
-export function comparedFace(face: ModelFace) {
+export function comparedFace(face: ModelFace, size: ImageSize) {
   const happy = face.expressions.happy ?? 0;
   return {
     BoundingBox: boundingBox(face.box),
     Confidence: percent(face.score),
     Landmarks: landmarks(face, COMPARED_LANDMARKS),
-    Pose: pose(face),
+    Pose: pose(face, size),
     Quality: quality(face),
     Emotions: emotions(face),
     Smile: { Value: happy >= 0.5, Confidence: percent(Math.max(happy, 1 - happy)) },

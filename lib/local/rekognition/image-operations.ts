@@ -78,7 +78,7 @@ export function qualityReasons(face: ModelFace, size: { width: number; height: n
   if (detail.Confidence < [50, 70, 90][level]!) reasons.push('LOW_CONFIDENCE');
   if (detail.Quality.Brightness < [5, 10, 20][level]!) reasons.push('LOW_BRIGHTNESS');
   if (detail.Quality.Sharpness < [5, 10, 20][level]!) reasons.push('LOW_SHARPNESS');
-  if (Math.max(Math.abs(face.angle.yaw), Math.abs(face.angle.pitch)) > [80, 60, 45][level]!) {
+  if (Math.max(Math.abs(detail.Pose.Yaw), Math.abs(detail.Pose.Pitch)) > [80, 60, 45][level]!) {
     reasons.push('EXTREME_POSE');
   }
   return reasons;
@@ -186,11 +186,11 @@ export function imageOperations(context: ImageOperationsContext): Record<string,
             Urls: [],
             Name: match.person.name,
             Id: match.person.id,
-            Face: comparedFace(face),
+            Face: comparedFace(face, result),
             MatchConfidence: match.similarity,
           });
         } else {
-          UnrecognizedFaces.push(comparedFace(face));
+          UnrecognizedFaces.push(comparedFace(face, result));
         }
       }
       return { CelebrityFaces, UnrecognizedFaces };

@@ -37,8 +37,6 @@ export interface ModelFace {
   readonly score: number;
   /** The 68 points of the iBUG 300-W layout (jaw 0–16, brows 17–26, nose 27–35, eyes 36–47, mouth 48–67). */
   readonly landmarks: readonly ModelPoint[];
-  /** Degrees, as estimated from the landmarks by face-api. */
-  readonly angle: { readonly roll: number; readonly yaw: number; readonly pitch: number };
   /** A point estimate in years. */
   readonly age: number;
   readonly gender: 'male' | 'female';

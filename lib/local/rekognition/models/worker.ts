@@ -55,7 +55,7 @@ const MAX_MODEL_SIDE = 1920;
  * Text is read at most this wide: Tesseract's page layout analysis slows sharply on large, busy photos, while text
  * that a picture shows legibly stays legible at this size.
  */
-const MAX_TEXT_WIDTH = 1280;
+const MAX_TEXT_WIDTH = 960;
 
 let tfReady: Promise<Tf> | undefined;
 function tensorflow(): Promise<Tf> {
@@ -207,7 +207,6 @@ async function detectFaces(pixels: Pixels, descriptors: boolean): Promise<ModelF
         x: point.x / pixels.width,
         y: point.y / pixels.height,
       }));
-      const angle = face.angle;
       const expressions: Record<string, number> = {};
       for (const [name, probability] of Object.entries(face.expressions)) {
         if (typeof probability === 'number') expressions[name] = probability;
@@ -217,7 +216,6 @@ async function detectFaces(pixels: Pixels, descriptors: boolean): Promise<ModelF
         box: { left: box.x, top: box.y, width: box.width, height: box.height },
         score: face.detection.score,
         landmarks,
-        angle: { roll: degrees(angle.roll), yaw: degrees(angle.yaw), pitch: degrees(angle.pitch) },
         age: face.age,
         gender: face.gender === 'female' ? 'female' : 'male',
         genderProbability: face.genderProbability,
@@ -229,11 +227,6 @@ async function detectFaces(pixels: Pixels, descriptors: boolean): Promise<ModelF
   } finally {
     input.dispose();
   }
-}
-
-/** face-api gives its angles in degrees, and leaves one out when the landmarks cannot support it. */
-function degrees(value: number | undefined): number {
-  return value === undefined || !Number.isFinite(value) ? 0 : value;
 }
 
 /** Brightness and focus of a region, from its pixels: mean luma, and the variance of the luma's Laplacian. */

@@ -114,14 +114,17 @@ function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
   return out;
 }
 
-/** Vertical bars of flat, distinct, saturated colours over the top two thirds of a small RGB picture. */
+/**
+ * Vertical bars of flat, distinct, saturated colours over the top of a small RGB picture (SMPTE and EBU bars are
+ * seven bars over their top two thirds). Two pixels at each bar's edge are left out: scaling blurs them.
+ */
 export function looksLikeColorBars(rgb: Uint8Array, width: number, height: number): boolean {
   const bars = 7;
-  const rows = Math.floor((height * 2) / 3);
+  const rows = Math.floor(height * 0.6);
   const colours: [number, number, number][] = [];
   for (let bar = 0; bar < bars; bar++) {
-    const x0 = Math.floor((bar * width) / bars) + 1;
-    const x1 = Math.floor(((bar + 1) * width) / bars) - 1;
+    const x0 = Math.floor((bar * width) / bars) + 2;
+    const x1 = Math.floor(((bar + 1) * width) / bars) - 2;
     const sum = [0, 0, 0];
     const squares = [0, 0, 0];
     let n = 0;
