@@ -3,6 +3,7 @@
  * `npm run bench`: speed targets live here, never in timed unit tests. Each benchmark prints rows of one table.
  * Select benchmarks by name: `npm run bench -- local-api search`.
  */
+import { aiBenchmark } from './ai';
 import { ingestBenchmark } from './ingest';
 import { kvsBenchmark } from './kvs';
 import { localApiBenchmark } from './local-api';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   workflow: workflowBenchmark,
   ingest: ingestBenchmark,
   kvs: kvsBenchmark,
+  ai: aiBenchmark,
 };
 
 async function main(): Promise<void> {
