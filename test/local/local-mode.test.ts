@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DetectTextCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { request, startTestLocalMode, type TestLocalMode } from '../support/local';
+import { renderText } from './rekognition/support';
 
 describe('local mode', () => {
   let env: TestLocalMode;
@@ -158,6 +160,36 @@ describe('local mode', () => {
       expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     }
   });
+  it('serves Rekognition with the local keys, reading images from the local buckets', async () => {
+    // Prepare
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: env.local.outputs.Local?.S3Endpoint,
+      credentials: env.local.credentials,
+      forcePathStyle: true,
+    });
+    const Bucket = env.local.outputs.MediaInsights?.DataplaneBucket;
+    await s3.send(
+      new PutObjectCommand({ Bucket, Key: 'slides/title.png', Body: renderText(['LOCAL MODE READS THIS']) }),
+    );
+    const rekognition = new RekognitionClient({
+      region: 'us-east-1',
+      endpoint: env.local.outputs.Local?.RekognitionEndpoint,
+      credentials: env.local.credentials,
+    });
+
+    // Act
+    const { TextDetections } = await rekognition.send(
+      new DetectTextCommand({ Image: { S3Object: { Bucket, Name: 'slides/title.png' } } }),
+    );
+    s3.destroy();
+    rekognition.destroy();
+
+    // Assess
+    expect(TextDetections?.filter((text) => text.Type === 'LINE').map((text) => text.DetectedText)).toEqual([
+      'LOCAL MODE READS THIS',
+    ]);
+  }, 180_000);
 
   it('runs a second instance side by side with its own ports and data', async () => {
     const other = await startTestLocalMode();

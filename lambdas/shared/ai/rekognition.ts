@@ -36,6 +36,19 @@ import {
   StartSegmentDetectionCommand,
   StartTextDetectionCommand,
   type BoundingBox as WireBox,
+  type CelebrityRecognitionSortBy,
+  type ContentModerationSortBy,
+  type FaceSearchSortBy,
+  type GetCelebrityRecognitionCommandOutput,
+  type GetContentModerationCommandOutput,
+  type GetFaceDetectionCommandOutput,
+  type GetFaceSearchCommandOutput,
+  type GetLabelDetectionCommandOutput,
+  type GetPersonTrackingCommandOutput,
+  type GetSegmentDetectionCommandOutput,
+  type GetTextDetectionCommandOutput,
+  type LabelDetectionSortBy,
+  type PersonTrackingSortBy,
   type ComparedFace,
   type Face,
   type FaceDetail,
@@ -638,8 +651,7 @@ export class RekognitionVision {
         MaxResults: options.pageSize ?? 1000,
         ...(token ? { NextToken: token } : {}),
       };
-      const sortBy = options.sortBy ? { SortBy: options.sortBy } : {};
-      const page = await this.getPage(kind, request, sortBy);
+      const page = await this.getPage(kind, request, options.sortBy);
       first ??= page.page;
       findings.push(...(page.findings as VideoFindings[K][]));
       token = page.page.JobStatus === 'SUCCEEDED' ? page.page.NextToken : undefined;
@@ -677,23 +689,29 @@ export class RekognitionVision {
   private async getPage(
     kind: VideoAnalysisKind,
     request: { JobId: string; MaxResults: number; NextToken?: string },
-    sortBy: { SortBy?: string },
+    sortBy: string | undefined,
   ): Promise<{ page: GetPage; findings: unknown[] }> {
-    /* eslint-disable @typescript-eslint/no-explicit-any -- each Get* has its own SortBy enum; the caller names one */
     switch (kind) {
       case 'labels': {
-        const page = await this.send<any>(new GetLabelDetectionCommand({ ...request, ...(sortBy as any) }));
-        return { page, findings: (page.Labels ?? []).map((entry: any) => label(entry.Label, entry.Timestamp)) };
+        const page = await this.send<GetLabelDetectionCommandOutput>(
+          new GetLabelDetectionCommand({ ...request, ...(sortBy ? { SortBy: sortBy as LabelDetectionSortBy } : {}) }),
+        );
+        return { page, findings: (page.Labels ?? []).map((entry) => label(entry.Label, entry.Timestamp)) };
       }
       case 'faces': {
-        const page = await this.send<any>(new GetFaceDetectionCommand(request));
-        return { page, findings: (page.Faces ?? []).map((entry: any) => face(entry.Face, entry.Timestamp)) };
+        const page = await this.send<GetFaceDetectionCommandOutput>(new GetFaceDetectionCommand(request));
+        return { page, findings: (page.Faces ?? []).map((entry) => face(entry.Face, entry.Timestamp)) };
       }
       case 'celebrities': {
-        const page = await this.send<any>(new GetCelebrityRecognitionCommand({ ...request, ...(sortBy as any) }));
+        const page = await this.send<GetCelebrityRecognitionCommandOutput>(
+          new GetCelebrityRecognitionCommand({
+            ...request,
+            ...(sortBy ? { SortBy: sortBy as CelebrityRecognitionSortBy } : {}),
+          }),
+        );
         return {
           page,
-          findings: (page.Celebrities ?? []).map((entry: any): CelebrityRecognition => {
+          findings: (page.Celebrities ?? []).map((entry): CelebrityRecognition => {
             const found = face(entry.Celebrity?.Face ?? { BoundingBox: entry.Celebrity?.BoundingBox });
             return {
               name: entry.Celebrity?.Name ?? '',
@@ -712,34 +730,39 @@ export class RekognitionVision {
         };
       }
       case 'moderation': {
-        const page = await this.send<any>(new GetContentModerationCommand({ ...request, ...(sortBy as any) }));
+        const page = await this.send<GetContentModerationCommandOutput>(
+          new GetContentModerationCommand({
+            ...request,
+            ...(sortBy ? { SortBy: sortBy as ContentModerationSortBy } : {}),
+          }),
+        );
         return {
           page,
-          findings: (page.ModerationLabels ?? []).map((entry: any) =>
-            moderation(entry.ModerationLabel, entry.Timestamp),
-          ),
+          findings: (page.ModerationLabels ?? []).map((entry) => moderation(entry.ModerationLabel, entry.Timestamp)),
         };
       }
       case 'text': {
-        const page = await this.send<any>(new GetTextDetectionCommand(request));
+        const page = await this.send<GetTextDetectionCommandOutput>(new GetTextDetectionCommand(request));
         return {
           page,
-          findings: (page.TextDetections ?? []).map((entry: any) => text(entry.TextDetection, entry.Timestamp)),
+          findings: (page.TextDetections ?? []).map((entry) => text(entry.TextDetection, entry.Timestamp)),
         };
       }
       case 'segments': {
-        const page = await this.send<any>(new GetSegmentDetectionCommand(request));
+        const page = await this.send<GetSegmentDetectionCommandOutput>(new GetSegmentDetectionCommand(request));
         return { page, findings: (page.Segments ?? []).map(segment) };
       }
       case 'faceSearch': {
-        const page = await this.send<any>(new GetFaceSearchCommand({ ...request, ...(sortBy as any) }));
+        const page = await this.send<GetFaceSearchCommandOutput>(
+          new GetFaceSearchCommand({ ...request, ...(sortBy ? { SortBy: sortBy as FaceSearchSortBy } : {}) }),
+        );
         return {
           page,
-          findings: (page.Persons ?? []).map((entry: any): PersonMatch => ({
+          findings: (page.Persons ?? []).map((entry): PersonMatch => ({
             index: entry.Person?.Index ?? 0,
             boundingBox: box(entry.Person?.BoundingBox),
             ...(entry.Person?.Face ? { face: face(entry.Person.Face, entry.Timestamp) } : {}),
-            matches: (entry.FaceMatches ?? []).map((match: any) => ({
+            matches: (entry.FaceMatches ?? []).map((match) => ({
               similarity: match.Similarity ?? 0,
               face: indexedFace(match.Face),
             })),
@@ -748,10 +771,15 @@ export class RekognitionVision {
         };
       }
       case 'persons': {
-        const page = await this.send<any>(new GetPersonTrackingCommand({ ...request, ...(sortBy as any) }));
+        const page = await this.send<GetPersonTrackingCommandOutput>(
+          new GetPersonTrackingCommand({
+            ...request,
+            ...(sortBy ? { SortBy: sortBy as PersonTrackingSortBy } : {}),
+          }),
+        );
         return {
           page,
-          findings: (page.Persons ?? []).map((entry: any): PersonDetection => ({
+          findings: (page.Persons ?? []).map((entry): PersonDetection => ({
             index: entry.Person?.Index ?? 0,
             boundingBox: box(entry.Person?.BoundingBox),
             timestampMs: entry.Timestamp ?? 0,
@@ -759,6 +787,5 @@ export class RekognitionVision {
         };
       }
     }
-    /* eslint-enable @typescript-eslint/no-explicit-any */
   }
 }

@@ -72,6 +72,8 @@ export interface RekognitionHarness {
   readonly s3: S3Client;
   readonly service: RekognitionService;
   readonly endpoint: string;
+  /** Stops the service and starts it again on the same directory, as a restart of local mode does. */
+  restart(): Promise<{ client: RekognitionClient; service: RekognitionService }>;
   readonly bucket: string;
   readonly scratch: string;
   put(key: string, body: Buffer): Promise<void>;
@@ -96,6 +98,7 @@ export async function startRekognition(): Promise<RekognitionHarness> {
   const bucket = 'media';
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-rekognition-test-'));
+  const restarted: { client: RekognitionClient; service: RekognitionService }[] = [];
   return {
     client,
     s3,
@@ -103,10 +106,33 @@ export async function startRekognition(): Promise<RekognitionHarness> {
     endpoint,
     bucket,
     scratch,
+    restart: async () => {
+      await started.service.quiesce?.();
+      await started.service.close();
+      const service = (await rekognitionModule.start!({
+        cloud: started.cloud,
+        directory: started.directory,
+        port: 0,
+      })) as RekognitionService;
+      const again = {
+        service,
+        client: new RekognitionClient({
+          endpoint: service.endpoint,
+          region: 'us-east-1',
+          credentials: TEST_CREDENTIALS,
+        }),
+      };
+      restarted.push(again);
+      return again;
+    },
     put: async (key, body) => {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
     stop: async () => {
+      for (const again of restarted) {
+        again.client.destroy();
+        await again.service.close();
+      }
       client.destroy();
       s3.destroy();
       await started.stop();

@@ -11,6 +11,7 @@ import {
   GetSegmentDetectionCommand,
   GetTextDetectionCommand,
   IndexFacesCommand,
+  ListCollectionsCommand,
   StartCelebrityRecognitionCommand,
   StartContentModerationCommand,
   StartFaceDetectionCommand,
@@ -284,5 +285,24 @@ describe('local Rekognition: stored-video jobs', () => {
 
     // Assess
     expect(error.name).toBe(code);
+  });
+
+  // Last: the restart closes the first service.
+  it('keeps jobs and collections across a restart and runs again a job the restart interrupted', async () => {
+    // Prepare: a job just started, and a collection
+    await rekognition.client.send(new CreateCollectionCommand({ CollectionId: 'kept' }));
+    const { JobId } = await rekognition.client.send(new StartFaceDetectionCommand({ Video: video('faces.mp4') }));
+    const before = await rekognition.client.send(new GetFaceDetectionCommand({ JobId }));
+
+    // Act
+    const { client } = await rekognition.restart();
+    const result = await finished(() => client.send(new GetFaceDetectionCommand({ JobId })));
+    const collections = await client.send(new ListCollectionsCommand({}));
+
+    // Assess
+    expect(before.JobStatus).toBe('IN_PROGRESS');
+    expect(result.JobStatus).toBe('SUCCEEDED');
+    expect(result.Faces).toHaveLength(6);
+    expect(collections.CollectionIds).toContain('kept');
   });
 });

@@ -187,6 +187,7 @@ describe('port allocation', () => {
       sts: 4007,
       mediapackage: 4008,
       kinesisvideo: 4009,
+      rekognition: 4010,
     });
   });
 

@@ -6,6 +6,7 @@ import { RekognitionErrors } from '../errors';
 import type { ObjectReader, S3ObjectRef } from '../images';
 import type { KnownFaces } from '../known-faces';
 import type { ModelPool } from '../models/pool';
+import type { ModelResult } from '../models/protocol';
 import { ANALYSES, Tracker, type AnalysisParams, type Entry, type VideoOperation } from './analyses';
 import { probe, sampleFrames, UnsupportedMediaError, type AudioMetadata, type VideoMetadata } from './media';
 import { detectSegments, type WireSegment } from './segments';
@@ -64,6 +65,8 @@ export interface VideoJobsOptions {
 
 /** Rekognition's default quota of stored-video jobs in progress at once per account. */
 export const MAX_JOBS_IN_PROGRESS = 20;
+/** Frames of one job analysed at once: one per model process. */
+const FRAMES_IN_FLIGHT = 2;
 /** Rekognition Video takes files up to 10 GB. */
 const MAX_VIDEO_BYTES = 10 * 1024 ** 3;
 
@@ -224,22 +227,30 @@ export class VideoJobs {
     };
     const tasks = analysis.tasks(job.params);
     const entries: Entry[] = [];
-    // The next frame is decoded while the models work on this one.
+    // Frames are independent: two are analysed at once (one per model process), and their results are taken in
+    // order, since tracking people from frame to frame needs them so.
+    const inFlight: { timestamp: number; result: Promise<ModelResult> }[] = [];
+    const settle = async () => {
+      const oldest = inFlight.shift();
+      if (oldest) entries.push(...analysis.frame(oldest.timestamp, await oldest.result, context));
+    };
     const frames = sampleFrames(file, metadata, this.framesPerSecond, signal);
-    let next = frames.next();
-    while (true) {
-      const current = await next;
-      if (current.done || signal.aborted) break;
-      next = frames.next();
-      const frame = current.value;
-      const result = await this.options.models.analyze(
-        { rgb: frame.rgb, width: frame.width, height: frame.height },
-        tasks,
-        'batch',
-      );
-      entries.push(...analysis.frame(frame.timestamp, result, context));
+    try {
+      for await (const frame of frames) {
+        if (signal.aborted) break;
+        const result = this.options.models.analyze(
+          { rgb: frame.rgb, width: frame.width, height: frame.height },
+          tasks,
+          'batch',
+        );
+        result.catch(() => {}); // awaited in settle(); an early failure must not go unhandled meanwhile
+        inFlight.push({ timestamp: frame.timestamp, result });
+        if (inFlight.length >= FRAMES_IN_FLIGHT) await settle();
+      }
+      while (inFlight.length > 0) await settle();
+    } finally {
+      await Promise.allSettled(inFlight.map(({ result }) => result));
     }
-    await frames.return(undefined);
     return entries;
   }
 
