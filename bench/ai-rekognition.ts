@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -9,7 +10,7 @@ import {
   SearchFacesByImageCommand,
 } from '@aws-sdk/client-rekognition';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { RekognitionVision, type VideoAnalysisKind } from '../lambdas/shared/ai/rekognition';
+import { RekognitionVision } from '../lambdas/shared/ai/rekognition';
 import { faceSample, makeVideo, startRekognition, type RekognitionHarness } from '../test/local/rekognition/support';
 import type { BenchRow } from './table';
 
@@ -207,53 +208,62 @@ async function shotQuality(rekognition: RekognitionHarness, vision: RekognitionV
   ];
 }
 
-async function speed(rekognition: RekognitionHarness, vision: RekognitionVision): Promise<BenchRow[]> {
-  // A 60 s 720p video: six 10 s shots, each a sample photo with a caption.
-  const dir = rekognition.scratch;
+/** A 720p video of `seconds`: 10 s shots, each a sample photo with a caption. */
+async function captionedVideo(rekognition: RekognitionHarness, seconds: number, key: string): Promise<void> {
+  const shots = Math.ceil(seconds / 10);
   const inputs: string[] = [];
-  for (const [i, sample] of SAMPLES.entries()) {
-    const file = path.join(dir, `speed-${sample}.png`);
+  for (let i = 0; i < shots; i++) {
+    const sample = SAMPLES[i % SAMPLES.length]!;
+    const file = path.join(rekognition.scratch, `${key}-${i}.png`);
     fs.writeFileSync(file, await captionedFrame(sample, SLIDES[i % SLIDES.length]![0]!));
-    inputs.push('-loop', '1', '-framerate', '25', '-t', '10', '-i', file);
+    inputs.push('-loop', '1', '-framerate', '25', '-t', String(Math.min(10, seconds - i * 10)), '-i', file);
   }
-  const concat = `${SAMPLES.map((_, i) => `[${i}:v]`).join('')}concat=n=${SAMPLES.length}:v=1:a=0[v]`;
+  const concat = `${Array.from({ length: shots }, (_, i) => `[${i}:v]`).join('')}concat=n=${shots}:v=1:a=0[v]`;
   await rekognition.put(
-    'bench/speed.mp4',
-    makeVideo(path.join(dir, 'speed.mp4'), [...inputs, '-filter_complex', concat, '-map', '[v]']),
+    key,
+    makeVideo(path.join(rekognition.scratch, `${key}.mp4`), [...inputs, '-filter_complex', concat, '-map', '[v]']),
   );
-  const video = { bucket: rekognition.bucket, key: 'bench/speed.mp4' };
+}
+
+async function speed(rekognition: RekognitionHarness, vision: RekognitionVision): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  const fps = Number(process.env.MEDIAPLANE_REKOGNITION_FRAMES_PER_SECOND) || 1;
+  // Warm the model processes so the timings measure analysis, not model loading.
+  await Promise.all([
+    vision.detectLabels({ bytes: faceSample(1) }),
+    vision.detectFaces({ bytes: faceSample(2) }),
+    vision.detectText({ bytes: slide(['warm up'], 640, 360, '40px sans-serif') }),
+  ]);
 
-  // Warm the model processes so the timings below measure analysis, not model loading.
-  await vision.detectLabels({ bytes: faceSample(1) });
-  await vision.detectFaces({ bytes: faceSample(1) });
-  await vision.detectText({ bytes: slide(['warm up'], 640, 360, '40px sans-serif') });
-
-  const frames = 60 * (Number(process.env.MEDIAPLANE_REKOGNITION_FRAMES_PER_SECOND) || 1);
-  const kinds: VideoAnalysisKind[] = ['labels', 'faces', 'text'];
-  for (const kind of kinds) {
+  await captionedVideo(rekognition, 10, 'bench/clip.mp4');
+  const clip = { bucket: rekognition.bucket, key: 'bench/clip.mp4' };
+  for (const kind of ['labels', 'faces', 'text'] as const) {
     const started = performance.now();
-    const job = await vision.startVideoAnalysis(kind, video);
-    await vision.waitForVideoAnalysis(kind, job, { pollMs: 250, maxPollMs: 500 });
+    const job = await vision.startVideoAnalysis(kind, clip);
+    await vision.waitForVideoAnalysis(kind, job, { pollMs: 100, maxPollMs: 250 });
     const seconds = (performance.now() - started) / 1000;
-    rows.push(row(`60 s 720p, ${kind} alone`, 'frames/s', (frames / seconds).toFixed(2), `${seconds.toFixed(1)} s`));
+    rows.push(
+      row(`10 s 720p clip, ${kind} alone`, 'frames/s', ((10 * fps) / seconds).toFixed(2), `${seconds.toFixed(1)} s`),
+    );
   }
 
+  await captionedVideo(rekognition, 60, 'bench/minute.mp4');
+  const minute = { bucket: rekognition.bucket, key: 'bench/minute.mp4' };
   const started = performance.now();
   const jobs = await Promise.all(
     (['labels', 'faces', 'text', 'segments'] as const).map(async (kind) => ({
       kind,
-      id: await vision.startVideoAnalysis(kind, video),
+      id: await vision.startVideoAnalysis(kind, minute),
     })),
   );
   await Promise.all(jobs.map(({ kind, id }) => vision.waitForVideoAnalysis(kind, id, { pollMs: 250, maxPollMs: 500 })));
   const seconds = (performance.now() - started) / 1000;
   rows.push(
     row(
-      '60 s 720p: labels, faces, text and shots together',
+      `60 s 720p at ${fps} frame/s: labels, faces, text and shots at once`,
       'wall time',
       `${seconds.toFixed(1)} s`,
-      `goal < 60 s on 2 cores: ${seconds < 60 ? 'met' : 'NOT met'}`,
+      `goal < 60 s on 2 cores (this machine: ${os.availableParallelism()}, load ${os.loadavg()[0]!.toFixed(1)}): ${seconds < 60 ? 'met' : 'NOT met'}`,
     ),
   );
   return rows;
@@ -267,12 +277,20 @@ export async function rekognitionBenchmark(): Promise<BenchRow[]> {
   const rekognition = await startRekognition();
   const vision = new RekognitionVision(rekognition.client);
   try {
-    return [
-      ...(await faceQuality(rekognition)),
-      ...(await textQuality(rekognition)),
-      ...(await shotQuality(rekognition, vision)),
-      ...(await speed(rekognition, vision)),
-    ];
+    const rows: BenchRow[] = [];
+    for (const part of [
+      () => faceQuality(rekognition),
+      () => textQuality(rekognition),
+      () => shotQuality(rekognition, vision),
+      () => speed(rekognition, vision),
+    ]) {
+      const found = await part();
+      // Shown as they come: the whole run takes minutes.
+      for (const value of found)
+        console.error(`${value.case}: ${value.metric} ${value.value} ${value.reference ?? ''}`);
+      rows.push(...found);
+    }
+    return rows;
   } finally {
     await rekognition.stop();
   }

@@ -151,9 +151,12 @@ interface TesseractBlock {
 let tesseractReady: Promise<TesseractWorker> | undefined;
 function tesseract(): Promise<TesseractWorker> {
   tesseractReady ??= (async () => {
-    const { createWorker, OEM } = require('tesseract.js') as typeof import('tesseract.js');
+    const { createWorker, OEM, PSM } = require('tesseract.js') as typeof import('tesseract.js');
     const langPath = path.join(packageDir('@tesseract.js-data/eng'), '4.0.0_best_int');
     const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
+    // tesseract.js reads one uniform block by default; pictures and frames need Tesseract's own page layout, which
+    // finds a caption among the rest (and, on photos, does it in half the time).
+    await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
     return worker as unknown as TesseractWorker;
   })();
   return tesseractReady;
