@@ -214,14 +214,20 @@ async function captionedVideo(rekognition: RekognitionHarness, seconds: number, 
   const inputs: string[] = [];
   for (let i = 0; i < shots; i++) {
     const sample = SAMPLES[i % SAMPLES.length]!;
-    const file = path.join(rekognition.scratch, `${key}-${i}.png`);
+    const file = path.join(rekognition.scratch, `${path.basename(key, '.mp4')}-${i}.png`);
     fs.writeFileSync(file, await captionedFrame(sample, SLIDES[i % SLIDES.length]![0]!));
     inputs.push('-loop', '1', '-framerate', '25', '-t', String(Math.min(10, seconds - i * 10)), '-i', file);
   }
   const concat = `${Array.from({ length: shots }, (_, i) => `[${i}:v]`).join('')}concat=n=${shots}:v=1:a=0[v]`;
   await rekognition.put(
     key,
-    makeVideo(path.join(rekognition.scratch, `${key}.mp4`), [...inputs, '-filter_complex', concat, '-map', '[v]']),
+    makeVideo(path.join(rekognition.scratch, path.basename(key)), [
+      ...inputs,
+      '-filter_complex',
+      concat,
+      '-map',
+      '[v]',
+    ]),
   );
 }
 

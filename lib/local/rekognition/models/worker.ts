@@ -436,6 +436,9 @@ process.on('message', (request: ModelRequest) => {
   );
 });
 
+// Local mode went away (stopped or crashed): nothing is left to answer.
+process.on('disconnect', () => process.exit(0));
+
 function reply(response: ModelResponse): void {
   process.send?.(response);
 }
