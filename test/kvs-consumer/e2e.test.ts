@@ -49,22 +49,8 @@ describe('KVS consumer through local mode', () => {
   });
 
   it('turns a stream fed by kvs:put into Media2Cloud assets whose clips play end to end and cover it', async () => {
-    // Prepare: 12 s of 25 fps test pattern with a tone, 2 s fragments, sent as fast as ffmpeg makes it.
-    const put = await run(
-      'npx',
-      ['tsx', 'bin/kvs-put.ts', 'testsrc', '--stream', STREAM, '--duration', String(FEED_MS / 1000), '--speed', '0'],
-      {
-        cwd: PROJECT_ROOT,
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: env.local.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: env.local.credentials.secretAccessKey,
-          AWS_REGION: env.local.region,
-          AWS_ENDPOINT_URL_KINESIS_VIDEO: outputs.Local?.KinesisVideoEndpoint,
-        },
-      },
-    );
-    expect(put.stderr).toContain(`${FEED_MS / 2000} fragments persisted`);
+    // Prepare: 12 s of 25 fps test pattern with a tone, 2 s fragments.
+    await feed(STREAM, FEED_MS);
 
     // Act: start the consumer loop for the stream, clips of 6 s to Media2Cloud.
     const { executionArn } = await sfn.send(
@@ -173,6 +159,83 @@ describe('KVS consumer through local mode', () => {
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(described.status).toBe('ABORTED');
   }, 300_000);
+
+  it('hands each clip of a stream to a Media Insights workflow that runs it to Complete', async () => {
+    // Prepare: a workflow of one real operator, and 6 s of stream cut into clips of one 2 s fragment each.
+    const stream = 'e2e-mie-camera';
+    const feedMs = 6_000;
+    const workflowApi = apiClient(outputs.MediaInsights?.WorkflowApiEndpoint as string, env.local.credentials);
+    const workflowName = 'KvsClipMediainfo';
+    const created = await workflowApi.post('workflow', {
+      Name: workflowName,
+      StartAt: '_Mediainfo',
+      Stages: { _Mediainfo: { End: true } },
+    });
+    expect(created.status).toBe(200);
+    await feed(stream, feedMs);
+
+    // Act
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: outputs.KvsConsumer?.ConsumerStateMachineArn,
+        input: JSON.stringify({
+          config: {
+            streamName: stream,
+            startSelector: 'EARLIEST',
+            clipSeconds: 2,
+            clipTarget: { type: 'media-insights', workflowName },
+          },
+        }),
+      }),
+    );
+    const executions = await waitFor(async () => {
+      const listed = (await workflowApi.get('workflow/execution/status/Complete')).json() as Array<{
+        Id: string;
+        Workflow: { Name: string };
+      }>;
+      const ours = listed.filter((execution) => execution.Workflow.Name === workflowName);
+      return ours.length >= feedMs / 2000 ? ours : undefined;
+    }, 180_000);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+
+    // Assess: one execution per clip, each reading a whole clip of the stream with the real Mediainfo operator.
+    expect(executions).toHaveLength(feedMs / 2000);
+    for (const { Id } of executions) {
+      const execution = (await workflowApi.get(`workflow/execution/${Id}`)).json();
+      expect(execution.Workflow.Stages._Mediainfo.Status).toBe('Complete');
+      const { S3Bucket, S3Key } = execution.Globals.Media.Video as { S3Bucket: string; S3Key: string };
+      const clip = await s3.send(new HeadObjectCommand({ Bucket: S3Bucket, Key: S3Key }));
+      expect(clip.ContentLength).toBeGreaterThan(0);
+      const dataplane = apiClient(outputs.MediaInsights?.DataplaneApiEndpoint as string, env.local.credentials);
+      const mediainfo = await dataplane.get(`metadata/${execution.AssetId}/Mediainfo`);
+      expect(mediainfo.status).toBe(200);
+      const general = (mediainfo.json().results.tracks as Array<{ track_type: string; duration?: number }>).find(
+        (track) => track.track_type === 'General',
+      );
+      // pymediainfo's milliseconds.
+      const duration = Number(general?.duration) / 1000;
+      expect(duration).toBeCloseTo(2, 0);
+    }
+  }, 300_000);
+
+  /** `npm run kvs:put` with test pattern into a stream, as fast as ffmpeg makes it; 2 s fragments. */
+  async function feed(stream: string, feedMs: number): Promise<void> {
+    const put = await run(
+      'npx',
+      ['tsx', 'bin/kvs-put.ts', 'testsrc', '--stream', stream, '--duration', String(feedMs / 1000), '--speed', '0'],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: env.local.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: env.local.credentials.secretAccessKey,
+          AWS_REGION: env.local.region,
+          AWS_ENDPOINT_URL_KINESIS_VIDEO: outputs.Local?.KinesisVideoEndpoint,
+        },
+      },
+    );
+    expect(put.stderr).toContain(`${feedMs / 2000} fragments persisted`);
+  }
 });
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
