@@ -1,47 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { StackResolver } from '../intrinsics';
 import type { Principal, Principals } from '../principals';
-import { parseQuery, verifySigV4, type RawRequest } from './sigv4';
+import { LambdaAuthorizers } from './authorizers';
+import { renderGatewayError, type GatewayError, type GatewayResponse } from './gateway-responses';
+import type { LocalMethod, LocalRestApi } from './rest-api';
+import { matchRoute, parseInvokePath, type InvokePath, type RouteMatch } from './routing';
+import { parseQuery, verifySigV4, type RawRequest, type VerifyResult } from './sigv4';
 
-/** A REST API as deployed: its id, stage and methods, read from the synthesized template. */
-export interface LocalRestApi {
-  readonly id: string;
-  readonly name: string;
-  readonly stageName: string;
-  readonly binaryMediaTypes: readonly string[];
-  readonly root: ResourceNode;
-}
-
-interface ResourceNode {
-  readonly path: string;
-  readonly pathPart: string;
-  readonly children: ResourceNode[];
-  readonly methods: Map<string, LocalMethod>;
-}
-
-type LocalMethod =
-  | {
-      readonly kind: 'lambda-proxy';
-      readonly httpMethod: string;
-      readonly authorizationType: string;
-      /** The Lambda function the proxy integration invokes. */
-      readonly functionArn: string;
-    }
-  | {
-      /** A MOCK integration (CDK's CORS preflight): a fixed status and headers, no backend. */
-      readonly kind: 'mock';
-      readonly httpMethod: string;
-      readonly authorizationType: string;
-      readonly statusCode: number;
-      readonly headers: Record<string, string>;
-    };
-
-export interface GatewayResponse {
-  readonly statusCode: number;
-  readonly headers: Record<string, string | string[]>;
-  readonly body: Buffer;
-}
+export { readRestApis, type LocalRestApi } from './rest-api';
+export type { GatewayResponse } from './gateway-responses';
 
 export interface GatewayOptions {
   readonly region: string;
@@ -49,9 +16,12 @@ export interface GatewayOptions {
   readonly accountId: string;
   /** Whose signatures `AWS_IAM` methods accept; the signer becomes `requestContext.identity`. */
   readonly principals: Principals;
+  /** Invokes a local function (an integration or a Lambda authorizer); a function error is a rejection. */
   readonly invoke: (functionArn: string, event: unknown, timeoutMs: number) => Promise<unknown>;
   /** @default 29 s, API Gateway's maximum integration timeout */
   readonly integrationTimeoutMs?: number;
+  /** The clock of the authorizer result cache. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** API Gateway's own limits and answers, which clients of any API behind it may rely on. */
@@ -59,85 +29,44 @@ export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 const MAX_LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 
-/** Reads every `AWS::ApiGateway::RestApi` of a stack with its resources, methods, stage and integrations. */
-export function readRestApis(resolver: StackResolver): LocalRestApi[] {
-  const apis: LocalRestApi[] = [];
-  for (const [apiLogicalId, apiResource] of resolver.resourcesOfType('AWS::ApiGateway::RestApi')) {
-    const id = resolver.physicalId(apiLogicalId);
-    const props = (resolver.resolve(apiResource.Properties ?? {}) ?? {}) as Record<string, unknown>;
-    const root: ResourceNode = { path: '/', pathPart: '', children: [], methods: new Map() };
-    const nodes = new Map<string, ResourceNode>([[`${id}-root`, root]]);
+const MISSING_AUTHENTICATION_TOKEN: GatewayError = {
+  type: 'MISSING_AUTHENTICATION_TOKEN',
+  statusCode: 403,
+  message: 'Missing Authentication Token',
+  errorType: 'MissingAuthenticationTokenException',
+};
+const REQUEST_TOO_LARGE: GatewayError = {
+  type: 'REQUEST_TOO_LARGE',
+  statusCode: 413,
+  message: 'Request Too Long',
+  errorType: 'RequestTooLongException',
+};
+const INTERNAL_SERVER_ERROR: GatewayError = { type: 'DEFAULT_5XX', statusCode: 502, message: 'Internal server error' };
+const INTEGRATION_TIMEOUT: GatewayError = {
+  type: 'INTEGRATION_TIMEOUT',
+  statusCode: 504,
+  message: 'Endpoint request timed out',
+};
 
-    const resources = resolver
-      .resourcesOfType('AWS::ApiGateway::Resource')
-      .filter(([, r]) => resolver.resolve(r.Properties?.RestApiId) === id);
-    // Parents may come after children in the template: attach until nothing changes.
-    let pending = resources;
-    while (pending.length > 0) {
-      const next = pending.filter(([logicalId, resource]) => {
-        const parent = nodes.get(String(resolver.resolve(resource.Properties?.ParentId)));
-        if (!parent) return true;
-        const pathPart = String(resolver.resolve(resource.Properties?.PathPart));
-        const node: ResourceNode = {
-          path: parent.path === '/' ? `/${pathPart}` : `${parent.path}/${pathPart}`,
-          pathPart,
-          children: [],
-          methods: new Map(),
-        };
-        parent.children.push(node);
-        nodes.set(resolver.physicalId(logicalId), node);
-        return false;
-      });
-      if (next.length === pending.length) throw new Error(`API ${id}: resources with unknown parents`);
-      pending = next;
-    }
-
-    for (const [, method] of resolver.resourcesOfType('AWS::ApiGateway::Method')) {
-      const methodProps = resolver.resolve(method.Properties ?? {}) as Record<string, unknown>;
-      if (methodProps.RestApiId !== id) continue;
-      const node = nodes.get(String(methodProps.ResourceId));
-      if (!node) throw new Error(`API ${id}: method on unknown resource ${String(methodProps.ResourceId)}`);
-      const integration = (methodProps.Integration ?? {}) as Record<string, unknown>;
-      const httpMethod = String(methodProps.HttpMethod).toUpperCase();
-      const authorizationType = String(methodProps.AuthorizationType ?? 'NONE');
-      if (integration.Type === 'MOCK') {
-        node.methods.set(httpMethod, { kind: 'mock', httpMethod, authorizationType, ...mockResponse(integration) });
-        continue;
-      }
-      if (integration.Type !== 'AWS_PROXY') {
-        throw new Error(
-          `API ${id}: local mode serves Lambda proxy and mock integrations, not ${String(integration.Type)}`,
-        );
-      }
-      const uri = String(integration.Uri);
-      const match = /functions\/(arn:aws:lambda:[^/]+)\/invocations$/.exec(uri);
-      if (!match?.[1]) throw new Error(`API ${id}: unsupported integration URI ${uri}`);
-      node.methods.set(httpMethod, { kind: 'lambda-proxy', httpMethod, authorizationType, functionArn: match[1] });
-    }
-
-    const stage = resolver
-      .resourcesOfType('AWS::ApiGateway::Stage')
-      .find(([, s]) => resolver.resolve(s.Properties?.RestApiId) === id);
-    apis.push({
-      id,
-      name: String(props.Name ?? id),
-      stageName: stage ? String(resolver.resolve(stage[1].Properties?.StageName)) : 'prod',
-      binaryMediaTypes: Array.isArray(props.BinaryMediaTypes) ? (props.BinaryMediaTypes as string[]) : [],
-      root,
-    });
-  }
-  return apis;
-}
+type Fail = (error: GatewayError) => GatewayResponse;
 
 /**
  * Serves REST APIs at `/<api id>/<stage>/…` the way API Gateway serves them at
- * `https://<api id>.execute-api.<region>.amazonaws.com/<stage>/…`: route matching, IAM (SigV4) authorization,
- * the Lambda proxy event, limits, and API Gateway's own error bodies.
+ * `https://<api id>.execute-api.<region>.amazonaws.com/<stage>/…`: routing (empty path segments ignored), IAM
+ * (SigV4) and Lambda authorizers, the Lambda proxy event, limits, and API Gateway's own answers with the API's
+ * gateway responses applied.
  */
 export class ApiGatewayEmulator {
   private readonly apis = new Map<string, LocalRestApi>();
+  private readonly authorizers: LambdaAuthorizers;
 
-  constructor(private readonly options: GatewayOptions) {}
+  constructor(private readonly options: GatewayOptions) {
+    this.authorizers = new LambdaAuthorizers({
+      invoke: options.invoke,
+      timeoutMs: options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS,
+      now: options.now,
+    });
+  }
 
   register(api: LocalRestApi): void {
     this.apis.set(api.id, api);
@@ -149,34 +78,64 @@ export class ApiGatewayEmulator {
 
   /** Handles a request whose path starts with `/<api id>/`; `undefined` if no API has that id. */
   async handle(request: RawRequest, sourceIp: string): Promise<GatewayResponse | undefined> {
-    const [, apiId = '', stageName = '', ...rest] = request.rawPath.split('/');
-    const api = this.apis.get(apiId);
+    const target = parseInvokePath(request.rawPath);
+    const api = this.apis.get(target.apiId);
     if (!api) return undefined;
     const requestId = randomUUID();
-    if (stageName !== api.stageName)
-      return gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
+    const httpMethod = request.method.toUpperCase();
+    // Until a route matches, API Gateway's answers know only the request.
+    let errorContext: Record<string, unknown> = {
+      apiId: api.id,
+      stage: target.stageName,
+      httpMethod,
+      path: `/${api.id}${target.stagePath}`,
+      identity: { sourceIp },
+    };
+    const fail: Fail = (error) =>
+      renderGatewayError(error, api.gatewayResponses, {
+        requestId,
+        context: errorContext,
+        stageVariables: api.stageVariables,
+        request: { headers: request.headers, query: parseQuery(request.rawQuery), pathParameters: {} },
+      });
 
-    // Segments are decoded one by one so an encoded '/' inside a path parameter stays inside it.
-    const segments = rest.map(safeDecode);
-    const resourcePath = `/${segments.join('/')}`;
-    const matched = matchRoute(api.root, segments, request.method.toUpperCase());
-    if (!matched)
-      return gatewayError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
+    if (target.stageName !== api.stageName) return fail(MISSING_AUTHENTICATION_TOKEN);
+    const matched = matchRoute(api.root, target.segments, httpMethod);
+    if (!matched) return fail(MISSING_AUTHENTICATION_TOKEN);
+    if (request.body.length > MAX_REQUEST_BYTES) return fail(REQUEST_TOO_LARGE);
 
-    if (request.body.length > MAX_REQUEST_BYTES) {
-      return gatewayError(413, 'RequestTooLongException', 'Request Too Long', requestId);
-    }
-
-    let identity: Principal | undefined;
-    if (matched.method.authorizationType === 'AWS_IAM') {
+    const event = this.buildEvent(api, matched, request, target, sourceIp, requestId);
+    errorContext = { ...event.requestContext };
+    const authorization = matched.method.authorization;
+    if (authorization.type === 'AWS_IAM') {
       const verdict = verifySigV4(request, {
         region: this.options.region,
         service: 'execute-api',
         lookupSecret: this.options.principals.lookupSecret,
         lookupSessionToken: this.options.principals.lookupSessionToken,
       });
-      if (!verdict.ok) return gatewayError(403, verdict.errorType, verdict.message, requestId);
-      identity = this.options.principals.lookup(verdict.accessKeyId);
+      if (!verdict.ok) return fail(signatureError(verdict));
+      const principal = this.options.principals.lookup(verdict.accessKeyId);
+      if (principal) Object.assign(event.requestContext.identity, callerIdentity(principal));
+    } else if (authorization.type === 'CUSTOM') {
+      const { body: _body, isBase64Encoded: _encoded, ...requestEvent } = event;
+      const outcome = await this.authorizers.authorize(authorization.authorizer, {
+        methodArn: methodArn(this.options, api, httpMethod, target.path),
+        headers: request.headers,
+        query: parseQuery(request.rawQuery),
+        stageVariables: api.stageVariables,
+        context: { ...event.requestContext },
+        requestEvent,
+      });
+      if (!outcome.allowed) {
+        errorContext = { ...errorContext, authorizer: outcome.context };
+        return fail(outcome.error);
+      }
+      event.requestContext.authorizer = { ...outcome.context, integrationLatency: outcome.latencyMs };
+      if (api.apiKeySource === 'AUTHORIZER' && outcome.usageIdentifierKey !== undefined) {
+        event.requestContext.identity.apiKey = outcome.usageIdentifierKey;
+      }
+      errorContext = { ...event.requestContext };
     }
 
     if (matched.method.kind === 'mock') {
@@ -186,11 +145,7 @@ export class ApiGatewayEmulator {
         body: Buffer.alloc(0),
       };
     }
-    const functionArn = matched.method.functionArn;
-    const event = this.buildEvent(api, matched, request, resourcePath, identity, sourceIp, requestId);
-    if (Buffer.byteLength(JSON.stringify(event)) > MAX_LAMBDA_PAYLOAD_BYTES) {
-      return gatewayError(413, 'RequestTooLongException', 'Request Too Long', requestId);
-    }
+    if (Buffer.byteLength(JSON.stringify(event)) > MAX_LAMBDA_PAYLOAD_BYTES) return fail(REQUEST_TOO_LARGE);
 
     const timeoutMs = this.options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
@@ -198,28 +153,27 @@ export class ApiGatewayEmulator {
     let result: unknown;
     try {
       result = await Promise.race([
-        this.options.invoke(functionArn, event, timeoutMs),
+        this.options.invoke(matched.method.functionArn, event, timeoutMs),
         new Promise<typeof timedOut>((resolve) => {
           timer = setTimeout(() => resolve(timedOut), timeoutMs);
         }),
       ]);
     } catch (error) {
       // A function error (an uncaught exception, a crash, a Lambda timeout) is a 502 in API Gateway.
-      console.error(`[${api.name}] ${request.method} ${resourcePath}: function error`, (error as Error).message);
-      return gatewayError(502, undefined, 'Internal server error', requestId);
+      console.error(`[${api.name}] ${request.method} ${target.path}: function error`, (error as Error).message);
+      return fail(INTERNAL_SERVER_ERROR);
     } finally {
       clearTimeout(timer);
     }
-    if (result === timedOut) return gatewayError(504, undefined, 'Endpoint request timed out', requestId);
-    return toGatewayResponse(result, requestId, api.name);
+    if (result === timedOut) return fail(INTEGRATION_TIMEOUT);
+    return toGatewayResponse(result, requestId, api.name, fail);
   }
 
   private buildEvent(
     api: LocalRestApi,
-    matched: RouteMatch,
+    matched: RouteMatch<LocalMethod>,
     request: RawRequest,
-    resourcePath: string,
-    identity: Principal | undefined,
+    target: InvokePath,
     sourceIp: string,
     requestId: string,
   ): APIGatewayProxyEvent {
@@ -242,14 +196,14 @@ export class ApiGatewayEmulator {
     const host = headerValue(request.headers, 'host') ?? '127.0.0.1';
     return {
       resource: matched.resource.path,
-      path: resourcePath,
+      path: target.path,
       httpMethod: request.method.toUpperCase(),
       headers,
       multiValueHeaders,
       queryStringParameters: query.length > 0 ? queryStringParameters : null,
       multiValueQueryStringParameters: query.length > 0 ? multiValueQueryStringParameters : null,
       pathParameters: Object.keys(matched.pathParameters).length > 0 ? matched.pathParameters : null,
-      stageVariables: null,
+      stageVariables: Object.keys(api.stageVariables).length > 0 ? { ...api.stageVariables } : null,
       requestContext: {
         accountId: this.options.accountId,
         apiId: api.id,
@@ -259,11 +213,11 @@ export class ApiGatewayEmulator {
         extendedRequestId: requestId,
         httpMethod: request.method.toUpperCase(),
         identity: {
-          accessKey: identity?.accessKeyId ?? null,
-          accountId: identity?.accountId ?? null,
+          accessKey: null,
+          accountId: null,
           apiKey: null,
           apiKeyId: null,
-          caller: identity?.userId ?? null,
+          caller: null,
           clientCert: null,
           cognitoAuthenticationProvider: null,
           cognitoAuthenticationType: null,
@@ -271,13 +225,13 @@ export class ApiGatewayEmulator {
           cognitoIdentityPoolId: null,
           principalOrgId: null,
           sourceIp,
-          user: identity?.userId ?? null,
+          user: null,
           userAgent: headerValue(request.headers, 'user-agent') ?? null,
-          userArn: identity?.arn ?? null,
+          userArn: null,
         },
         // The path as the client requested it, as API Gateway reports it behind a custom domain: local URLs carry the
         // API id before the stage, and functions that build links from it must keep it.
-        path: `/${api.id}/${api.stageName}${resourcePath}`,
+        path: `/${api.id}${target.stagePath}`,
         protocol: 'HTTP/1.1',
         requestId,
         requestTime: now.toUTCString(),
@@ -292,65 +246,40 @@ export class ApiGatewayEmulator {
   }
 }
 
-interface RouteMatch {
-  readonly resource: ResourceNode;
-  readonly method: LocalMethod;
-  readonly pathParameters: Record<string, string>;
+/** What `requestContext.identity` says about a SigV4-verified caller. */
+function callerIdentity(principal: Principal) {
+  return {
+    accessKey: principal.accessKeyId,
+    accountId: principal.accountId,
+    caller: principal.userId,
+    user: principal.userId,
+    userArn: principal.arn,
+  };
 }
 
-/** API Gateway's precedence: a literal path part beats `{param}`, which beats a greedy `{param+}`. */
-function matchRoute(node: ResourceNode, segments: string[], httpMethod: string): RouteMatch | undefined {
-  if (segments.length === 0 || (segments.length === 1 && segments[0] === '')) {
-    const method = node.methods.get(httpMethod) ?? node.methods.get('ANY');
-    return method ? { resource: node, method, pathParameters: {} } : undefined;
-  }
-  const [segment = '', ...rest] = segments;
-  const literal = node.children.find((child) => child.pathPart === segment);
-  if (literal) {
-    const found = matchRoute(literal, rest, httpMethod);
-    if (found) return found;
-  }
-  for (const child of node.children) {
-    const param = /^\{([^}+]+)\}$/.exec(child.pathPart);
-    if (param?.[1] && segment !== '') {
-      const found = matchRoute(child, rest, httpMethod);
-      if (found) return { ...found, pathParameters: { [param[1]]: segment, ...found.pathParameters } };
-    }
-  }
-  for (const child of node.children) {
-    const greedy = /^\{([^}]+)\+\}$/.exec(child.pathPart);
-    if (greedy?.[1]) {
-      const method = child.methods.get(httpMethod) ?? child.methods.get('ANY');
-      if (method) return { resource: child, method, pathParameters: { [greedy[1]]: segments.join('/') } };
-    }
-  }
-  return undefined;
+/** The method ARN a Lambda authorizer receives and its policy is evaluated against. */
+function methodArn(options: GatewayOptions, api: LocalRestApi, httpMethod: string, path: string): string {
+  return `arn:aws:execute-api:${options.region}:${options.accountId}:${api.id}/${api.stageName}/${httpMethod}${path}`;
 }
 
-/** The first integration response of a MOCK integration: its status and its static header values. */
-function mockResponse(integration: Record<string, unknown>): { statusCode: number; headers: Record<string, string> } {
-  const responses = (integration.IntegrationResponses ?? []) as Array<{
-    StatusCode?: string;
-    ResponseParameters?: Record<string, string>;
-  }>;
-  const first = responses[0] ?? {};
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(first.ResponseParameters ?? {})) {
-    const header = /^method\.response\.header\.(.+)$/.exec(key)?.[1];
-    // Static values are quoted literals in API Gateway mapping expressions.
-    if (header && /^'.*'$/.test(value)) headers[header] = value.slice(1, -1);
-  }
-  return { statusCode: Number(first.StatusCode ?? 200), headers };
+function signatureError(verdict: Extract<VerifyResult, { ok: false }>): GatewayError {
+  const type =
+    verdict.errorType === 'MissingAuthenticationTokenException'
+      ? 'MISSING_AUTHENTICATION_TOKEN'
+      : verdict.errorType === 'InvalidSignatureException' || verdict.errorType === 'IncompleteSignatureException'
+        ? 'INVALID_SIGNATURE'
+        : 'DEFAULT_4XX';
+  return { type, statusCode: 403, message: verdict.message, errorType: verdict.errorType };
 }
 
-function toGatewayResponse(result: unknown, requestId: string, apiName: string): GatewayResponse {
+function toGatewayResponse(result: unknown, requestId: string, apiName: string, fail: Fail): GatewayResponse {
   if (
     typeof result !== 'object' ||
     result === null ||
     typeof (result as { statusCode?: unknown }).statusCode !== 'number'
   ) {
     console.error(`[${apiName}] malformed Lambda proxy response`);
-    return gatewayError(502, undefined, 'Internal server error', requestId);
+    return fail(INTERNAL_SERVER_ERROR);
   }
   const response = result as {
     statusCode: number;
@@ -372,7 +301,7 @@ function toGatewayResponse(result: unknown, requestId: string, apiName: string):
     response.body === undefined || response.body === null
       ? Buffer.alloc(0)
       : Buffer.from(String(response.body), response.isBase64Encoded ? 'base64' : 'utf8');
-  if (body.length > MAX_LAMBDA_PAYLOAD_BYTES) return gatewayError(502, undefined, 'Internal server error', requestId);
+  if (body.length > MAX_LAMBDA_PAYLOAD_BYTES) return fail(INTERNAL_SERVER_ERROR);
   return { statusCode: response.statusCode, headers, body };
 }
 
@@ -398,12 +327,4 @@ function isBinaryType(contentType: string, binaryMediaTypes: readonly string[]):
     const [actualType, actualSubtype] = contentType.split('/');
     return (type === '*' || type === actualType) && (subtype === '*' || subtype === actualSubtype);
   });
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

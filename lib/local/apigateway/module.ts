@@ -10,7 +10,8 @@ const EXECUTE_API_URL = /^https:\/\/([^.]+)\.execute-api\.[^./]+\.amazonaws\.com
 /**
  * API Gateway (REST APIs): every API of the templates at `http://127.0.0.1:<port>/<api id>/<stage>/…`, with its
  * resources, methods, authorization and Lambda proxy integrations, behind the emulator (route matching, SigV4 for
- * `AWS_IAM` methods, API Gateway's limits and error bodies). Its port is `MEDIAPLANE_PORT`, the first of all.
+ * `AWS_IAM` methods, Lambda authorizers, API Gateway's limits and its own answers with the API's gateway
+ * responses). Its port is `MEDIAPLANE_PORT`, the first of all.
  */
 export const apiGatewayModule: LocalServiceModule = {
   name: 'apigateway',
@@ -27,6 +28,8 @@ export const apiGatewayModule: LocalServiceModule = {
     'AWS::ApiGateway::Deployment': {},
     'AWS::ApiGateway::Stage': { physicalId: ({ explicit, logicalId }) => explicit('StageName') ?? logicalId },
     'AWS::ApiGateway::RequestValidator': {},
+    'AWS::ApiGateway::Authorizer': {},
+    'AWS::ApiGateway::GatewayResponse': {},
     'AWS::ApiGateway::Account': {},
   },
   async start({ cloud, port }): Promise<LocalService> {

@@ -307,16 +307,28 @@ function candidateQueries(
   ];
 }
 
+/**
+ * The readings of the path a client may have signed. SigV4 removes `.`/`..` and collapses repeated slashes (the
+ * signers of the SDKs, aws4 and requests_aws4auth all sign `/api/create` for a request sent to `/api//create`);
+ * signers that skip that step sign the path as sent, which is accepted too. Each reading comes encoded twice (the
+ * SDKs), once, and as sent.
+ */
 function candidatePaths(rawPath: string): string[] {
-  const segments = normalizeSegments(rawPath === '' ? '/' : rawPath);
-  const once = segments.map((segment) => uriEncode(percentDecode(segment))).join('/');
-  const twice = segments.map((segment) => uriEncode(uriEncode(percentDecode(segment)))).join('/');
-  const asSent = segments.join('/');
-  return [...new Set([twice, once, asSent])].map((path) => (path.startsWith('/') ? path : `/${path}`));
+  const path = rawPath === '' ? '/' : rawPath;
+  const readings = [
+    removeDotSegments(path, { collapseSlashes: true }),
+    removeDotSegments(path, { collapseSlashes: false }),
+  ];
+  const paths = readings.flatMap((segments) => [
+    segments.map((segment) => uriEncode(uriEncode(percentDecode(segment)))).join('/'),
+    segments.map((segment) => uriEncode(percentDecode(segment))).join('/'),
+    segments.join('/'),
+  ]);
+  return [...new Set(paths.map((candidate) => (candidate.startsWith('/') ? candidate : `/${candidate}`)))];
 }
 
-/** Removes `.` and `..` segments, as SigV4 requires for every service but S3. */
-function normalizeSegments(path: string): string[] {
+/** Removes `.` and `..` segments (RFC 3986 5.2.4) and, with `collapseSlashes`, empty segments but a trailing one. */
+function removeDotSegments(path: string, { collapseSlashes }: { collapseSlashes: boolean }): string[] {
   const out: string[] = [];
   const segments = path.split('/');
   segments.forEach((segment, index) => {
@@ -325,7 +337,7 @@ function normalizeSegments(path: string): string[] {
       if (out.length > 1) out.pop();
       return;
     }
-    if (segment === '' && index !== 0 && index !== segments.length - 1) return;
+    if (collapseSlashes && segment === '' && index !== 0 && index !== segments.length - 1) return;
     out.push(segment);
   });
   return out;
