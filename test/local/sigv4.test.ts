@@ -2,6 +2,7 @@ import aws4 from 'aws4';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { verifySigV4, type RawRequest } from '../../lib/local/apigateway/sigv4';
+import { signLikeRequestsAws4Auth, signPathAsSent, type SignInput } from '../support/signers';
 
 /** The SDK signer's hash interface over node:crypto. */
 class Sha256 {
@@ -288,5 +289,30 @@ describe('SigV4 verification (API Gateway AWS_IAM)', () => {
 
     expect(fresh.ok).toBe(true);
     expect(expired.ok).toBe(false);
+  });
+
+  describe('readings of the request that real signers sign', () => {
+    const input: SignInput = { method: 'GET', host: '127.0.0.1:4000', path: '/api-id/api//version', credentials };
+    const asRequest = (headers: Record<string, string>, host = '127.0.0.1:4000'): RawRequest => ({
+      method: 'GET',
+      rawPath: input.path,
+      rawQuery: '',
+      headers: [...Object.entries(headers).filter(([name]) => name !== 'host'), ['Host', host]],
+      body: Buffer.alloc(0),
+    });
+
+    it('accepts the collapsed path and the port-less host that requests_aws4auth signs', async () => {
+      const headers = await signLikeRequestsAws4Auth(input);
+
+      expect(verifySigV4(asRequest(headers), options).ok).toBe(true);
+      expect(verifySigV4(asRequest(headers, '127.0.0.2:4000'), options).ok).toBe(false);
+    });
+
+    it('accepts a path signed as sent, empty segments included, and rejects it for another path', async () => {
+      const headers = await signPathAsSent(input);
+
+      expect(verifySigV4(asRequest(headers), options).ok).toBe(true);
+      expect(verifySigV4({ ...asRequest(headers), rawPath: '/api-id/api//other' }, options).ok).toBe(false);
+    });
   });
 });

@@ -66,12 +66,15 @@ export const signWithSdk: Signer = async (input) => {
 /**
  * A reproduction of Python's requests_aws4auth 1.1.1 (`AWS4Auth.amz_cano_path`), which the original Media Insights
  * integration tests sign with: `posixpath.normpath`, then `re.sub('/+', '/')`, a trailing slash put back, and
- * `quote(path, safe='/~')` of the path as requests sends it.
+ * `quote(path, safe='/~')` of the path as requests sends it (checked against the library's own `amz_cano_path`).
  */
 export const signLikeRequestsAws4Auth: Signer = async (input) => {
   let canonicalPath = pythonNormpath(input.path).replace(/\/+/g, '/');
   if (input.path.endsWith('/') && !canonicalPath.endsWith('/')) canonicalPath += '/';
-  return signCanonical(input, pythonQuote(canonicalPath, '/~'));
+  // It also signs `host` as `netloc.split(':')[0]`, without the port the Host header carries.
+  const signedHost = input.host.replace(/:\d+$/, '');
+  const headers = await signCanonical({ ...input, host: signedHost }, pythonQuote(canonicalPath, '/~'));
+  return { ...headers, host: input.host };
 };
 
 /** A hand-written signer that puts the path in the canonical request exactly as sent, `//` and all. */

@@ -121,7 +121,13 @@ export function verifySigV4(request: RawRequest, options: VerifyOptions): Verify
     }
   }
 
-  const canonicalHeaders = signedHeaders.map((name) => `${name}:${headers.get(name)}\n`).join('');
+  // requests_aws4auth (every release but a reverted one) signs the host without its port: harmless against AWS on
+  // 443, where Host has none, but a local endpoint has a port; that reading is accepted too.
+  const host = headers.get('host') ?? '';
+  const hosts = [host, ...(/:\d+$/.test(host) ? [host.replace(/:\d+$/, '')] : [])];
+  const headerBlocks = hosts.map((hostValue) =>
+    signedHeaders.map((name) => `${name}:${name === 'host' ? hostValue : headers.get(name)}\n`).join(''),
+  );
   const queries = candidateQueries(request.rawQuery, query, presigned);
   const payloadHash = options.payloadHash ?? sha256Hex(request.body);
   const scope = `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`;
@@ -131,9 +137,10 @@ export function verifySigV4(request: RawRequest, options: VerifyOptions): Verify
   // (curl before 8.x) sign the query as they send it; the request is genuine if any reading produces the signature.
   let expectedCanonical = '';
   let expectedStringToSign = '';
-  for (const [canonicalUri, canonicalQuery] of candidatePaths(request.rawPath).flatMap((uri) =>
-    queries.map((canonical) => [uri, canonical] as const),
-  )) {
+  const readings = headerBlocks.flatMap((canonicalHeaders) =>
+    candidatePaths(request.rawPath).flatMap((uri) => queries.map((query) => [uri, query, canonicalHeaders] as const)),
+  );
+  for (const [canonicalUri, canonicalQuery, canonicalHeaders] of readings) {
     const canonicalRequest = [
       request.method.toUpperCase(),
       canonicalUri,
