@@ -8,18 +8,18 @@ import type { RouteKeyOf } from '../shared/http/router';
  * The original routes `/{operation}` and `/{operation}/{uuid+}` to one function and dispatches inside it; explicit
  * resources let API Gateway answer unknown paths itself and keep `{uuid}` a single path segment.
  *
- * `auth` is the API Gateway authorization type (SigV4, as the original); `cors` asks for an OPTIONS preflight.
+ * `auth` says who may call a route (`iam`: SigV4, as the original); `cors` asks for an OPTIONS preflight.
  */
 export const MEDIA2CLOUD_ROUTES = [
-  { method: 'GET', path: '/assets', auth: 'AWS_IAM', cors: true },
-  { method: 'POST', path: '/assets', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/assets/{uuid}', auth: 'AWS_IAM', cors: true },
-  { method: 'DELETE', path: '/assets/{uuid}', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/analysis/{uuid}', auth: 'AWS_IAM', cors: true },
-  { method: 'POST', path: '/analysis/{uuid}', auth: 'AWS_IAM', cors: true },
-  { method: 'DELETE', path: '/analysis/{uuid}', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/search', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/search/{uuid}', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/assets', auth: 'iam', cors: true },
+  { method: 'POST', path: '/assets', auth: 'iam', cors: true },
+  { method: 'GET', path: '/assets/{uuid}', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/assets/{uuid}', auth: 'iam', cors: true },
+  { method: 'GET', path: '/analysis/{uuid}', auth: 'iam', cors: true },
+  { method: 'POST', path: '/analysis/{uuid}', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/analysis/{uuid}', auth: 'iam', cors: true },
+  { method: 'GET', path: '/search', auth: 'iam', cors: true },
+  { method: 'GET', path: '/search/{uuid}', auth: 'iam', cors: true },
 ] as const;
 
 export type Media2CloudRoute = (typeof MEDIA2CLOUD_ROUTES)[number];

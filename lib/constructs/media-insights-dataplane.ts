@@ -2,7 +2,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DATAPLANE_ROUTES } from '../../lambdas/media-insights/dataplane/routes';
-import { IamRestApi } from './iam-rest-api';
+import { RestApiFromRoutes } from './rest-api-from-routes';
 import { acknowledgeWildcards, arnToken, S3_READ_WRITE_ACTION_FINDINGS } from './nag';
 import { NodeFunction } from './node-function';
 import { SecureBucket } from './secure-bucket';
@@ -20,7 +20,7 @@ export class MediaInsightsDataplane extends Construct {
   public readonly lockTable: dynamodb.Table;
   public readonly bucket: s3.Bucket;
   public readonly handler: NodeFunction;
-  public readonly api: IamRestApi;
+  public readonly api: RestApiFromRoutes;
 
   constructor(scope: Construct, id: string, props: MediaInsightsDataplaneProps) {
     super(scope, id);
@@ -58,7 +58,7 @@ export class MediaInsightsDataplane extends Construct {
     // /download presigns reads of the caller's own media in any bucket, as the original does; the URL only works
     // if the deployer also grants the function read on that bucket, so no wildcard read is added here.
 
-    this.api = new IamRestApi(this, 'Api', {
+    this.api = new RestApiFromRoutes(this, 'Api', {
       restApiName: 'MediaInsightsDataplaneApi',
       stageName: 'api',
       description: 'Media Insights on AWS data plane API (mediaplane)',

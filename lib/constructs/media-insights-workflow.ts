@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import type { CatalogOperator } from '../../lambdas/media-insights/operators/catalog';
 import { WORKFLOW_ROUTES } from '../../lambdas/media-insights/workflow/routes';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { IamRestApi } from './iam-rest-api';
+import { RestApiFromRoutes } from './rest-api-from-routes';
 import { OperatorFunctions } from './mie-operator-functions';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from './nag';
 import { NodeFunction, PROJECT_ROOT } from './node-function';
@@ -51,7 +51,7 @@ export class MediaInsightsWorkflow extends Construct {
   public readonly tables: Readonly<
     Record<'system' | 'operation' | 'stage' | 'workflow' | 'execution' | 'slot', dynamodb.Table>
   >;
-  public readonly api: IamRestApi;
+  public readonly api: RestApiFromRoutes;
   public readonly stateMachine: sfn.StateMachine;
   public readonly engine: NodeFunction;
   public readonly scheduler: NodeFunction;
@@ -210,7 +210,7 @@ export class MediaInsightsWorkflow extends Construct {
       new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [runnerExecutionsArn] }),
     );
 
-    this.api = new IamRestApi(this, 'Api', {
+    this.api = new RestApiFromRoutes(this, 'Api', {
       restApiName: 'MediaInsightsWorkflowApi',
       stageName: 'api',
       description: 'Media Insights on AWS workflow (control plane) API (mediaplane)',

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { ANALYSIS_TABLE, INGEST_TABLE, type KeyAttribute } from '../../lambdas/media2cloud/api/tables';
 import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
-import { IamRestApi } from '../constructs/iam-rest-api';
+import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { Media2CloudPipeline } from '../constructs/media2cloud-pipeline';
 import { Media2CloudSearch, searchClusterSizeContext } from '../constructs/media2cloud-search';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
@@ -17,7 +17,7 @@ import { SecureBucket } from '../constructs/secure-bucket';
  * ingest/analysis pipeline and the OpenSearch domain behind `/search`.
  */
 export class Media2CloudStack extends Stack {
-  public readonly api: IamRestApi;
+  public readonly api: RestApiFromRoutes;
   public readonly ingestBucket: s3.Bucket;
   public readonly proxyBucket: s3.Bucket;
   public readonly pipeline: Media2CloudPipeline;
@@ -145,7 +145,7 @@ export class Media2CloudStack extends Stack {
       ],
     );
 
-    this.api = new IamRestApi(this, 'Api', {
+    this.api = new RestApiFromRoutes(this, 'Api', {
       restApiName: 'Media2CloudApi',
       stageName: 'demo',
       description: 'Media2Cloud v4 RESTful API (mediaplane)',

@@ -51,7 +51,7 @@ describe('MediaInsights stack', () => {
 
     expect(unauthenticated.filter((verb) => verb !== 'OPTIONS')).toEqual(['GET']);
     const iamMethods = Object.values(methods).filter((m) => m.Properties.AuthorizationType === 'AWS_IAM');
-    expect(iamMethods).toHaveLength(DATAPLANE_ROUTES.filter((route) => route.auth === 'AWS_IAM').length);
+    expect(iamMethods).toHaveLength(DATAPLANE_ROUTES.filter((route) => route.auth === 'iam').length);
   });
 
   it('creates one API method per listed data plane route', () => {

@@ -5,25 +5,25 @@ import type { RouteKeyOf } from '../../shared/http/router';
  * builds the API Gateway resources from this list and the handler keys its route table from it, so the deployed API
  * and the code that serves it cannot drift apart. Type imports only: the stack must load it without SDK code.
  *
- * `auth` is the API Gateway authorization type; `cors` marks routes the original declared with `cors=True` (API
- * Gateway needs an OPTIONS preflight for them).
+ * `auth` says who may call a route (`iam`: SigV4, `none`: anyone); `cors` marks routes the original declared with
+ * `cors=True` (API Gateway needs an OPTIONS preflight for them).
  */
 export const DATAPLANE_ROUTES = [
-  { method: 'GET', path: '/', auth: 'NONE', cors: false },
-  { method: 'GET', path: '/version', auth: 'AWS_IAM', cors: true },
-  { method: 'POST', path: '/upload', auth: 'AWS_IAM', cors: true },
-  { method: 'POST', path: '/download', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/mediapath/{asset_id}/{workflow_id}', auth: 'AWS_IAM', cors: true },
-  { method: 'POST', path: '/create', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/metadata', auth: 'AWS_IAM', cors: true },
-  { method: 'POST', path: '/metadata/{asset_id}', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/metadata/{asset_id}', auth: 'AWS_IAM', cors: true },
-  { method: 'DELETE', path: '/metadata/{asset_id}', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/metadata/{asset_id}/{operator_name}', auth: 'AWS_IAM', cors: true },
-  { method: 'DELETE', path: '/metadata/{asset_id}/{operator_name}', auth: 'AWS_IAM', cors: true },
-  { method: 'POST', path: '/checkout/{asset_id}', auth: 'AWS_IAM', cors: true },
-  { method: 'POST', path: '/checkin/{asset_id}', auth: 'AWS_IAM', cors: true },
-  { method: 'GET', path: '/checkouts', auth: 'AWS_IAM', cors: true },
+  { method: 'GET', path: '/', auth: 'none', cors: false },
+  { method: 'GET', path: '/version', auth: 'iam', cors: true },
+  { method: 'POST', path: '/upload', auth: 'iam', cors: true },
+  { method: 'POST', path: '/download', auth: 'iam', cors: true },
+  { method: 'GET', path: '/mediapath/{asset_id}/{workflow_id}', auth: 'iam', cors: true },
+  { method: 'POST', path: '/create', auth: 'iam', cors: true },
+  { method: 'GET', path: '/metadata', auth: 'iam', cors: true },
+  { method: 'POST', path: '/metadata/{asset_id}', auth: 'iam', cors: true },
+  { method: 'GET', path: '/metadata/{asset_id}', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/metadata/{asset_id}', auth: 'iam', cors: true },
+  { method: 'GET', path: '/metadata/{asset_id}/{operator_name}', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/metadata/{asset_id}/{operator_name}', auth: 'iam', cors: true },
+  { method: 'POST', path: '/checkout/{asset_id}', auth: 'iam', cors: true },
+  { method: 'POST', path: '/checkin/{asset_id}', auth: 'iam', cors: true },
+  { method: 'GET', path: '/checkouts', auth: 'iam', cors: true },
 ] as const;
 
 export type DataplaneRoute = (typeof DATAPLANE_ROUTES)[number];

@@ -56,7 +56,7 @@ describe('Media Insights data plane API through local mode', () => {
   });
 
   it('refuses every signed route when it is called without a signature', async () => {
-    const signedRoutes = DATAPLANE_ROUTES.filter((route) => route.auth === 'AWS_IAM');
+    const signedRoutes = DATAPLANE_ROUTES.filter((route) => route.auth === 'iam');
 
     const statuses = await Promise.all(
       signedRoutes.map(async (route) => {

@@ -15,7 +15,7 @@ describe('DATAPLANE_ROUTES', () => {
 
   it('serves only GET / without authentication, as the original does', () => {
     // Prepare
-    const open = DATAPLANE_ROUTES.filter((route) => route.auth === 'NONE');
+    const open = DATAPLANE_ROUTES.filter((route) => route.auth === 'none');
 
     // Act
     const keys = open.map((route) => `${route.method} ${route.path}`);

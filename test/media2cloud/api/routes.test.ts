@@ -19,7 +19,7 @@ describe('MEDIA2CLOUD_ROUTES', () => {
     const routes = [...MEDIA2CLOUD_ROUTES];
 
     // Act
-    const open = routes.filter((route) => route.auth !== 'AWS_IAM' || !route.cors);
+    const open = routes.filter((route) => route.auth !== 'iam' || !route.cors);
 
     // Assess
     expect(open).toEqual([]);

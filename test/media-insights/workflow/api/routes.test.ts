@@ -24,10 +24,10 @@ describe('WORKFLOW_ROUTES', () => {
 
   it('leaves only GET / open and without CORS, as the original', () => {
     // Act
-    const open = WORKFLOW_ROUTES.filter((route) => route.auth !== 'AWS_IAM' || !route.cors);
+    const open = WORKFLOW_ROUTES.filter((route) => route.auth !== 'iam' || !route.cors);
 
     // Assess
-    expect(open).toEqual([{ method: 'GET', path: '/', auth: 'NONE', cors: false }]);
+    expect(open).toEqual([{ method: 'GET', path: '/', auth: 'none', cors: false }]);
   });
 
   it("uses the original's lower-case path parameter names", () => {
