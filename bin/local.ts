@@ -1,22 +1,27 @@
 #!/usr/bin/env node
 import * as path from 'node:path';
+import { parseArguments } from '../lib/local/cli-arguments';
 import { startLocalMode } from '../lib/local/local-mode';
 
-/** `npm start`: every API of the app on 127.0.0.1, backed by embedded engines, data kept across restarts. */
+/**
+ * `npm start [-- -c key=value ...]`: every API of the app on 127.0.0.1, backed by embedded engines, data kept across
+ * restarts. `-c` passes CDK context to the synthesis, as `cdk synth -c` does.
+ */
 async function main(): Promise<void> {
+  const { context } = parseArguments(process.argv.slice(2));
   // Local mode may run on Node 20; the SDK's notice about its future Node 22 requirement is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = parsePort(process.env.MEDIAPLANE_PORT ?? '4000');
   const dataDir = path.resolve(process.env.MEDIAPLANE_DATA_DIR ?? '.mediaplane');
   const region = process.env.MEDIAPLANE_REGION ?? 'us-east-1';
-  const local = await startLocalMode({
-    port,
-    dataDir,
-    region,
-    cloudAssemblyDir: process.env.MEDIAPLANE_CDK_OUT,
-  });
+  const cloudAssemblyDir = process.env.MEDIAPLANE_CDK_OUT;
+  if (cloudAssemblyDir && Object.keys(context).length > 0) {
+    throw new Error('-c sets context for the synthesis; MEDIAPLANE_CDK_OUT runs an assembly already synthesized');
+  }
+  const local = await startLocalMode({ port, dataDir, region, cloudAssemblyDir, context });
 
   const lines = ['', 'mediaplane local mode', `  endpoint     ${local.endpoint}`];
+  for (const [key, value] of Object.entries(context)) lines.push(`  context      ${key}=${value}`);
   for (const [stack, values] of Object.entries(local.outputs)) {
     if (stack === 'Local') continue;
     for (const [key, value] of Object.entries(values)) lines.push(`  ${`${stack}.${key}`.padEnd(40)} ${value}`);

@@ -21,7 +21,7 @@ import type { LocalCloud, LocalService, LocalServiceModule } from './service-mod
 import { SERVICE_MODULES } from './services';
 import type { StepFunctionsService } from './stepfunctions/module';
 import type { LocalStepFunctions } from './stepfunctions';
-import { synthesizeIfChanged } from './synth';
+import { synthesizeIfChanged, type CommandLineContext } from './synth';
 
 export interface LocalModeOptions {
   /**
@@ -35,6 +35,8 @@ export interface LocalModeOptions {
   readonly region?: string;
   /** A synthesized cloud assembly to run instead of synthesizing into `<dataDir>/cdk.out`. */
   readonly cloudAssemblyDir?: string;
+  /** CDK context for the synthesis (`npm start -- -c key=value`). @default - cdk.json's only */
+  readonly context?: CommandLineContext;
   /** The services to run. @default SERVICE_MODULES */
   readonly modules?: readonly LocalServiceModule[];
   /** @default console.log */
@@ -89,7 +91,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const principals = new Principals(profiles.map((profile) => profilePrincipal(profile)));
   const deployer = profiles[0] as LocalCredentials;
   const credentials = { accessKeyId: deployer.accessKeyId, secretAccessKey: deployer.secretAccessKey };
-  const assemblyDir = options.cloudAssemblyDir ?? synthesizeIfChanged(path.join(dataDir, 'cdk.out'), log);
+  const assemblyDir =
+    options.cloudAssemblyDir ?? synthesizeIfChanged(path.join(dataDir, 'cdk.out'), log, options.context);
   const assembly = readCloudAssembly(assemblyDir);
 
   const services = new Map<string, LocalService>();

@@ -9,16 +9,20 @@ import { PROJECT_ROOT } from '../constructs/node-function';
 const SOURCES = ['bin', 'lib', 'lambdas', 'statemachines', 'cdk.json', 'package-lock.json', 'tsconfig.json'];
 const HASH_FILE = '.mediaplane-source-hash';
 
+/** CDK context given on the command line (`-c key=value`), as `cdk synth -c` takes it: string values. */
+export type CommandLineContext = Readonly<Record<string, string>>;
+
 /**
- * Synthesizes the CDK app into `outdir` unless the sources are unchanged since the last synthesis there, exactly
- * as `cdk synth` would (same app, same cdk.json context), and returns `outdir`.
+ * Synthesizes the CDK app into `outdir` unless neither the sources nor the command-line context changed since the
+ * last synthesis there, exactly as `cdk synth` would (same app, cdk.json's context with `context` over it), and
+ * returns `outdir`.
  */
 export function synthesizeIfChanged(
   outdir: string,
   log: (message: string) => void = () => {},
-  context: Readonly<Record<string, string>> = {},
+  context: CommandLineContext = {},
 ): string {
-  const hash = createHash('sha256').update(sourceHash()).update(JSON.stringify(context)).digest('hex');
+  const hash = synthesisHash(context);
   const hashFile = path.join(outdir, HASH_FILE);
   if (
     fs.existsSync(hashFile) &&
@@ -35,6 +39,12 @@ export function synthesizeIfChanged(
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.renameSync(staging, outdir);
   return outdir;
+}
+
+/** What a synthesis depends on: the sources and the command-line context (in any key order). */
+export function synthesisHash(context: CommandLineContext = {}): string {
+  const entries = Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(sourceHash()).update('\0').update(JSON.stringify(entries)).digest('hex');
 }
 
 export function synthesize(outdir: string, extraContext: Record<string, unknown> = {}): void {

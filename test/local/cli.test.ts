@@ -50,6 +50,33 @@ describe('npm start (bin/local.ts)', () => {
   });
 });
 
+describe('npm start -c', () => {
+  it('refuses context for an assembly that is already synthesized, before starting anything', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        'bin/local.ts',
+        '-c',
+        'mieTestOperators=true',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, MEDIAPLANE_PORT: '0', MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+
+    expect(code).toBe(1);
+    expect(output).toContain('-c sets context for the synthesis; MEDIAPLANE_CDK_OUT runs an assembly');
+  });
+});
+
 async function waitFor(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
