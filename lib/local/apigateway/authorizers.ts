@@ -67,6 +67,8 @@ interface AuthorizerOutput {
   readonly usageIdentifierKey?: string;
 }
 
+const MAX_CACHED_RESULTS = 10_000;
+
 const UNAUTHORIZED: GatewayError = {
   type: 'UNAUTHORIZED',
   statusCode: 401,
@@ -133,6 +135,7 @@ export class LambdaAuthorizers {
       }
       output = checked;
       if (authorizer.resultTtlSeconds > 0) {
+        if (this.cache.size >= MAX_CACHED_RESULTS) this.dropExpired(now());
         this.cache.set(cacheKey, { expiresAt: now() + authorizer.resultTtlSeconds * 1000, output });
       }
     }
@@ -158,6 +161,11 @@ export class LambdaAuthorizers {
       context,
       error: { type: 'ACCESS_DENIED', statusCode: 403, message, errorType: 'AccessDeniedException' },
     };
+  }
+
+  /** A long-running local mode sees many tokens; results past their TTL are never read again. */
+  private dropExpired(now: number): void {
+    for (const [key, entry] of this.cache) if (entry.expiresAt <= now) this.cache.delete(key);
   }
 
   private log(authorizer: LocalAuthorizer, message: string): void {

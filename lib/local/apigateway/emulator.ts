@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Principal, Principals } from '../principals';
-import { LambdaAuthorizers } from './authorizers';
+import { LambdaAuthorizers, type AuthorizerContext } from './authorizers';
 import { renderGatewayError, type GatewayError, type GatewayResponse } from './gateway-responses';
-import type { LocalMethod, LocalRestApi } from './rest-api';
+import type { LocalMethod, LocalRestApi, MethodAuthorization } from './rest-api';
 import { matchRoute, parseInvokePath, type InvokePath, type RouteMatch } from './routing';
 import { parseQuery, verifySigV4, type RawRequest, type VerifyResult } from './sigv4';
 
@@ -106,37 +106,12 @@ export class ApiGatewayEmulator {
 
     const event = this.buildEvent(api, matched, request, target, sourceIp, requestId);
     errorContext = { ...event.requestContext };
-    const authorization = matched.method.authorization;
-    if (authorization.type === 'AWS_IAM') {
-      const verdict = verifySigV4(request, {
-        region: this.options.region,
-        service: 'execute-api',
-        lookupSecret: this.options.principals.lookupSecret,
-        lookupSessionToken: this.options.principals.lookupSessionToken,
-      });
-      if (!verdict.ok) return fail(signatureError(verdict));
-      const principal = this.options.principals.lookup(verdict.accessKeyId);
-      if (principal) Object.assign(event.requestContext.identity, callerIdentity(principal));
-    } else if (authorization.type === 'CUSTOM') {
-      const { body: _body, isBase64Encoded: _encoded, ...requestEvent } = event;
-      const outcome = await this.authorizers.authorize(authorization.authorizer, {
-        methodArn: methodArn(this.options, api, httpMethod, target.path),
-        headers: request.headers,
-        query: parseQuery(request.rawQuery),
-        stageVariables: api.stageVariables,
-        context: { ...event.requestContext },
-        requestEvent,
-      });
-      if (!outcome.allowed) {
-        errorContext = { ...errorContext, authorizer: outcome.context };
-        return fail(outcome.error);
-      }
-      event.requestContext.authorizer = { ...outcome.context, integrationLatency: outcome.latencyMs };
-      if (api.apiKeySource === 'AUTHORIZER' && outcome.usageIdentifierKey !== undefined) {
-        event.requestContext.identity.apiKey = outcome.usageIdentifierKey;
-      }
-      errorContext = { ...event.requestContext };
+    const refused = await this.authorize(api, matched.method.authorization, request, target, event);
+    if (refused) {
+      errorContext = { ...errorContext, authorizer: refused.authorizer };
+      return fail(refused.error);
     }
+    errorContext = { ...event.requestContext };
 
     if (matched.method.kind === 'mock') {
       return {
@@ -167,6 +142,48 @@ export class ApiGatewayEmulator {
     }
     if (result === timedOut) return fail(INTEGRATION_TIMEOUT);
     return toGatewayResponse(result, requestId, api.name, fail);
+  }
+
+  /**
+   * Checks the caller as the method requires and fills the event's `requestContext.identity` / `.authorizer`;
+   * returns API Gateway's refusal otherwise.
+   */
+  private async authorize(
+    api: LocalRestApi,
+    authorization: MethodAuthorization,
+    request: RawRequest,
+    target: InvokePath,
+    event: APIGatewayProxyEvent,
+  ): Promise<{ error: GatewayError; authorizer?: AuthorizerContext } | undefined> {
+    if (authorization.type === 'AWS_IAM') {
+      const verdict = verifySigV4(request, {
+        region: this.options.region,
+        service: 'execute-api',
+        lookupSecret: this.options.principals.lookupSecret,
+        lookupSessionToken: this.options.principals.lookupSessionToken,
+      });
+      if (!verdict.ok) return { error: signatureError(verdict) };
+      const principal = this.options.principals.lookup(verdict.accessKeyId);
+      if (principal) Object.assign(event.requestContext.identity, callerIdentity(principal));
+      return undefined;
+    }
+    if (authorization.type === 'NONE') return undefined;
+
+    const { body: _body, isBase64Encoded: _encoded, ...requestEvent } = event;
+    const outcome = await this.authorizers.authorize(authorization.authorizer, {
+      methodArn: methodArn(this.options, api, event.httpMethod, target.path),
+      headers: request.headers,
+      query: parseQuery(request.rawQuery),
+      stageVariables: api.stageVariables,
+      context: { ...event.requestContext },
+      requestEvent,
+    });
+    if (!outcome.allowed) return { error: outcome.error, authorizer: outcome.context };
+    event.requestContext.authorizer = { ...outcome.context, integrationLatency: outcome.latencyMs };
+    if (api.apiKeySource === 'AUTHORIZER' && outcome.usageIdentifierKey !== undefined) {
+      event.requestContext.identity.apiKey = outcome.usageIdentifierKey;
+    }
+    return undefined;
   }
 
   private buildEvent(
