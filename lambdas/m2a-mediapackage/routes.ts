@@ -8,15 +8,15 @@ import type { RouteKeyOf } from '../shared/http/router';
  * packager templates under `/templates`).
  */
 export const M2A_ROUTES = [
-  { method: 'POST', path: '/packagers', auth: 'AWS_IAM' },
-  { method: 'GET', path: '/packagers/{packager-id}', auth: 'AWS_IAM' },
-  { method: 'PUT', path: '/packagers/{packager-id}', auth: 'AWS_IAM' },
-  { method: 'POST', path: '/packagers/{packager-id}/actions', auth: 'AWS_IAM' },
-  { method: 'GET', path: '/templates', auth: 'AWS_IAM' },
-  { method: 'POST', path: '/templates', auth: 'AWS_IAM' },
-  { method: 'GET', path: '/templates/{template-id}', auth: 'AWS_IAM' },
-  { method: 'PATCH', path: '/templates/{template-id}', auth: 'AWS_IAM' },
-  { method: 'DELETE', path: '/templates/{template-id}', auth: 'AWS_IAM' },
+  { method: 'POST', path: '/packagers', auth: 'iam' },
+  { method: 'GET', path: '/packagers/{packager-id}', auth: 'iam' },
+  { method: 'PUT', path: '/packagers/{packager-id}', auth: 'iam' },
+  { method: 'POST', path: '/packagers/{packager-id}/actions', auth: 'iam' },
+  { method: 'GET', path: '/templates', auth: 'iam' },
+  { method: 'POST', path: '/templates', auth: 'iam' },
+  { method: 'GET', path: '/templates/{template-id}', auth: 'iam' },
+  { method: 'PATCH', path: '/templates/{template-id}', auth: 'iam' },
+  { method: 'DELETE', path: '/templates/{template-id}', auth: 'iam' },
 ] as const;
 
 export type M2aRoute = (typeof M2A_ROUTES)[number];

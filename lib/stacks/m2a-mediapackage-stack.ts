@@ -13,7 +13,7 @@ import {
   TEMPLATES_TABLE,
   type KeyAttribute,
 } from '../../lambdas/m2a-mediapackage/tables';
-import { IamRestApi } from '../constructs/iam-rest-api';
+import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { acknowledgeWildcards, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
 
@@ -43,7 +43,7 @@ export interface M2aMediapackageStackProps extends StackProps {
  * creates and deletes MediaPackage (v1) channels and origin endpoints in target accounts through an assumed role.
  */
 export class M2aMediapackageStack extends Stack {
-  public readonly api: IamRestApi;
+  public readonly api: RestApiFromRoutes;
   public readonly orchestration: sfn.StateMachine;
   public readonly worker: NodeFunction;
   public readonly tables: Readonly<
@@ -157,7 +157,7 @@ export class M2aMediapackageStack extends Stack {
       ],
     );
 
-    this.api = new IamRestApi(this, 'Api', {
+    this.api = new RestApiFromRoutes(this, 'Api', {
       restApiName: 'M2aMediapackageApi',
       stageName: 'v1',
       description: 'M2A Mediapackage v1 API (mediaplane)',
