@@ -1,4 +1,11 @@
-import { signLikeRequestsAws4Auth, signPathAsSent, signWithAws4, signWithSdk, type Signer } from '../support/signers';
+import {
+  signLikeBotocore,
+  signLikeRequestsAws4Auth,
+  signPathAsSent,
+  signWithAws4,
+  signWithSdk,
+  type Signer,
+} from '../support/signers';
 import { request, startTestLocalMode, type TestLocalMode } from '../support/local';
 
 /**
@@ -36,6 +43,7 @@ describe('API Gateway paths with empty segments, through local mode', () => {
     ['aws4', signWithAws4],
     ['the AWS SDK v3 signer', signWithSdk],
     ["Python's requests_aws4auth (reproduced)", signLikeRequestsAws4Auth],
+    ['botocore (reproduced; the AWS CLI and boto3)', signLikeBotocore],
     ['a signer that signs the path as sent', signPathAsSent],
   ])('signed by %s', (_name, signer) => {
     it("creates a Media Insights asset at endpoint + '/create' (…/api//create)", async () => {

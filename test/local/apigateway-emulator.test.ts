@@ -4,7 +4,14 @@ import type { RawRequest } from '../../lib/local/apigateway/sigv4';
 import { StackResolver } from '../../lib/local/intrinsics';
 import { LOCAL_RESOURCE_TYPES } from '../../lib/local/services';
 import { principalsFor } from '../support/principals';
-import { signLikeRequestsAws4Auth, signPathAsSent, signWithAws4, signWithSdk, type Signer } from '../support/signers';
+import {
+  signLikeBotocore,
+  signLikeRequestsAws4Auth,
+  signPathAsSent,
+  signWithAws4,
+  signWithSdk,
+  type Signer,
+} from '../support/signers';
 
 const lambdaUri = (functionLogicalId: string) => ({
   'Fn::Join': [
@@ -366,6 +373,7 @@ describe('API Gateway emulator', () => {
       ['aws4', signWithAws4],
       ['the AWS SDK v3 signer', signWithSdk],
       ["Python's requests_aws4auth (reproduced)", signLikeRequestsAws4Auth],
+      ['botocore (reproduced; the AWS CLI and boto3)', signLikeBotocore],
       ['a signer that signs the path as sent', signPathAsSent],
     ])('verifies a SigV4 request to /stage//route signed by %s', async (_name, signer) => {
       const request = await signed(signer, 'POST', '/test-api/v1//items', '{"a":1}');

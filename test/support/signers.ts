@@ -77,22 +77,41 @@ export const signLikeRequestsAws4Auth: Signer = async (input) => {
   return { ...headers, host: input.host };
 };
 
+/**
+ * A reproduction of botocore's `SigV4Auth` (the AWS CLI, boto3, and the `requests` signers built on it): the path
+ * through `remove_dot_segments` (which also drops empty segments) and `quote(path, safe='/~')`, the query as sent
+ * with its pairs sorted, `host` without the port only where it is the scheme's default (so with it here), no
+ * `x-amz-content-sha256` header (checked against botocore 1.43's own `canonical_request`).
+ */
+export const signLikeBotocore: Signer = async (input) =>
+  signCanonical(input, pythonQuote(botocoreRemoveDotSegments(input.path), '/~'), {
+    query: botocoreQuery(input.query ?? ''),
+    contentSha256Header: false,
+  });
+
 /** A hand-written signer that puts the path in the canonical request exactly as sent, `//` and all. */
 export const signPathAsSent: Signer = async (input) => signCanonical(input, input.path);
 
-async function signCanonical(input: SignInput, canonicalPath: string): Promise<Record<string, string>> {
+interface CanonicalOptions {
+  /** The canonical query string. @default - every pair decoded, encoded per RFC 3986 and sorted */
+  readonly query?: string;
+  /** Sends and signs `x-amz-content-sha256`, as aws4 and requests_aws4auth do. @default true */
+  readonly contentSha256Header?: boolean;
+}
+
+async function signCanonical(
+  input: SignInput,
+  canonicalPath: string,
+  options: CanonicalOptions = {},
+): Promise<Record<string, string>> {
   const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
   const date = amzDate.slice(0, 8);
   const region = input.region ?? 'us-east-1';
   const payloadHash = createHash('sha256')
     .update(input.body ?? '')
     .digest('hex');
-  const headers: Record<string, string> = {
-    ...input.headers,
-    host: input.host,
-    'x-amz-date': amzDate,
-    'x-amz-content-sha256': payloadHash,
-  };
+  const headers: Record<string, string> = { ...input.headers, host: input.host, 'x-amz-date': amzDate };
+  if (options.contentSha256Header ?? true) headers['x-amz-content-sha256'] = payloadHash;
   const names = Object.keys(headers)
     .map((name) => name.toLowerCase())
     .sort();
@@ -103,7 +122,7 @@ async function signCanonical(input: SignInput, canonicalPath: string): Promise<R
   const canonical = [
     input.method,
     canonicalPath,
-    canonicalQuery(input.query ?? ''),
+    options.query ?? canonicalQuery(input.query ?? ''),
     names.map((name) => `${name}:${value(name)}\n`).join(''),
     names.join(';'),
     payloadHash,
@@ -135,6 +154,34 @@ function canonicalQuery(query: string): string {
 
 function rfc3986(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** botocore's `remove_dot_segments`: RFC 3986 dot segments and every empty segment removed. */
+function botocoreRemoveDotSegments(path: string): string {
+  if (path === '') return '/';
+  const output: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') output.pop();
+    else output.push(part);
+  }
+  const first = path.startsWith('/') ? '/' : '';
+  const last = path.endsWith('/') && output.length > 0 ? '/' : '';
+  return first + output.join('/') + last;
+}
+
+/** botocore's `_canonical_query_string_url`: the pairs as sent, sorted by name, then value. */
+function botocoreQuery(query: string): string {
+  if (query === '') return '';
+  return query
+    .split('&')
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      return at < 0 ? ([pair, ''] as const) : ([pair.slice(0, at), pair.slice(at + 1)] as const);
+    })
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
 }
 
 /** Python's `posixpath.normpath` (two leading slashes are kept, three or more become one). */
