@@ -15,6 +15,7 @@ describe('Lambda authorizers in local mode', () => {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-authorizers-'));
   let local: LocalMode;
   let endpoint: string;
+  let defaultsEndpoint: string;
 
   beforeAll(async () => {
     const app = new App({ outdir: path.join(workDir, 'cdk.out') });
@@ -27,6 +28,7 @@ describe('Lambda authorizers in local mode', () => {
       log: () => {},
     });
     endpoint = local.outputs.AuthorizedApi?.ApiEndpoint ?? '';
+    defaultsEndpoint = local.outputs.AuthorizedApi?.DefaultsApiEndpoint ?? '';
   });
   afterAll(async () => {
     await local?.stop();
@@ -55,7 +57,7 @@ describe('Lambda authorizers in local mode', () => {
       authorizer: {
         principalId: 'alice',
         admin: 'false',
-        invocation: expect.stringMatching(/^\d+$/),
+        invocation: expect.stringMatching(/^[0-9a-f-]{36}$/),
         integrationLatency: expect.any(Number),
       },
     });
@@ -103,9 +105,9 @@ describe('Lambda authorizers in local mode', () => {
     expect(response.headers['x-amzn-errortype']).toBe('AuthorizerConfigurationException');
   });
 
-  it('runs the REQUEST authorizer with the whole request and refuses a request missing an identity source', async () => {
-    const tenant = (name: string) => ({ headers: { 'X-Tenant': name } });
+  const tenant = (name: string) => ({ headers: { 'X-Tenant': name } });
 
+  it('runs the REQUEST authorizer with the whole request and refuses a request missing an identity source', async () => {
     const allowed = await request(`${endpoint}tenants/acme?plan=pro`, tenant('acme'));
     const otherTenant = await request(`${endpoint}tenants/acme?plan=pro`, tenant('globex'));
     const noPlan = await request(`${endpoint}tenants/acme`, tenant('acme'));
@@ -114,6 +116,57 @@ describe('Lambda authorizers in local mode', () => {
     expect(allowed.json().authorizer).toMatchObject({ principalId: 'tenant:acme', plan: 'pro' });
     expect(otherTenant.status).toBe(403);
     expect(noPlan.status).toBe(401);
+    expect(noPlan.json()).toEqual({ exception: 'Unauthorized', errorMessage: 'Unauthorized' });
+  });
+
+  it('reuses the REQUEST authorizer result within its TTL for the same identity sources, and asks again for others', async () => {
+    const first = await request(`${endpoint}tenants/initech?plan=pro`, tenant('initech'));
+    const again = await request(`${endpoint}tenants/initech?plan=pro`, tenant('initech'));
+    const otherPlan = await request(`${endpoint}tenants/initech?plan=free`, tenant('initech'));
+
+    expect([first.status, again.status, otherPlan.status]).toEqual([200, 200, 403]);
+    expect(again.json().authorizer.invocation).toBe(first.json().authorizer.invocation);
+  });
+
+  describe("on an API that keeps API Gateway's default answers", () => {
+    it('serves a request both authorizers allow', async () => {
+      const token = await request(`${defaultsEndpoint}jobs`, bearer('allow-frank'));
+      const tenantRequest = await request(`${defaultsEndpoint}tenants/acme?plan=pro`, tenant('acme'));
+
+      expect(defaultsEndpoint).toMatch(/\/authorized-defaults-api\/v1\/$/);
+      expect([token.status, tenantRequest.status]).toEqual([200, 200]);
+      expect(token.json().authorizer).toMatchObject({ principalId: 'frank' });
+      expect(tenantRequest.json().authorizer).toMatchObject({ principalId: 'tenant:acme' });
+    });
+
+    it.each([
+      ['the TOKEN authorizer', 'jobs', {}],
+      ['the TOKEN authorizer (empty header)', 'jobs', { headers: { Authorization: '' } }],
+      ['the REQUEST authorizer (no header)', 'tenants/acme?plan=pro', {}],
+      ['the REQUEST authorizer (no query parameter)', 'tenants/acme', tenant('acme')],
+    ])(
+      'answers 401 {"message":"Unauthorized"} when an identity source of %s is missing',
+      async (_name, route, init) => {
+        const response = await request(`${defaultsEndpoint}${route}`, init);
+
+        expect(response.status).toBe(401);
+        expect(response.json()).toEqual({ message: 'Unauthorized' });
+        expect(response.headers['x-amzn-errortype']).toBe('UnauthorizedException');
+      },
+    );
+
+    it('answers a Deny with 403 and the explicit-deny message', async () => {
+      const token = await request(`${defaultsEndpoint}jobs`, bearer('deny-grace'));
+      const tenantRequest = await request(`${defaultsEndpoint}tenants/acme?plan=pro`, tenant('globex'));
+
+      for (const response of [token, tenantRequest]) {
+        expect(response.status).toBe(403);
+        expect(response.json()).toEqual({
+          Message: 'User is not authorized to access this resource with an explicit deny',
+        });
+        expect(response.headers['x-amzn-errortype']).toBe('AccessDeniedException');
+      }
+    });
   });
 
   it('authorizes a request whose URL has an empty segment after the stage', async () => {
