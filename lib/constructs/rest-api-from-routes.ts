@@ -55,7 +55,8 @@ export interface RestApiFromRoutesProps {
 /**
  * A REST API built from a route list — the same list the handler's route table is typed from — with each route's
  * authorization (SigV4, a Lambda authorizer, or none), access logs, X-Ray tracing and throttling on, deployed to
- * the stage name of the API it reimplements.
+ * the stage name of the API it reimplements. How a backend with its own token auth plugs in its Lambda authorizer,
+ * and what local mode then does with it: lib/local/README.md, "API authorization".
  */
 export class RestApiFromRoutes extends Construct {
   public readonly api: apigateway.RestApi;
