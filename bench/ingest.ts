@@ -11,7 +11,7 @@ import { synthesize } from '../lib/local/synth';
 import { frameCaptureRate, stackDefaultAiOptions } from '../lambdas/media2cloud/pipeline/domain/ai-options';
 import { openFileAccess } from '../lambdas/media2cloud/pipeline/media/access';
 import { describeMedia, summarize } from '../lambdas/media2cloud/pipeline/media/mediainfo';
-import { mediaTools } from '../lambdas/media2cloud/pipeline/media/tools';
+import { mediaTools } from '../lambdas/shared/media/tools';
 import { videoArguments } from '../lambdas/media2cloud/pipeline/media/transcode';
 import { apiClient } from '../test/support/local';
 import { ms, type BenchRow } from './table';

@@ -1,10 +1,9 @@
 import * as path from 'node:path';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -18,7 +17,8 @@ import {
 } from '../../lambdas/media2cloud/pipeline/catalog';
 import type { Media2CloudSearch } from './media2cloud-search';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding } from './nag';
-import { NodeFunction, PROJECT_ROOT } from './node-function';
+import { MediaFunction } from './media-function';
+import { PROJECT_ROOT, type NodeFunction } from './node-function';
 
 export interface Media2CloudPipelineProps {
   readonly ingestBucket: s3.IBucket;
@@ -176,17 +176,11 @@ export class Media2CloudPipeline extends Construct {
       SEARCH_ENDPOINT: props.search.domain.domainEndpoint,
       DEFAULT_AI_OPTIONS: props.defaultAiOptions,
     };
-    const fn = new NodeFunction(this, spec.id, {
+    const fn = new MediaFunction(this, spec.id, {
       entry: spec.entry,
       handler: spec.handler,
       description: spec.description,
-      timeout: Duration.seconds(spec.timeoutSeconds),
-      memorySize: spec.memorySizeMb,
-      ephemeralStorageMb: spec.ephemeralStorageMb,
-      // The ffmpeg, ffprobe and canvas binaries shipped in npm packages are x86-64 builds.
-      architecture: spec.needsFfmpeg || spec.nativeX64 ? lambda.Architecture.X86_64 : undefined,
-      copyFiles: Object.keys(spec.copyFiles).length > 0 ? spec.copyFiles : undefined,
-      externalModules: spec.externalModules,
+      spec,
       environment: Object.fromEntries(
         spec.environment.flatMap((name) => (name === 'MAIN_STATE_MACHINE_ARN' ? [] : [[name, values[name]]])),
       ),

@@ -1,7 +1,7 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
@@ -13,7 +13,8 @@ import {
 } from '../../lambdas/media-insights/operators/catalog';
 import type { OperatorDefinition } from './media-insights-workflow';
 import { acknowledgeWildcards, invokeGrantFinding } from './nag';
-import { NodeFunction } from './node-function';
+import { MediaFunction } from './media-function';
+import type { NodeFunction } from './node-function';
 
 export interface OperatorFunctionsProps {
   readonly catalog: readonly CatalogOperator[];
@@ -61,16 +62,11 @@ export class OperatorFunctions extends Construct {
       SCHEDULER_FUNCTION_ARN: props.scheduler.functionArn,
     };
     const { entry, handler } = functionEntry(reference);
-    const fn = new NodeFunction(this, reference.replace(/[^A-Za-z0-9]/g, ''), {
+    const fn = new MediaFunction(this, reference.replace(/[^A-Za-z0-9]/g, ''), {
       entry,
       handler,
       description: `Media Insights operator ${operator.Name}: ${reference}`,
-      timeout: Duration.seconds(operator.sizing.timeoutSeconds),
-      memorySize: operator.sizing.memorySizeMb,
-      ephemeralStorageMb: operator.sizing.ephemeralStorageMb,
-      // The ffmpeg and ffprobe shipped in npm packages are x86-64 builds.
-      architecture: operator.needsFfmpeg ? lambda.Architecture.X86_64 : undefined,
-      copyFiles: operator.copyFiles,
+      spec: operator,
       environment: Object.fromEntries(operator.environment.map((name) => [name, values[name]])),
     });
     this.grant(fn, operator, props);

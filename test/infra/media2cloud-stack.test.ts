@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
 import { PIPELINE_FUNCTIONS, PIPELINE_STATE_MACHINES } from '../../lambdas/media2cloud/pipeline/catalog';
 import { INGEST_TABLE } from '../../lambdas/media2cloud/api/tables';
+import { runsX64Binaries } from '../../lambdas/shared/media/function-spec';
 import { SEARCH_CLUSTER_SIZES } from '../../lib/constructs/media2cloud-search';
 import { testApp } from '../support/app';
 
@@ -71,10 +72,10 @@ describe('Media2Cloud stack', () => {
     for (const spec of PIPELINE_FUNCTIONS) {
       const [, fn] = functionDescribed(spec.description);
 
-      expect(fn.Properties.Architectures).toEqual([spec.needsFfmpeg || spec.nativeX64 ? 'x86_64' : 'arm64']);
-      expect(fn.Properties.Timeout).toBe(spec.timeoutSeconds);
-      expect(fn.Properties.MemorySize).toBe(spec.memorySizeMb);
-      expect(fn.Properties.EphemeralStorage?.Size ?? 512).toBe(spec.ephemeralStorageMb);
+      expect(fn.Properties.Architectures).toEqual([runsX64Binaries(spec) ? 'x86_64' : 'arm64']);
+      expect(fn.Properties.Timeout).toBe(spec.sizing.timeoutSeconds);
+      expect(fn.Properties.MemorySize).toBe(spec.sizing.memorySizeMb);
+      expect(fn.Properties.EphemeralStorage?.Size ?? 512).toBe(spec.sizing.ephemeralStorageMb);
       expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(
         ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...spec.environment].sort(),
       );

@@ -1,3 +1,9 @@
+import {
+  MEDIA_SIZING,
+  MEDIAINFO_SIZING,
+  type FunctionSizing,
+  type MediaFunctionSpec,
+} from '../../shared/media/function-spec';
 import type { OperationConfiguration } from '../workflow/domain/types';
 
 /**
@@ -37,31 +43,14 @@ export type OperatorAccess =
   /** `lambda:InvokeFunction` on `SCHEDULER_FUNCTION_ARN`. */
   | 'invokeScheduler';
 
-/**
- * Files the function needs next to its bundle, as `NodeFunction`'s `copyFiles` takes them: repository-relative
- * source path → bundle-relative target path.
- */
-export type CopyFiles = Readonly<Record<string, string>>;
-
-/** Function settings the work calls for. */
-export interface FunctionSizing {
-  readonly timeoutSeconds: number;
-  readonly memorySizeMb: number;
-  /** `/tmp`; the Lambda default is 512. */
-  readonly ephemeralStorageMb: number;
-}
-
-interface OperatorEntry {
+/** An operator's functions (its start and monitor handlers) are built from its `MediaFunctionSpec`. */
+interface OperatorEntry extends MediaFunctionSpec {
   readonly Name: string;
   readonly Description: string;
   /** The operation's default configuration, as the original registers it. */
   readonly Configuration: OperationConfiguration;
-  /** `true`: the function's bundle needs `bin/ffmpeg` and `bin/ffprobe` (x86-64; deploy the function as x86_64). */
-  readonly needsFfmpeg: boolean;
   readonly environment: readonly OperatorEnvironmentVariable[];
-  readonly copyFiles: CopyFiles;
   readonly access: readonly OperatorAccess[];
-  readonly sizing: FunctionSizing;
 }
 
 export type CatalogOperator = OperatorEntry &
@@ -70,16 +59,7 @@ export type CatalogOperator = OperatorEntry &
     | { readonly Type: 'Async'; readonly start: HandlerReference; readonly monitor: HandlerReference }
   );
 
-const FFMPEG_FILES: CopyFiles = {
-  'node_modules/@ffmpeg-installer/linux-x64/ffmpeg': 'bin/ffmpeg',
-  'node_modules/ffprobe-static/bin/linux/x64/ffprobe': 'bin/ffprobe',
-};
-const MEDIAINFO_FILES: CopyFiles = { 'node_modules/mediainfo.js/dist/MediaInfoModule.wasm': 'MediaInfoModule.wasm' };
-
 const SMALL: FunctionSizing = { timeoutSeconds: 60, memorySizeMb: 256, ephemeralStorageMb: 512 };
-const MEDIAINFO_SIZING: FunctionSizing = { timeoutSeconds: 300, memorySizeMb: 1024, ephemeralStorageMb: 512 };
-/** ffmpeg encodes on every core Lambda gives (they come with memory); the source and outputs sit in /tmp. */
-const THUMBNAIL_SIZING: FunctionSizing = { timeoutSeconds: 900, memorySizeMb: 3008, ephemeralStorageMb: 10240 };
 
 /** The operators the original registers in its operator library that mediaplane implements offline. */
 export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
@@ -89,9 +69,7 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     Type: 'Sync',
     Configuration: { MediaType: 'Video', Enabled: false },
     start: 'generic-data-lookup/handler.ts#handler',
-    needsFfmpeg: false,
     environment: ['DATAPLANE_HANDLER_ARN'],
-    copyFiles: {},
     access: ['readConfiguredObject', 'invokeDataplane'],
     sizing: { ...SMALL, timeoutSeconds: 300 },
   },
@@ -101,9 +79,8 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     Type: 'Sync',
     Configuration: { MediaType: 'Video', Enabled: true },
     start: 'mediainfo/handler.ts#handler',
-    needsFfmpeg: false,
+    tools: ['mediainfo'],
     environment: ['DATAPLANE_HANDLER_ARN'],
-    copyFiles: MEDIAINFO_FILES,
     access: ['readInputMedia', 'invokeDataplane'],
     sizing: MEDIAINFO_SIZING,
   },
@@ -113,9 +90,8 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     Type: 'Sync',
     Configuration: { MediaType: 'Image', Enabled: true },
     start: 'mediainfo/handler.ts#handler',
-    needsFfmpeg: false,
+    tools: ['mediainfo'],
     environment: ['DATAPLANE_HANDLER_ARN'],
-    copyFiles: MEDIAINFO_FILES,
     access: ['readInputMedia', 'invokeDataplane'],
     sizing: MEDIAINFO_SIZING,
   },
@@ -126,11 +102,10 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     Configuration: { MediaType: 'Video', Enabled: true },
     start: 'thumbnail/handler.ts#startThumbnail',
     monitor: 'thumbnail/handler.ts#checkThumbnail',
-    needsFfmpeg: true,
+    tools: ['ffmpeg'],
     environment: ['DATAPLANE_BUCKET'],
-    copyFiles: FFMPEG_FILES,
     access: ['readInputMedia', 'writeAssetOutputs'],
-    sizing: THUMBNAIL_SIZING,
+    sizing: MEDIA_SIZING,
   },
   {
     Name: 'Wait',
@@ -139,9 +114,7 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     Configuration: { MediaType: 'MetadataOnly', Enabled: false },
     start: 'wait/handler.ts#startWaitOperation',
     monitor: 'wait/handler.ts#checkWaitOperation',
-    needsFfmpeg: false,
     environment: ['WORKFLOW_EXECUTION_TABLE_NAME', 'SCHEDULER_FUNCTION_ARN'],
-    copyFiles: {},
     access: ['updateWorkflowExecutions', 'invokeScheduler'],
     sizing: SMALL,
   },
@@ -157,9 +130,7 @@ function testOperator(
     Name,
     Description: `Test operation ${Name}: touches no service, only passes metadata and made-up media on`,
     Configuration: { MediaType, Enabled: true },
-    needsFfmpeg: false,
     environment: [],
-    copyFiles: {},
     access: [],
     sizing: SMALL,
   } as const;

@@ -4,10 +4,16 @@
  *
  * - `entry` is relative to `lambdas/` (`NodeFunction`'s `entry`), `handler` the exported name.
  * - `substitution` is the ASL `definitionSubstitutions` key whose value is the function's ARN.
- * - `needsFfmpeg`: the bundle needs `bin/ffmpeg` and `bin/ffprobe` (x86-64 builds; deploy the function as x86_64).
- * - `copyFiles`: repository-relative source (a file or a directory) → bundle-relative target, as `NodeFunction`'s
- *   `copyFiles` takes them.
+ * - sizing, media tools and bundled files: a `MediaFunctionSpec` (`shared/media/function-spec.ts`).
  */
+
+import {
+  MEDIA_SIZING,
+  MEDIAINFO_SIZING,
+  type CopyFiles,
+  type FunctionSizing,
+  type MediaFunctionSpec,
+} from '../../shared/media/function-spec';
 
 /** Environment variables pipeline functions read (the standard AWS_* ones aside). */
 export type PipelineEnvironmentVariable =
@@ -47,34 +53,18 @@ export type PipelineAccess =
   /** `states:DescribeExecution` and `states:StopExecution` on executions of the three state machines. */
   | 'stopExecutions';
 
-export type CopyFiles = Readonly<Record<string, string>>;
-
-export interface PipelineFunction {
+export interface PipelineFunction extends MediaFunctionSpec {
   /** Construct id, also the base of the function's name. */
   readonly id: string;
   readonly description: string;
   readonly entry: string;
   readonly handler: string;
-  readonly needsFfmpeg: boolean;
-  /** Runs a native x86-64 binary loaded as a module (deploy as x86_64, like ffmpeg). @default false */
-  readonly nativeX64?: boolean;
-  readonly copyFiles: CopyFiles;
-  /** Modules left out of the bundle, found at run time in the bundle's copied `node_modules`. @default none */
-  readonly externalModules?: readonly string[];
   readonly environment: readonly PipelineEnvironmentVariable[];
   readonly access: readonly PipelineAccess[];
-  readonly timeoutSeconds: number;
-  readonly memorySizeMb: number;
-  /** `/tmp` in MiB (Lambda default 512). */
-  readonly ephemeralStorageMb: number;
   /** The ASL substitution the function's ARN fills; absent for functions no state machine calls. */
   readonly substitution?: `${string}FunctionArn`;
 }
 
-const FFMPEG_FILES: CopyFiles = {
-  'node_modules/@ffmpeg-installer/linux-x64/ffmpeg': 'bin/ffmpeg',
-  'node_modules/ffprobe-static/bin/linux/x64/ffprobe': 'bin/ffprobe',
-};
 /** What pdf.js reads for fonts a PDF does not embed: the 14 standard fonts and the predefined (CJK) CMaps. */
 const PDFJS_FILES: CopyFiles = {
   'node_modules/pdfjs-dist/standard_fonts': 'standard_fonts',
@@ -86,15 +76,12 @@ const PDF_RENDERER_FILES: CopyFiles = {
   'node_modules/@napi-rs/canvas': 'node_modules/@napi-rs/canvas',
   'node_modules/@napi-rs/canvas-linux-x64-gnu': 'node_modules/@napi-rs/canvas-linux-x64-gnu',
 };
-const MEDIAINFO_FILES: CopyFiles = { 'node_modules/mediainfo.js/dist/MediaInfoModule.wasm': 'MediaInfoModule.wasm' };
 
 const INGEST = 'media2cloud/pipeline/ingest/handler.ts';
 const ANALYSIS = 'media2cloud/pipeline/analysis/handler.ts';
 const ANALYZER = 'media2cloud/pipeline/analysis/analyzer-handler.ts';
 
-const SMALL = { timeoutSeconds: 60, memorySizeMb: 512, ephemeralStorageMb: 512 } as const;
-/** Whole-file work in `/tmp` (Lambda's largest), ffmpeg on every core Lambda gives (they come with memory). */
-const MEDIA = { timeoutSeconds: 900, memorySizeMb: 3008, ephemeralStorageMb: 10240 } as const;
+const SMALL: FunctionSizing = { timeoutSeconds: 60, memorySizeMb: 512, ephemeralStorageMb: 512 };
 
 export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
   {
@@ -102,11 +89,9 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: checks the upload, detects its type, resolves aiOptions, writes the record',
     entry: INGEST,
     handler: 'createRecord',
-    needsFfmpeg: false,
-    copyFiles: {},
     environment: ['INGEST_TABLE_NAME', 'PROXY_BUCKET', 'SEARCH_ENDPOINT', 'DEFAULT_AI_OPTIONS'],
     access: ['readIngestBucket', 'readProxyBucket', 'ingestTable', 'searchIndex'],
-    ...SMALL,
+    sizing: SMALL,
     substitution: 'CreateRecordFunctionArn',
   },
   {
@@ -114,13 +99,9 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: streams the upload through MD5 and checks it against x-amz-meta-md5 or the ETag',
     entry: INGEST,
     handler: 'fixity',
-    needsFfmpeg: false,
-    copyFiles: {},
     environment: ['INGEST_TABLE_NAME'],
     access: ['readIngestBucket', 'ingestTable'],
-    timeoutSeconds: 900,
-    memorySizeMb: 1024,
-    ephemeralStorageMb: 512,
+    sizing: { timeoutSeconds: 900, memorySizeMb: 1024, ephemeralStorageMb: 512 },
     substitution: 'FixityFunctionArn',
   },
   {
@@ -128,13 +109,10 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: MediaInfo of video and audio by ranged reads; re-types video without video',
     entry: INGEST,
     handler: 'runMediainfo',
-    needsFfmpeg: false,
-    copyFiles: MEDIAINFO_FILES,
+    tools: ['mediainfo'],
     environment: ['INGEST_TABLE_NAME'],
     access: ['readIngestBucket', 'writeProxyBucket', 'ingestTable'],
-    timeoutSeconds: 300,
-    memorySizeMb: 1024,
-    ephemeralStorageMb: 512,
+    sizing: MEDIAINFO_SIZING,
     substitution: 'RunMediainfoFunctionArn',
   },
   {
@@ -142,11 +120,10 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: H.264/AAC and AAC proxies, 480x270 thumbnails and frame captures with ffmpeg',
     entry: INGEST,
     handler: 'transcodeVideo',
-    needsFfmpeg: true,
-    copyFiles: FFMPEG_FILES,
+    tools: ['ffmpeg'],
     environment: [],
     access: ['readIngestBucket', 'writeProxyBucket'],
-    ...MEDIA,
+    sizing: MEDIA_SIZING,
     substitution: 'TranscodeVideoFunctionArn',
   },
   {
@@ -154,11 +131,10 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: AAC proxy and cover art with ffmpeg',
     entry: INGEST,
     handler: 'transcodeAudio',
-    needsFfmpeg: true,
-    copyFiles: FFMPEG_FILES,
+    tools: ['ffmpeg'],
     environment: [],
     access: ['readIngestBucket', 'writeProxyBucket'],
-    ...MEDIA,
+    sizing: MEDIA_SIZING,
     substitution: 'TranscodeAudioFunctionArn',
   },
   {
@@ -166,13 +142,10 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: EXIF/XMP/IPTC to imageinfo, JPEG preview and thumbnail with ffmpeg',
     entry: INGEST,
     handler: 'runImageinfo',
-    needsFfmpeg: true,
-    copyFiles: FFMPEG_FILES,
+    tools: ['ffmpeg'],
     environment: ['INGEST_TABLE_NAME'],
     access: ['readIngestBucket', 'writeProxyBucket', 'ingestTable'],
-    timeoutSeconds: 300,
-    memorySizeMb: 2048,
-    ephemeralStorageMb: 2048,
+    sizing: { timeoutSeconds: 300, memorySizeMb: 2048, ephemeralStorageMb: 2048 },
     substitution: 'RunImageinfoFunctionArn',
   },
   {
@@ -180,15 +153,12 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: PDF page count, fingerprint and Info entries to docinfo, each page as a PNG',
     entry: 'media2cloud/pipeline/ingest/docinfo-handler.ts',
     handler: 'runDocinfo',
-    needsFfmpeg: false,
     nativeX64: true,
     copyFiles: PDF_RENDERER_FILES,
     externalModules: ['@napi-rs/canvas'],
     environment: ['INGEST_TABLE_NAME'],
     access: ['readIngestBucket', 'writeProxyBucket', 'ingestTable'],
-    timeoutSeconds: 900,
-    memorySizeMb: 2048,
-    ephemeralStorageMb: 2048,
+    sizing: { timeoutSeconds: 900, memorySizeMb: 2048, ephemeralStorageMb: 2048 },
     substitution: 'RunDocinfoFunctionArn',
   },
   {
@@ -196,11 +166,9 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: lists proxies into the record, indexes the asset, sets INGEST_COMPLETED',
     entry: INGEST,
     handler: 'ingestCompleted',
-    needsFfmpeg: false,
-    copyFiles: {},
     environment: ['INGEST_TABLE_NAME', 'SEARCH_ENDPOINT'],
     access: ['readProxyBucket', 'ingestTable', 'searchIndex'],
-    ...SMALL,
+    sizing: SMALL,
     substitution: 'IngestCompletedFunctionArn',
   },
   {
@@ -208,11 +176,9 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud analysis: resolves aiOptions, plans analyzers, sets ANALYSIS_STARTED',
     entry: ANALYSIS,
     handler: 'prepareAnalysis',
-    needsFfmpeg: false,
-    copyFiles: {},
     environment: ['INGEST_TABLE_NAME', 'PROXY_BUCKET', 'SEARCH_ENDPOINT', 'DEFAULT_AI_OPTIONS'],
     access: ['readProxyBucket', 'ingestTable', 'searchIndex'],
-    ...SMALL,
+    sizing: SMALL,
     substitution: 'PrepareAnalysisFunctionArn',
   },
   {
@@ -220,11 +186,11 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud analysis: runs one analyzer (subtitles, PDF page text, descriptive tags) and indexes it',
     entry: ANALYZER,
     handler: 'runAnalyzer',
-    needsFfmpeg: true,
-    copyFiles: { ...FFMPEG_FILES, ...PDFJS_FILES },
+    tools: ['ffmpeg'],
+    copyFiles: PDFJS_FILES,
     environment: ['SEARCH_ENDPOINT'],
     access: ['readIngestBucket', 'readProxyBucket', 'writeProxyBucket', 'searchIndex'],
-    ...MEDIA,
+    sizing: MEDIA_SIZING,
     substitution: 'RunAnalyzerFunctionArn',
   },
   {
@@ -232,11 +198,9 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud analysis: writes the analysis records, sets ANALYSIS_COMPLETED and COMPLETED',
     entry: ANALYSIS,
     handler: 'analysisCompleted',
-    needsFfmpeg: false,
-    copyFiles: {},
     environment: ['INGEST_TABLE_NAME', 'AIML_TABLE_NAME', 'SEARCH_ENDPOINT'],
     access: ['ingestTable', 'aimlTable', 'searchIndex'],
-    ...SMALL,
+    sizing: SMALL,
     substitution: 'AnalysisCompletedFunctionArn',
   },
   {
@@ -244,11 +208,9 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud: records a failed ingest or analysis on the asset (ERROR, errorMessage)',
     entry: 'media2cloud/pipeline/status/handler.ts',
     handler: 'recordError',
-    needsFfmpeg: false,
-    copyFiles: {},
     environment: ['INGEST_TABLE_NAME', 'SEARCH_ENDPOINT'],
     access: ['ingestTable', 'searchIndex'],
-    ...SMALL,
+    sizing: SMALL,
     substitution: 'RecordErrorFunctionArn',
   },
   {
@@ -256,24 +218,18 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud: removes an asset (stops its execution, deletes records, proxies, search document)',
     entry: 'media2cloud/pipeline/removal/handler.ts',
     handler: 'handler',
-    needsFfmpeg: false,
-    copyFiles: {},
     environment: ['INGEST_TABLE_NAME', 'AIML_TABLE_NAME', 'PROXY_BUCKET', 'SEARCH_ENDPOINT'],
     access: ['ingestTable', 'aimlTable', 'readProxyBucket', 'deleteProxyObjects', 'searchIndex', 'stopExecutions'],
-    timeoutSeconds: 300,
-    memorySizeMb: 512,
-    ephemeralStorageMb: 512,
+    sizing: { timeoutSeconds: 300, memorySizeMb: 512, ephemeralStorageMb: 512 },
   },
   {
     id: 'S3Event',
     description: 'Media2Cloud: starts ingest for media uploaded to the ingest bucket',
     entry: 'media2cloud/pipeline/s3-event/handler.ts',
     handler: 'handler',
-    needsFfmpeg: false,
-    copyFiles: {},
     environment: ['INGEST_BUCKET', 'PROXY_BUCKET', 'MAIN_STATE_MACHINE_ARN'],
     access: ['readIngestBucket', 'startMainExecution'],
-    ...SMALL,
+    sizing: SMALL,
   },
 ];
 

@@ -1,6 +1,7 @@
 import type { SearchDocument, SearchDocumentPatch } from '../search/document';
 import type { AiOptions } from './domain/ai-options';
 import type { AnalysisRecord, DocInfo, IngestRecord, ObjectLocation } from './domain/records';
+import type { MediaTools } from '../../shared/media/tools';
 import type { MediaDescriber } from './media/mediainfo';
 
 /** Fields to write to a record, and attributes to remove from it. */
@@ -143,7 +144,7 @@ export interface PipelineDependencies {
   readonly objects: ObjectStore;
   readonly search: SearchIndexPort;
   readonly executions: ExecutionControl;
-  readonly tools: MediaToolPaths;
+  readonly tools: MediaTools;
   /** MediaInfoLib, reading by ranges. */
   readonly describeMedia: MediaDescriber;
   readonly scratch: ScratchSpace;
@@ -152,9 +153,4 @@ export interface PipelineDependencies {
   readonly pdfPages: PdfPageRenderer;
   /** Only the RunDocinfo and RunAnalyzer functions carry pdf.js; elsewhere it refuses. */
   readonly pdfReader: PdfReader;
-}
-
-export interface MediaToolPaths {
-  readonly ffmpeg: string;
-  readonly ffprobe: string;
 }

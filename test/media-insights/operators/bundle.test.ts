@@ -10,6 +10,7 @@ import {
   type HandlerReference,
 } from '../../../lambdas/media-insights/operators/catalog';
 import type { OperatorObject } from '../../../lambdas/media-insights/workflow/domain/types';
+import { bundleFiles } from '../../../lambdas/shared/media/function-spec';
 import { startLocalEngines, type LocalEngines } from '../dataplane/support';
 import { generateMedia, LocalLambdaEndpoint, operatorEvent, putFile, type GeneratedMedia } from './support';
 
@@ -75,7 +76,7 @@ describe('operator bundles', () => {
       keepNames: true,
       logLevel: 'silent',
     });
-    for (const [from, to] of Object.entries(catalogEntry.copyFiles)) {
+    for (const [from, to] of Object.entries(bundleFiles(catalogEntry))) {
       mkdirSync(path.dirname(path.join(bundleDir, to)), { recursive: true });
       // The binaries are large; a link is as good as the copy the stack makes.
       if (from.endsWith('.wasm')) copyFileSync(path.join(REPOSITORY_ROOT, from), path.join(bundleDir, to));

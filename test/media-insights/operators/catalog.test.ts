@@ -9,6 +9,7 @@ import {
   type HandlerReference,
   type OperatorEnvironmentVariable,
 } from '../../../lambdas/media-insights/operators/catalog';
+import { bundleFiles, runsX64Binaries } from '../../../lambdas/shared/media/function-spec';
 
 const REPOSITORY_ROOT = path.join(__dirname, '../../..');
 const OPERATORS_DIR = path.join(REPOSITORY_ROOT, 'lambdas/media-insights/operators');
@@ -110,7 +111,7 @@ describe('operator catalog', () => {
     },
   );
 
-  it.each(ALL_OPERATORS.flatMap((operator) => Object.keys(operator.copyFiles).map((from) => [operator.Name, from])))(
+  it.each(ALL_OPERATORS.flatMap((operator) => Object.keys(bundleFiles(operator)).map((from) => [operator.Name, from])))(
     '%s copies %s, which the npm package provides, into its bundle',
     (_, from) => {
       expect(existsSync(path.join(REPOSITORY_ROOT, from))).toBe(true);
@@ -126,14 +127,15 @@ describe('operator catalog', () => {
     expect(existsSync(path.join(REPOSITORY_ROOT, 'lambdas', entry.entry))).toBe(true);
   });
 
-  it('bundles ffmpeg and ffprobe as bin/ffmpeg and bin/ffprobe exactly for the operators that need them', () => {
+  it('bundles ffmpeg and ffprobe as bin/ffmpeg and bin/ffprobe exactly for the operator that runs them', () => {
     // Assess
     for (const operator of ALL_OPERATORS) {
-      const targets = Object.values(operator.copyFiles);
+      const targets = Object.values(bundleFiles(operator));
       expect([operator.Name, targets.includes('bin/ffmpeg') && targets.includes('bin/ffprobe')]).toEqual([
         operator.Name,
-        operator.needsFfmpeg,
+        operator.Name === 'Thumbnail',
       ]);
+      expect([operator.Name, runsX64Binaries(operator)]).toEqual([operator.Name, operator.Name === 'Thumbnail']);
     }
   });
 });

@@ -8,7 +8,7 @@ import {
   LambdaDataplane,
   storeMetadataEvent,
 } from '../../../lambdas/media-insights/operators/shared/dataplane';
-import { S3Objects } from '../../../lambdas/media-insights/operators/shared/s3-objects';
+import { S3Objects } from '../../../lambdas/shared/media/s3-objects';
 import {
   DATAPLANE_ENV,
   MEDIA_BUCKET,

@@ -3,7 +3,7 @@ import {
   runGenericDataLookup,
   type GenericDataLookupDependencies,
 } from '../../../lambdas/media-insights/operators/generic-data-lookup/operator';
-import { S3Objects } from '../../../lambdas/media-insights/operators/shared/s3-objects';
+import { S3Objects } from '../../../lambdas/shared/media/s3-objects';
 import { captureLogs } from '../../support/logs';
 import { startLocalEngines, type LocalEngines } from '../dataplane/support';
 import { ASSET_ID, EXECUTION_ID, failureOf, InMemoryDataplane, operatorEvent } from './support';

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { analyzeMedia, CHUNK_BYTES } from '../../../lambdas/media-insights/operators/mediainfo/analyzer';
+import { analyzeMedia } from '../../../lambdas/media-insights/operators/mediainfo/analyzer';
 import { runMediainfo, type MediainfoDependencies } from '../../../lambdas/media-insights/operators/mediainfo/operator';
 import { pymediainfoDocument } from '../../../lambdas/media-insights/operators/mediainfo/pymediainfo';
-import { mediaTools, runTool } from '../../../lambdas/media-insights/operators/shared/media-tools';
-import { S3Objects } from '../../../lambdas/media-insights/operators/shared/s3-objects';
+import { CHUNK_BYTES } from '../../../lambdas/shared/media/mediainfo';
+import { mediaTools, runTool } from '../../../lambdas/shared/media/tools';
+import { S3Objects } from '../../../lambdas/shared/media/s3-objects';
 import type { MediaObject } from '../../../lambdas/media-insights/workflow/domain/types';
 import { captureLogs } from '../../support/logs';
 import { startLocalEngines, type LocalEngines } from '../dataplane/support';
@@ -195,7 +196,7 @@ describe('Mediainfo operator', () => {
     // Assess
     expect(output.Status).toBe('Complete');
     expect(output.MetaData['Mediainfo_num_audio_tracks']).toBe('0');
-    expect(await objects.size(video('media/noise.mp4'))).toBeGreaterThan(2 * CHUNK_BYTES);
+    expect(await objects.size({ bucket: BUCKET, key: 'media/noise.mp4' })).toBeGreaterThan(2 * CHUNK_BYTES);
     expect(reads.length).toBeGreaterThan(2);
     expect(Math.max(...reads)).toBeLessThanOrEqual(CHUNK_BYTES);
   });

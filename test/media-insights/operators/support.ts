@@ -14,7 +14,7 @@ import type {
   StoreMetadataRequest,
   StoredMetadata,
 } from '../../../lambdas/media-insights/operators/shared/dataplane';
-import { mediaTools, runTool } from '../../../lambdas/media-insights/operators/shared/media-tools';
+import { mediaTools, runTool } from '../../../lambdas/shared/media/tools';
 
 export const ASSET_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 export const EXECUTION_ID = '3f1c2a8e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';

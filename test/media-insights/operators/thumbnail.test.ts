@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mediaTools } from '../../../lambdas/media-insights/operators/shared/media-tools';
-import { S3Objects } from '../../../lambdas/media-insights/operators/shared/s3-objects';
+import { mediaTools } from '../../../lambdas/shared/media/tools';
+import { S3Objects } from '../../../lambdas/shared/media/s3-objects';
 import { FfmpegThumbnailEncoder } from '../../../lambdas/media-insights/operators/thumbnail/ffmpeg';
 import {
   runThumbnailCheck,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
 import { findDefinitionProblems } from '../../../lib/local/stepfunctions';
 import { PIPELINE_FUNCTIONS, PIPELINE_STATE_MACHINES } from '../../../lambdas/media2cloud/pipeline/catalog';
+import { bundleFiles } from '../../../lambdas/shared/media/function-spec';
 
 const substitutionsIn = (file: string) =>
   [...readFileSync(path.join(PROJECT_ROOT, file), 'utf8').matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]!);
@@ -60,8 +61,8 @@ describe('pipeline catalog', () => {
       const module = (await import(path.join(PROJECT_ROOT, 'lambdas', fn.entry))) as Record<string, unknown>;
 
       expect(typeof module[fn.handler]).toBe('function');
-      for (const source of Object.keys(fn.copyFiles)) expect(existsSync(path.join(PROJECT_ROOT, source))).toBe(true);
-      expect(Object.values(fn.copyFiles).includes('bin/ffmpeg')).toBe(fn.needsFfmpeg);
+      for (const source of Object.keys(bundleFiles(fn))) expect(existsSync(path.join(PROJECT_ROOT, source))).toBe(true);
+      expect(Object.values(bundleFiles(fn)).includes('bin/ffmpeg')).toBe(fn.tools?.includes('ffmpeg') ?? false);
     });
   }
 });

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { mediaTools, runTool } from '../../../lambdas/media-insights/operators/shared/media-tools';
+import { mediaTools, runTool } from '../../../lambdas/shared/media/tools';
 
 /** Real media made for the tests with ffmpeg (lavfi sources), plus files ffmpeg cannot write (EXIF, PDF). */
 

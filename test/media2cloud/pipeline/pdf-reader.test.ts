@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
 import { PIPELINE_FUNCTIONS } from '../../../lambdas/media2cloud/pipeline/catalog';
+import { bundleFiles } from '../../../lambdas/shared/media/function-spec';
 import { pdfReader } from '../../../lambdas/media2cloud/pipeline/media/pdf/reader';
 import { makePdf, PDF_ID } from './fixtures';
 
@@ -280,7 +281,7 @@ describe('PDF reader (pdf.js)', () => {
       logLevel: 'silent',
     });
     const analyzer = PIPELINE_FUNCTIONS.find((fn) => fn.id === 'RunAnalyzer')!;
-    for (const [from, to] of Object.entries(analyzer.copyFiles)) {
+    for (const [from, to] of Object.entries(bundleFiles(analyzer))) {
       if (from.startsWith('node_modules/pdfjs-dist/'))
         cpSync(path.join(PROJECT_ROOT, from), path.join(bundleDir, to), { recursive: true });
     }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runTool, mediaTools } from '../../../lambdas/media-insights/operators/shared/media-tools';
+import { runTool, mediaTools } from '../../../lambdas/shared/media/tools';
 import { pdfPageRenderer } from '../../../lambdas/media2cloud/pipeline/media/pdf/render';
 import { makePdf } from './fixtures';
 

@@ -2,10 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runTool } from '../../../lambdas/media-insights/operators/shared/media-tools';
+import { mediaTools, runTool } from '../../../lambdas/shared/media/tools';
 import { encodeSearchQuery, parseSearchRequest } from '../../../lambdas/media2cloud/search/request';
 import type { ProxyEntry } from '../../../lambdas/media2cloud/pipeline/domain/records';
-import { mediaTools } from '../../../lambdas/media2cloud/pipeline/media/tools';
 import {
   makeAudioOnlyMp4,
   makeJpegWithMetadata,

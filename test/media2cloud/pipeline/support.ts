@@ -29,7 +29,7 @@ import { SearchDocumentMissingError } from '../../../lambdas/media2cloud/pipelin
 import type { IngestRecord } from '../../../lambdas/media2cloud/pipeline/domain/records';
 import { ingestHandlers } from '../../../lambdas/media2cloud/pipeline/ingest/handlers';
 import { describeMedia } from '../../../lambdas/media2cloud/pipeline/media/mediainfo';
-import { mediaTools } from '../../../lambdas/media2cloud/pipeline/media/tools';
+import { mediaTools } from '../../../lambdas/shared/media/tools';
 import { pdfReader } from '../../../lambdas/media2cloud/pipeline/media/pdf/reader';
 import { pdfPageRenderer } from '../../../lambdas/media2cloud/pipeline/media/pdf/render';
 import type { PipelineDependencies, SearchIndexPort, StatusUpdate } from '../../../lambdas/media2cloud/pipeline/ports';

@@ -2,7 +2,7 @@ import { logger } from '../../shared/logger';
 import type { OperatorObject } from '../../workflow/domain/types';
 import type { DataplanePort } from '../shared/dataplane';
 import { complete, errorText, failure, isObject, parseOperatorEvent, withStatus } from '../shared/operator';
-import type { ObjectText } from '../shared/s3-objects';
+import type { ObjectText } from '../../../shared/media/s3-objects';
 
 export const GENERIC_DATA_LOOKUP_ERROR = 'GenericDataLookupError';
 
@@ -38,7 +38,7 @@ export async function runGenericDataLookup(
 
   let document: unknown;
   try {
-    document = JSON.parse(await deps.objects.readText({ S3Bucket: bucket, S3Key: key }));
+    document = JSON.parse(await deps.objects.readText({ bucket, key }));
   } catch (error) {
     throw failure(operator, GENERIC_DATA_LOOKUP_ERROR, Messages.unreadable(errorText(error)));
   }

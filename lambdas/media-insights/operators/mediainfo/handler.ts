@@ -4,7 +4,7 @@ import { lambdaClient } from '../shared/clients/lambda';
 import { s3Client } from '../shared/clients/s3';
 import { requireEnvironment } from '../shared/config';
 import { LambdaDataplane } from '../shared/dataplane';
-import { S3Objects } from '../shared/s3-objects';
+import { S3Objects } from '../../../shared/media/s3-objects';
 import { analyzeMedia } from './analyzer';
 import { runMediainfo, type MediainfoDependencies } from './operator';
 

@@ -7,11 +7,12 @@ import {
   failure,
   inputMedia,
   missingKeyMessage,
+  objectLocation,
   parseOperatorEvent,
   withStatus,
 } from '../shared/operator';
-import type { RangedObjectReader } from '../shared/s3-objects';
-import type { MediaAnalyzer } from './analyzer';
+import type { RangedObjectReader } from '../../../shared/media/s3-objects';
+import type { MediaAnalyzer } from '../../../shared/media/mediainfo';
 import { pymediainfoDocument, type PymediainfoDocument } from './pymediainfo';
 
 /** The original writes this key for `Mediainfo` and `MediainfoImage` alike (the function is shared). */
@@ -54,8 +55,9 @@ export async function runMediainfo(event: unknown, deps: MediainfoDependencies):
 
   let document: PymediainfoDocument;
   try {
-    const size = await deps.objects.size(located.media);
-    const report = await deps.analyze(size, (offset, length) => deps.objects.readRange(located.media, offset, length));
+    const media = objectLocation(located.media);
+    const size = await deps.objects.size(media);
+    const report = await deps.analyze(size, (offset, length) => deps.objects.readRange(media, offset, length));
     document = pymediainfoDocument(report);
   } catch (error) {
     throw failure(operator, MEDIAINFO_ERROR, Messages.noResults(errorText(error)));

@@ -1,3 +1,4 @@
+import type { ObjectLocation } from '../../../shared/media/s3-objects';
 import {
   OperationStatus,
   type JsonObject,
@@ -105,6 +106,11 @@ export function inputMedia(
     if (typeof media[field] !== 'string' || media[field] === '') return { missing: field };
   }
   return { type, media: { S3Bucket: media['S3Bucket'] as string, S3Key: media['S3Key'] as string } };
+}
+
+/** A media object (`{S3Bucket, S3Key}` on the wire) as the shared S3 adapter names it. */
+export function objectLocation(media: MediaObject): ObjectLocation {
+  return { bucket: media.S3Bucket, key: media.S3Key };
 }
 
 /** The original's text for a missing input key: `Missing a required metadata key 'S3Key'`. */

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { runTool, type MediaTools } from '../shared/media-tools';
+import { aacAudio, FASTSTART, probeMedia } from '../../../shared/media/ffmpeg';
+import { runTool, type MediaTools } from '../../../shared/media/tools';
 
 export interface MediaProbe {
   /** Seconds; `undefined` when neither the container nor the video stream states it. */
@@ -27,17 +28,7 @@ export class FfmpegThumbnailEncoder implements ThumbnailEncoder {
   constructor(private readonly tools: MediaTools) {}
 
   async probe(input: string): Promise<MediaProbe> {
-    const report = JSON.parse(
-      await runTool(this.tools.ffprobe, [
-        '-v',
-        'error',
-        '-print_format',
-        'json',
-        '-show_format',
-        '-show_streams',
-        input,
-      ]),
-    ) as { format?: { duration?: string }; streams?: { codec_type?: string; duration?: string }[] };
+    const report = await probeMedia(this.tools.ffprobe, input);
     const streams = report.streams ?? [];
     const video = streams.find((stream) => stream.codec_type === 'video');
     const duration = Number.parseFloat(video?.duration ?? report.format?.duration ?? '');
@@ -58,16 +49,16 @@ export class FfmpegThumbnailEncoder implements ThumbnailEncoder {
   }
 
   async transcode(input: string, proxyOutput: string, audioOutput: string | undefined): Promise<void> {
-    const aac = (bitrate: string) => ['-c:a', 'aac', '-b:a', bitrate, '-ar', '48000', '-ac', '2'];
     const proxy = [
       ...['-map', '0:v:0', '-map', '0:a:0?', '-c:v', 'libx264', '-profile:v', 'main', '-preset', 'veryfast'],
       ...['-b:v', '1600k', '-maxrate', '1600k', '-bufsize', '3200k'],
       ...['-r', '30', '-g', '90', '-bf', '2', '-refs', '3', '-pix_fmt', 'yuv420p', '-vf', 'setsar=1'],
-      ...aac('64k'),
-      ...['-movflags', '+faststart', '-f', 'mp4', proxyOutput],
+      ...aacAudio('64k'),
+      ...FASTSTART,
+      ...['-f', 'mp4', proxyOutput],
     ];
     const audio = audioOutput
-      ? ['-map', '0:a:0', '-vn', ...aac('96k'), '-movflags', '+faststart', '-f', 'mp4', audioOutput]
+      ? ['-map', '0:a:0', '-vn', ...aacAudio('96k'), ...FASTSTART, '-f', 'mp4', audioOutput]
       : [];
     await runTool(this.tools.ffmpeg, ['-nostdin', '-v', 'error', '-y', '-i', input, ...proxy, ...audio]);
   }

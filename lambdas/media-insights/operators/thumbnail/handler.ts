@@ -1,7 +1,7 @@
 import { s3Client } from '../shared/clients/s3';
 import { requireEnvironment } from '../shared/config';
-import { mediaTools } from '../shared/media-tools';
-import { S3Objects } from '../shared/s3-objects';
+import { mediaTools } from '../../../shared/media/tools';
+import { S3Objects } from '../../../shared/media/s3-objects';
 import { FfmpegThumbnailEncoder } from './ffmpeg';
 import { runThumbnailCheck, runThumbnailStart, type ThumbnailDependencies } from './operator';
 

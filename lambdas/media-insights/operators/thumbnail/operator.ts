@@ -10,9 +10,10 @@ import {
   inputMedia,
   MasExecutionError,
   missingKeyMessage,
+  objectLocation,
   parseOperatorEvent,
 } from '../shared/operator';
-import type { ObjectFiles } from '../shared/s3-objects';
+import type { ObjectFiles } from '../../../shared/media/s3-objects';
 import type { ThumbnailEncoder } from './ffmpeg';
 import { thumbnailOutputs, thumbnailPosition } from './outputs';
 
@@ -57,7 +58,7 @@ export async function runThumbnailStart(event: unknown, deps: ThumbnailDependenc
   const sourceFile = file(`source${path.extname(source.S3Key)}`);
   let media: MediaMap;
   try {
-    await deps.objects.download(source, sourceFile);
+    await deps.objects.download(objectLocation(source), sourceFile);
     const probe = await deps.encoder.probe(sourceFile);
     if (!probe.hasVideo) throw failure(operator, THUMBNAIL_ERROR, Messages.noVideo(inputFile));
 
@@ -79,7 +80,9 @@ export async function runThumbnailStart(event: unknown, deps: ThumbnailDependenc
       uploads.push([outputs.audio, file('audio.mp4'), 'audio/mp4']);
       media['Audio'] = outputs.audio;
     }
-    for (const [object, localFile, contentType] of uploads) await deps.objects.upload(object, localFile, contentType);
+    for (const [object, localFile, contentType] of uploads) {
+      await deps.objects.upload(objectLocation(object), localFile, contentType);
+    }
   } catch (error) {
     if (error instanceof MasExecutionError) throw error;
     // ffmpeg names the file it failed on; the scratch copy means nothing outside this function, its source does.
@@ -112,7 +115,7 @@ export async function runThumbnailCheck(
     if (object === undefined) continue;
     let present: boolean;
     try {
-      present = await deps.objects.exists(object);
+      present = await deps.objects.exists(objectLocation(object));
     } catch (error) {
       throw failure(operator, THUMBNAIL_ERROR, errorText(error));
     }

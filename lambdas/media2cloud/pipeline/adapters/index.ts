@@ -1,6 +1,6 @@
 import { stackDefaultAiOptions } from '../domain/ai-options';
 import { describeMedia } from '../media/mediainfo';
-import { mediaTools } from '../media/tools';
+import { mediaTools } from '../../../shared/media/tools';
 import type { PipelineEnvironmentVariable } from '../catalog';
 import type { PdfPageRenderer, PdfReader, PipelineConfig, PipelineDependencies } from '../ports';
 import { documentClient, s3Client, sfnClient } from './clients';

@@ -8,13 +8,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { S3Objects } from '../../../media-insights/operators/shared/s3-objects';
+import { S3Objects } from '../../../shared/media/s3-objects';
 import type { ObjectLocation } from '../domain/records';
 import type { ObjectHead, ObjectStore, ObjectSummary } from '../ports';
 
 const DELETE_BATCH = 1000;
 
-/** The pipeline's S3 access; streamed transfers and ranged reads go through the operators' `S3Objects`. */
+/** The pipeline's S3 access; streamed transfers and ranged reads go through the shared media `S3Objects`. */
 export class S3ObjectStore implements ObjectStore {
   private readonly transfers: S3Objects;
 
@@ -43,7 +43,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   readRange(location: ObjectLocation, offset: number, length: number): Promise<Uint8Array> {
-    return this.transfers.readRange(media(location), offset, length);
+    return this.transfers.readRange(location, offset, length);
   }
 
   async *stream(location: ObjectLocation): AsyncIterable<Uint8Array> {
@@ -53,11 +53,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   download(location: ObjectLocation, filePath: string): Promise<void> {
-    return this.transfers.download(media(location), filePath);
+    return this.transfers.download(location, filePath);
   }
 
   uploadFile(location: ObjectLocation, filePath: string, contentType: string): Promise<void> {
-    return this.transfers.upload(media(location), filePath, contentType);
+    return this.transfers.upload(location, filePath, contentType);
   }
 
   async putText(location: ObjectLocation, body: string, contentType: string): Promise<void> {
@@ -115,10 +115,6 @@ export class S3ObjectStore implements ObjectStore {
       expiresIn: expiresInSeconds,
     });
   }
-}
-
-function media(location: ObjectLocation) {
-  return { S3Bucket: location.bucket, S3Key: location.key };
 }
 
 function isNotFound(error: unknown): boolean {

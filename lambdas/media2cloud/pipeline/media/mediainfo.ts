@@ -1,5 +1,4 @@
-import mediaInfoFactory, { type MediaInfo } from 'mediainfo.js';
-import { CHUNK_BYTES, locateWasm } from '../../../media-insights/operators/mediainfo/analyzer';
+import { mediaAnalyzer } from '../../../shared/media/mediainfo';
 import type { RandomAccess } from '../ports';
 
 /** MediaInfoLib's JSON report: `{creatingLibrary, media: {track: [{"@type": "General", ...}, ...]}}`. */
@@ -13,29 +12,14 @@ export type MediainfoTrack = { readonly '@type': string } & Readonly<Record<stri
 /** Describes a file MediaInfoLib reads piece by piece (ranged reads), so the file never has to be in memory. */
 export type MediaDescriber = (access: RandomAccess) => Promise<MediainfoReport>;
 
-let instance: Promise<MediaInfo<'JSON'>> | undefined;
-let queue: Promise<unknown> = Promise.resolve();
+const analyzeJson = mediaAnalyzer({ format: 'JSON' });
 
-/**
- * MediaInfoLib (the WASM build of mediainfo.js, see `media-insights/operators/mediainfo/analyzer.ts` for how it is
- * found and bundled), compiled once per execution environment; one analysis at a time.
- */
-export const describeMedia: MediaDescriber = (access) => {
-  const run = queue.then(async () => {
-    instance ??= mediaInfoFactory({ format: 'JSON', chunkSize: CHUNK_BYTES, locateFile: locateWasm }).catch(
-      (error: unknown) => {
-        instance = undefined;
-        throw error;
-      },
-    );
-    const mediainfo = await instance;
-    const report = await mediainfo.analyzeData(access.size, (length, offset) =>
-      access.read(offset, Math.min(length, access.size - offset)),
-    );
-    return JSON.parse(report) as MediainfoReport;
-  });
-  queue = run.catch(() => undefined);
-  return run;
+/** MediaInfoLib (the WASM build of mediainfo.js, see `shared/media/mediainfo.ts`), reading by ranges. */
+export const describeMedia: MediaDescriber = async (access) => {
+  const report = await analyzeJson(access.size, (offset, length) =>
+    access.read(offset, Math.min(length, access.size - offset)),
+  );
+  return JSON.parse(report) as MediainfoReport;
 };
 
 export interface TrackSummary {

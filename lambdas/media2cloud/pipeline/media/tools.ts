@@ -1,9 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { runTool, ToolError } from '../../../media-insights/operators/shared/media-tools';
+import { runTool, ToolError } from '../../../shared/media/tools';
 import { MediaProcessingError } from '../domain/errors';
-
-export { mediaTools } from '../../../media-insights/operators/shared/media-tools';
 
 /** Runs ffmpeg or ffprobe; a failure is the asset's fault (corrupt or unknown format) and says what the tool said. */
 export async function runMediaTool(command: string, args: readonly string[], what: string): Promise<string> {

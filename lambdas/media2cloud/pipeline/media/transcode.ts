@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { aacAudio, FASTSTART, type ProbeReport } from '../../../shared/media/ffmpeg';
 import type { MediainfoSummary } from './mediainfo';
 
 /**
@@ -16,7 +17,7 @@ export const THUMBNAIL_COUNT = 10;
 /** Image previews are capped here (the original re-scales only previews over 5 MB; this keeps every one sane). */
 export const PREVIEW_MAX_SIZE = 4096;
 
-const AAC = ['-c:a', 'aac', '-b:a', '96k', '-ar', '48000', '-ac', '2'];
+const AAC = aacAudio('96k');
 const JPEG_QUALITY = ['-q:v', '3'];
 
 /** The original's `downscaleOutput`: the video's size scaled to fit 960×540, rounded to even numbers. */
@@ -52,10 +53,10 @@ export function videoArguments(source: string, media: MediainfoSummary, outputs:
   // The original's two-second closed GOPs.
   args.push('-g', String(Math.max(1, Math.round(fps * 2))), '-sc_threshold', '0');
   if (hasAudio) args.push(...AAC);
-  args.push('-movflags', '+faststart', path.join(outputs.aimlDir, `${outputs.basename}.mp4`));
+  args.push(...FASTSTART, path.join(outputs.aimlDir, `${outputs.basename}.mp4`));
 
   if (hasAudio) {
-    args.push('-map', '0:a:0', '-vn', ...AAC, '-movflags', '+faststart');
+    args.push('-map', '0:a:0', '-vn', ...AAC, ...FASTSTART);
     args.push(path.join(outputs.aimlDir, `${outputs.basename}.m4a`));
   }
 
@@ -90,7 +91,7 @@ export interface AudioOutputs {
 /** AAC M4A for analysis and, when the file has one, its cover picture as the original's `proxy/cover.<ext>`. */
 export function audioArguments(source: string, outputs: AudioOutputs): string[] {
   const args = ['-hide_banner', '-nostdin', '-y', '-i', source];
-  args.push('-map', '0:a:0', '-vn', ...AAC, '-movflags', '+faststart');
+  args.push('-map', '0:a:0', '-vn', ...AAC, ...FASTSTART);
   args.push(path.join(outputs.aimlDir, `${outputs.basename}.m4a`));
   if (outputs.coverExtension) {
     args.push('-map', '0:v:0', '-an', '-c:v', 'copy', '-frames:v', '1');
@@ -167,9 +168,7 @@ export function probeSubtitleArguments(source: string): string[] {
 }
 
 export function parseSubtitleProbe(json: string): SubtitleStream[] {
-  const parsed = JSON.parse(json) as {
-    streams?: Array<{ index?: number; codec_name?: string; tags?: { language?: string; title?: string } }>;
-  };
+  const parsed = JSON.parse(json) as ProbeReport;
   return (parsed.streams ?? [])
     .filter((stream) => typeof stream.index === 'number')
     .map((stream) => ({

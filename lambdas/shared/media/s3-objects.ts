@@ -3,44 +3,49 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { MediaObject } from '../../workflow/domain/types';
+
+/** An S3 object. Each backend keeps its own spelling on the wire (`S3Bucket`/`S3Key`, `bucket`/`key`). */
+export interface ObjectLocation {
+  readonly bucket: string;
+  readonly key: string;
+}
 
 /** Reads an object piece by piece, so a large media file never has to fit in memory. */
 export interface RangedObjectReader {
-  size(object: MediaObject): Promise<number>;
-  readRange(object: MediaObject, offset: number, length: number): Promise<Uint8Array>;
+  size(object: ObjectLocation): Promise<number>;
+  readRange(object: ObjectLocation, offset: number, length: number): Promise<Uint8Array>;
 }
 
 export interface ObjectFiles {
   /** Streams the object into a local file. */
-  download(object: MediaObject, filePath: string): Promise<void>;
+  download(object: ObjectLocation, filePath: string): Promise<void>;
   /** Streams a local file into the object. */
-  upload(object: MediaObject, filePath: string, contentType: string): Promise<void>;
-  exists(object: MediaObject): Promise<boolean>;
+  upload(object: ObjectLocation, filePath: string, contentType: string): Promise<void>;
+  exists(object: ObjectLocation): Promise<boolean>;
 }
 
 export interface ObjectText {
-  readText(object: MediaObject): Promise<string>;
+  readText(object: ObjectLocation): Promise<string>;
 }
 
-/** The S3 side of the operators: ranged reads, streamed transfers, existence checks. */
+/** S3 as media work uses it: ranged reads, streamed transfers, existence checks. */
 export class S3Objects implements RangedObjectReader, ObjectFiles, ObjectText {
   constructor(private readonly s3: S3Client) {}
 
-  async size(object: MediaObject): Promise<number> {
+  async size(object: ObjectLocation): Promise<number> {
     const head = await this.s3
-      .send(new HeadObjectCommand({ Bucket: object.S3Bucket, Key: object.S3Key }))
+      .send(new HeadObjectCommand({ Bucket: object.bucket, Key: object.key }))
       .catch((error: unknown) => Promise.reject(describeS3Error(error, object)));
     return head.ContentLength ?? 0;
   }
 
-  async readRange(object: MediaObject, offset: number, length: number): Promise<Uint8Array> {
+  async readRange(object: ObjectLocation, offset: number, length: number): Promise<Uint8Array> {
     if (length <= 0) return new Uint8Array(0);
     const response = await this.s3
       .send(
         new GetObjectCommand({
-          Bucket: object.S3Bucket,
-          Key: object.S3Key,
+          Bucket: object.bucket,
+          Key: object.key,
           Range: `bytes=${offset}-${offset + length - 1}`,
         }),
       )
@@ -48,21 +53,21 @@ export class S3Objects implements RangedObjectReader, ObjectFiles, ObjectText {
     return response.Body ? response.Body.transformToByteArray() : new Uint8Array(0);
   }
 
-  async download(object: MediaObject, filePath: string): Promise<void> {
+  async download(object: ObjectLocation, filePath: string): Promise<void> {
     const response = await this.s3
-      .send(new GetObjectCommand({ Bucket: object.S3Bucket, Key: object.S3Key }))
+      .send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }))
       .catch((error: unknown) => Promise.reject(describeS3Error(error, object)));
-    if (!(response.Body instanceof Readable)) throw new Error(`s3://${object.S3Bucket}/${object.S3Key} has no body`);
+    if (!(response.Body instanceof Readable)) throw new Error(`s3://${object.bucket}/${object.key} has no body`);
     await pipeline(response.Body, createWriteStream(filePath));
   }
 
-  async upload(object: MediaObject, filePath: string, contentType: string): Promise<void> {
+  async upload(object: ObjectLocation, filePath: string, contentType: string): Promise<void> {
     // A single PUT takes up to 5 GB; a proxy or audio track that large would outgrow the function's /tmp first.
     const { size } = await stat(filePath);
     await this.s3.send(
       new PutObjectCommand({
-        Bucket: object.S3Bucket,
-        Key: object.S3Key,
+        Bucket: object.bucket,
+        Key: object.key,
         Body: createReadStream(filePath),
         ContentLength: size,
         ContentType: contentType,
@@ -70,9 +75,9 @@ export class S3Objects implements RangedObjectReader, ObjectFiles, ObjectText {
     );
   }
 
-  async exists(object: MediaObject): Promise<boolean> {
+  async exists(object: ObjectLocation): Promise<boolean> {
     try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: object.S3Bucket, Key: object.S3Key }));
+      await this.s3.send(new HeadObjectCommand({ Bucket: object.bucket, Key: object.key }));
       return true;
     } catch (error) {
       if (httpStatus(error) === 404) return false;
@@ -80,9 +85,9 @@ export class S3Objects implements RangedObjectReader, ObjectFiles, ObjectText {
     }
   }
 
-  async readText(object: MediaObject): Promise<string> {
+  async readText(object: ObjectLocation): Promise<string> {
     const response = await this.s3
-      .send(new GetObjectCommand({ Bucket: object.S3Bucket, Key: object.S3Key }))
+      .send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }))
       .catch((error: unknown) => Promise.reject(describeS3Error(error, object)));
     return response.Body ? response.Body.transformToString('utf-8') : '';
   }
@@ -93,8 +98,8 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 /** SDK errors for HEAD requests carry no message ("UnknownError"); operators put this text in their metadata. */
-function describeS3Error(error: unknown, object: MediaObject): Error {
-  const location = `s3://${object.S3Bucket}/${object.S3Key}`;
+function describeS3Error(error: unknown, object: ObjectLocation): Error {
+  const location = `s3://${object.bucket}/${object.key}`;
   if (httpStatus(error) === 404) return new Error(`${location} does not exist`);
   const { name, message } = error instanceof Error ? error : new Error(String(error));
   return new Error(`${name}: ${message} (${location})`);

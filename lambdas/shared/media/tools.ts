@@ -4,7 +4,8 @@ import * as path from 'node:path';
 
 /**
  * ffmpeg and ffprobe are static x86-64 builds from npm. Deployed, the stack copies them next to the bundle as
- * `bin/ffmpeg` and `bin/ffprobe` (see `catalog.ts`); in tests and local mode they are run from the npm packages.
+ * `bin/ffmpeg` and `bin/ffprobe` (a function spec's `tools: ['ffmpeg']`, see `function-spec.ts`); in tests and local
+ * mode they are run from the npm packages.
  */
 export interface MediaTools {
   readonly ffmpeg: string;
