@@ -1,11 +1,14 @@
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DATAPLANE_ROUTES } from '../../lambdas/media-insights/dataplane/routes';
+import { ASSET_TABLE } from '../../lambdas/media-insights/tables/assets';
+import { LOCK_TABLE } from '../../lambdas/media-insights/tables/locks';
 import { RestApiFromRoutes } from './rest-api-from-routes';
 import { acknowledgeWildcards, arnToken, S3_READ_WRITE_ACTION_FINDINGS } from './nag';
 import { NodeFunction } from './node-function';
 import { SecureBucket } from './secure-bucket';
+import { SecureTable } from './secure-table';
 
 export interface MediaInsightsDataplaneProps {
   /** Receives the dataplane bucket's server access logs. */
@@ -25,18 +28,8 @@ export class MediaInsightsDataplane extends Construct {
   constructor(scope: Construct, id: string, props: MediaInsightsDataplaneProps) {
     super(scope, id);
 
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'AssetId', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-    });
-    this.lockTable = new dynamodb.Table(this, 'LockTable', {
-      partitionKey: { name: 'AssetId', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-    });
+    this.table = new SecureTable(this, 'Table', { schema: ASSET_TABLE });
+    this.lockTable = new SecureTable(this, 'LockTable', { schema: LOCK_TABLE });
     this.bucket = new SecureBucket(this, 'Bucket', {
       accessLogs: props.accessLogs,
       accessLogsPrefix: 'dataplane/',

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ArnFormat, CustomResource, Duration, Stack, Tags } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,12 +9,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { CatalogOperator } from '../../lambdas/media-insights/operators/catalog';
+import { OPERATION_TABLE, STAGE_TABLE, WORKFLOW_TABLE } from '../../lambdas/media-insights/tables/definitions';
+import { EXECUTION_TABLE } from '../../lambdas/media-insights/tables/executions';
+import { SLOT_TABLE } from '../../lambdas/media-insights/tables/slots';
+import { SYSTEM_TABLE } from '../../lambdas/media-insights/tables/system';
 import { WORKFLOW_ROUTES } from '../../lambdas/media-insights/workflow/routes';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { RestApiFromRoutes } from './rest-api-from-routes';
 import { OperatorFunctions } from './mie-operator-functions';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from './nag';
 import { NodeFunction, PROJECT_ROOT } from './node-function';
+import { SecureTable } from './secure-table';
 
 /** Operator functions the engine may call carry this tag; the engine's permission is scoped by it, not by name. */
 export const OPERATOR_TAG_KEY = 'mediaplane:mie-operator';
@@ -60,33 +65,14 @@ export class MediaInsightsWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: MediaInsightsWorkflowProps) {
     super(scope, id);
 
-    const table = (name: string, key: dynamodb.Attribute) =>
-      new dynamodb.Table(this, name, {
-        partitionKey: key,
-        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      });
-    const byName = { name: 'Name', type: dynamodb.AttributeType.STRING };
-    const execution = table('ExecutionTable', { name: 'Id', type: dynamodb.AttributeType.STRING });
-    for (const [indexName, key] of [
-      ['WorkflowExecutionStatus', 'Status'],
-      ['WorkflowExecutionAssetId', 'AssetId'],
-    ] as const) {
-      execution.addGlobalSecondaryIndex({
-        indexName,
-        partitionKey: { name: key, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: 'Created', type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
+    const execution = new SecureTable(this, 'ExecutionTable', { schema: EXECUTION_TABLE });
     this.tables = {
-      system: table('SystemTable', byName),
-      operation: table('OperationTable', byName),
-      stage: table('StageTable', byName),
-      workflow: table('WorkflowTable', byName),
+      system: new SecureTable(this, 'SystemTable', { schema: SYSTEM_TABLE }),
+      operation: new SecureTable(this, 'OperationTable', { schema: OPERATION_TABLE }),
+      stage: new SecureTable(this, 'StageTable', { schema: STAGE_TABLE }),
+      workflow: new SecureTable(this, 'WorkflowTable', { schema: WORKFLOW_TABLE }),
       execution,
-      slot: table('SlotTable', { name: 'Slot', type: dynamodb.AttributeType.NUMBER }),
+      slot: new SecureTable(this, 'SlotTable', { schema: SLOT_TABLE }),
     };
     const tableEnvironment = {
       SYSTEM_TABLE_NAME: this.tables.system.tableName,

@@ -1,9 +1,9 @@
 import { CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ANALYSIS_TABLE, INGEST_TABLE, type KeyAttribute } from '../../lambdas/media2cloud/api/tables';
+import { ANALYSIS_TABLE } from '../../lambdas/media2cloud/tables/analysis';
+import { INGEST_TABLE } from '../../lambdas/media2cloud/tables/ingest';
 import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { Media2CloudPipeline } from '../constructs/media2cloud-pipeline';
@@ -11,6 +11,7 @@ import { Media2CloudSearch, searchClusterSizeContext } from '../constructs/media
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction } from '../constructs/node-function';
 import { SecureBucket } from '../constructs/secure-bucket';
+import { SecureTable } from '../constructs/secure-table';
 
 /**
  * Media2Cloud v4: the RESTful API (stage `demo`), the ingest and proxy buckets, the ingest and analysis tables, the
@@ -68,28 +69,8 @@ export class Media2CloudStack extends Stack {
       ],
     }).bucket;
 
-    const ingestTable = new dynamodb.Table(this, 'IngestTable', {
-      ...tableDefaults,
-      partitionKey: attribute(INGEST_TABLE.partitionKey),
-    });
-    for (const index of Object.values(INGEST_TABLE.indexes)) {
-      ingestTable.addGlobalSecondaryIndex({
-        indexName: index.indexName,
-        partitionKey: attribute(index.partitionKey),
-        sortKey: attribute(index.sortKey),
-        ...(index.projection.type === 'INCLUDE'
-          ? {
-              projectionType: dynamodb.ProjectionType.INCLUDE,
-              nonKeyAttributes: [...index.projection.nonKeyAttributes],
-            }
-          : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
-      });
-    }
-    const analysisTable = new dynamodb.Table(this, 'AnalysisTable', {
-      ...tableDefaults,
-      partitionKey: attribute(ANALYSIS_TABLE.partitionKey),
-      sortKey: attribute(ANALYSIS_TABLE.sortKey),
-    });
+    const ingestTable = new SecureTable(this, 'IngestTable', { schema: INGEST_TABLE });
+    const analysisTable = new SecureTable(this, 'AnalysisTable', { schema: ANALYSIS_TABLE });
 
     const search = new Media2CloudSearch(this, 'Search', {
       size: searchClusterSizeContext(this.node.tryGetContext('media2cloudSearchCluster')),
@@ -176,17 +157,4 @@ export class Media2CloudStack extends Stack {
       value: this.proxyBucket.bucketName,
     });
   }
-}
-
-const tableDefaults = {
-  billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-  encryption: dynamodb.TableEncryption.AWS_MANAGED,
-} as const;
-
-function attribute(key: KeyAttribute): dynamodb.Attribute {
-  return {
-    name: key.name,
-    type: key.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING,
-  };
 }

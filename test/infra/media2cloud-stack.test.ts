@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
 import { PIPELINE_FUNCTIONS, PIPELINE_STATE_MACHINES } from '../../lambdas/media2cloud/pipeline/catalog';
-import { INGEST_TABLE } from '../../lambdas/media2cloud/api/tables';
+import { INGEST_TABLE } from '../../lambdas/media2cloud/tables/ingest';
 import { runsX64Binaries } from '../../lambdas/shared/media/function-spec';
 import { SEARCH_CLUSTER_SIZES } from '../../lib/constructs/media2cloud-search';
 import { testApp } from '../support/app';

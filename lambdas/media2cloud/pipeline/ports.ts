@@ -1,36 +1,16 @@
 import type { SearchDocument, SearchDocumentPatch } from '../search/document';
 import type { AiOptions } from './domain/ai-options';
-import type { AnalysisRecord, DocInfo, IngestRecord, ObjectLocation } from './domain/records';
+import type { AnalysisTable } from '../tables/analysis';
+import type { IngestTable } from '../tables/ingest';
+import type { DocInfo, ObjectLocation } from './domain/records';
 import type { MediaTools } from '../../shared/media/tools';
 import type { MediaDescriber } from './media/mediainfo';
 
-/** Fields to write to a record, and attributes to remove from it. */
-export interface RecordChange {
-  readonly set: Readonly<Record<string, unknown>>;
-  readonly remove?: readonly string[];
-}
+/** The ingest table (partition key `uuid`), as the pipeline uses it. */
+export type IngestRecordStore = Pick<IngestTable, 'get' | 'upsert' | 'update' | 'delete'>;
 
-/** The ingest table (partition key `uuid`). */
-export interface IngestRecordStore {
-  get(uuid: string): Promise<IngestRecord | undefined>;
-  /** Creates the record or merges into it (the original's `db.update`, which upserts). */
-  upsert(uuid: string, change: RecordChange): Promise<void>;
-  /**
-   * Merges into an existing record only; throws `RecordNotFoundError` when there is none, so work that finishes
-   * after an asset was removed never brings its record back.
-   */
-  update(uuid: string, change: RecordChange): Promise<void>;
-  delete(uuid: string): Promise<void>;
-}
-
-/** The analysis table (partition key `uuid`, sort key `type`). */
-export interface AnalysisRecordStore {
-  /** Creates the `(uuid, type)` item or merges into it. */
-  merge(record: AnalysisRecord): Promise<void>;
-  list(uuid: string): Promise<AnalysisRecord[]>;
-  /** Deletes every item of the asset; resolves with how many there were. */
-  deleteAll(uuid: string): Promise<number>;
-}
+/** The analysis table (partition key `uuid`, sort key `type`), as the pipeline uses it. */
+export type AnalysisRecordStore = Pick<AnalysisTable, 'merge' | 'list' | 'deleteAll'>;
 
 export interface ObjectHead {
   readonly size: number;

@@ -2,8 +2,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 // The adapter modules themselves: the package index would create the handler's module-scope clients too early.
-import { DynamoDbAssetStore } from '../../../lambdas/media-insights/dataplane/adapters/dynamodb-assets';
-import { DynamoDbLockStore } from '../../../lambdas/media-insights/dataplane/adapters/dynamodb-locks';
+import { AssetTable } from '../../../lambdas/media-insights/tables/assets';
+import { LockTable } from '../../../lambdas/media-insights/tables/locks';
 import { S3MetadataObjects } from '../../../lambdas/media-insights/dataplane/adapters/s3-metadata-objects';
 import { DATAPLANE_ENV, provisionDataplane, startLocalEngines, type LocalEngines } from './support';
 
@@ -30,10 +30,10 @@ function asset(assetId: string) {
   return { assetId, mediaType: 'Video', s3Bucket: 'media', s3Key: `${assetId}.mp4`, created: '1700000000.1' };
 }
 
-describe('DynamoDbAssetStore', () => {
+describe('AssetTable', () => {
   it('lists every asset id across Scan pages', async () => {
     // Prepare
-    const store = new DynamoDbAssetStore(documents, DATAPLANE_TABLE_NAME, { scanPageSize: 2 });
+    const store = new AssetTable(documents, DATAPLANE_TABLE_NAME, { scanPageSize: 2 });
     const ids = ['scan-1', 'scan-2', 'scan-3', 'scan-4', 'scan-5'];
     for (const id of ids) await store.create(asset(id));
 
@@ -46,7 +46,7 @@ describe('DynamoDbAssetStore', () => {
 
   it('refuses to create an asset twice', async () => {
     // Prepare
-    const store = new DynamoDbAssetStore(documents, DATAPLANE_TABLE_NAME);
+    const store = new AssetTable(documents, DATAPLANE_TABLE_NAME);
     await store.create(asset('twice'));
 
     // Act
@@ -58,7 +58,7 @@ describe('DynamoDbAssetStore', () => {
 
   it('reads back operators as pointer lists and leaves global attributes out of them', async () => {
     // Prepare
-    const store = new DynamoDbAssetStore(documents, DATAPLANE_TABLE_NAME);
+    const store = new AssetTable(documents, DATAPLANE_TABLE_NAME);
     await store.create(asset('with-pointers'));
     await store.prependPointer('with-pointers', 'op', { workflow: 'w1', pointer: 'p1' });
     await store.prependPointer('with-pointers', 'op', { workflow: 'w2', pointer: 'p2' });
@@ -83,7 +83,7 @@ describe('DynamoDbAssetStore', () => {
 
   it('does not create an item when pointing at or removing from an asset that does not exist', async () => {
     // Prepare
-    const store = new DynamoDbAssetStore(documents, DATAPLANE_TABLE_NAME);
+    const store = new AssetTable(documents, DATAPLANE_TABLE_NAME);
 
     // Act
     const prepended = await store.prependPointer('phantom', 'op', { workflow: 'w', pointer: 'p' });
@@ -97,7 +97,7 @@ describe('DynamoDbAssetStore', () => {
 
   it('tells an asset without the operator from a missing asset', async () => {
     // Prepare
-    const store = new DynamoDbAssetStore(documents, DATAPLANE_TABLE_NAME);
+    const store = new AssetTable(documents, DATAPLANE_TABLE_NAME);
     await store.create(asset('no-operators'));
 
     // Act
@@ -110,10 +110,10 @@ describe('DynamoDbAssetStore', () => {
   });
 });
 
-describe('DynamoDbLockStore', () => {
+describe('LockTable', () => {
   it('lists every lock across Scan pages', async () => {
     // Prepare
-    const store = new DynamoDbLockStore(documents, DATAPLANE_LOCK_TABLE_NAME, { scanPageSize: 1 });
+    const store = new LockTable(documents, DATAPLANE_LOCK_TABLE_NAME, { scanPageSize: 1 });
     for (const [index, assetId] of ['lock-1', 'lock-2', 'lock-3'].entries()) {
       await store.acquire({ assetId, lockedBy: 'u', lockedAt: 1000 + index });
     }
@@ -133,7 +133,7 @@ describe('DynamoDbLockStore', () => {
 
   it('acquires a lock once and releases it once', async () => {
     // Prepare
-    const store = new DynamoDbLockStore(documents, DATAPLANE_LOCK_TABLE_NAME);
+    const store = new LockTable(documents, DATAPLANE_LOCK_TABLE_NAME);
 
     // Act
     const first = await store.acquire({ assetId: 'once', lockedBy: 'a', lockedAt: 1 });

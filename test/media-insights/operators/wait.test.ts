@@ -1,9 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  DynamoDbWorkflowExecutionStatuses,
-  LambdaSchedulerNotifier,
-} from '../../../lambdas/media-insights/operators/wait/adapters';
+import { LambdaSchedulerNotifier } from '../../../lambdas/media-insights/operators/wait/adapters';
+import { ExecutionTable } from '../../../lambdas/media-insights/tables/executions';
 import {
   runWaitCheck,
   runWaitStart,
@@ -35,7 +33,7 @@ describe('Wait operator', () => {
     documents = DynamoDBDocumentClient.from(engines.dynamo);
     lambda = new LocalLambdaEndpoint();
     deps = {
-      executions: new DynamoDbWorkflowExecutionStatuses(documents, TABLE),
+      executions: new ExecutionTable(documents, TABLE),
       scheduler: new LambdaSchedulerNotifier(await lambda.start(), SCHEDULER_ARN),
     };
   });

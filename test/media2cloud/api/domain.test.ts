@@ -6,7 +6,7 @@ import { decodePageToken, encodePageToken } from '../../../lambdas/media2cloud/a
 import { parseManifest } from '../../../lambdas/media2cloud/api/domain/manifest';
 import { isManifestKey, mimeOf, typeOf } from '../../../lambdas/media2cloud/api/domain/mime';
 import { isSafePath, isUuid } from '../../../lambdas/media2cloud/api/domain/validation';
-import { INGEST_TABLE } from '../../../lambdas/media2cloud/api/tables';
+import { INGEST_TABLE } from '../../../lambdas/media2cloud/tables/ingest';
 import { MEDIA2CLOUD_ENV } from './support';
 
 describe('safeOutputPrefix', () => {

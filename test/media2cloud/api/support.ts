@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createMedia2CloudApiHandler, createMedia2CloudRoutes } from '../../../lambdas/media2cloud/api/app';
@@ -12,7 +11,9 @@ import type {
   SearchPort,
 } from '../../../lambdas/media2cloud/api/domain/ports';
 import type { StartedExecution } from '../../../lambdas/media2cloud/api/domain/records';
-import { ANALYSIS_TABLE, INGEST_TABLE } from '../../../lambdas/media2cloud/api/tables';
+import { ANALYSIS_TABLE } from '../../../lambdas/media2cloud/tables/analysis';
+import { INGEST_TABLE } from '../../../lambdas/media2cloud/tables/ingest';
+import { createTable } from '../../support/tables';
 import type { SearchRequest, SearchResponse } from '../../../lambdas/media2cloud/search';
 import {
   callApi,
@@ -43,58 +44,14 @@ export const DEFAULT_AI_OPTIONS = stackDefaultAiOptions(MEDIA2CLOUD_ENV.DEFAULT_
 /** A bucket outside the solution, standing for another bucket the caller keeps media in. */
 export const OTHER_BUCKET = 'm2c-other-media';
 
-/** The ingest and analysis tables exactly as `tables.ts` describes them (what the stack must create). */
+/** The ingest and analysis tables exactly as their modules describe them (what the stack must create). */
 export async function provisionMedia2Cloud(engines: LocalEngines): Promise<void> {
   Object.assign(process.env, MEDIA2CLOUD_ENV);
-  await createIngestTable(engines.dynamo, MEDIA2CLOUD_ENV.INGEST_TABLE_NAME);
-  await engines.dynamo.send(
-    new CreateTableCommand({
-      TableName: MEDIA2CLOUD_ENV.AIML_TABLE_NAME,
-      KeySchema: [
-        { AttributeName: ANALYSIS_TABLE.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: ANALYSIS_TABLE.sortKey.name, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: ANALYSIS_TABLE.partitionKey.name, AttributeType: ANALYSIS_TABLE.partitionKey.type },
-        { AttributeName: ANALYSIS_TABLE.sortKey.name, AttributeType: ANALYSIS_TABLE.sortKey.type },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createTable(engines.dynamo, MEDIA2CLOUD_ENV.INGEST_TABLE_NAME, INGEST_TABLE);
+  await createTable(engines.dynamo, MEDIA2CLOUD_ENV.AIML_TABLE_NAME, ANALYSIS_TABLE);
   for (const Bucket of [MEDIA2CLOUD_ENV.INGEST_BUCKET, MEDIA2CLOUD_ENV.PROXY_BUCKET, OTHER_BUCKET]) {
     await engines.s3.send(new CreateBucketCommand({ Bucket }));
   }
-}
-
-export async function createIngestTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
-  const indexes = Object.values(INGEST_TABLE.indexes);
-  const attributes = new Map<string, string>([[INGEST_TABLE.partitionKey.name, INGEST_TABLE.partitionKey.type]]);
-  for (const index of indexes) {
-    attributes.set(index.partitionKey.name, index.partitionKey.type);
-    attributes.set(index.sortKey.name, index.sortKey.type);
-  }
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [{ AttributeName: INGEST_TABLE.partitionKey.name, KeyType: 'HASH' }],
-      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
-        AttributeName,
-        AttributeType: AttributeType as 'S' | 'N',
-      })),
-      GlobalSecondaryIndexes: indexes.map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
-          { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
-        ],
-        Projection:
-          index.projection.type === 'INCLUDE'
-            ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projection.nonKeyAttributes] }
-            : { ProjectionType: 'KEYS_ONLY' as const },
-      })),
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
 }
 
 /** Step Functions at the adapter boundary: every start recorded; `failNext` makes the next one throw it. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,10 +15,13 @@ import { principalsFor } from '../../support/principals';
 import { NotFoundError } from '../../../lambdas/shared/http/errors';
 import type { SearchDocument, SearchDocumentPatch } from '../../../lambdas/media2cloud/search/document';
 import { LocalSearchIndex } from '../../../lambdas/media2cloud/search/local/local-search-index';
+import { ANALYSIS_TABLE, AnalysisTable } from '../../../lambdas/media2cloud/tables/analysis';
 import {
-  DynamoDbAnalysisRecordStore,
-  DynamoDbIngestRecordStore,
-} from '../../../lambdas/media2cloud/pipeline/adapters/dynamodb-records';
+  INGEST_TABLE as INGEST_TABLE_SCHEMA,
+  IngestTable,
+  type IngestRecord,
+} from '../../../lambdas/media2cloud/tables/ingest';
+import { createTable } from '../../support/tables';
 import { tmpScratch } from '../../../lambdas/media2cloud/pipeline/adapters/scratch';
 import { S3ObjectStore } from '../../../lambdas/media2cloud/pipeline/adapters/s3-object-store';
 import { SfnExecutions } from '../../../lambdas/media2cloud/pipeline/adapters/sfn-executions';
@@ -26,7 +29,6 @@ import { analysisHandlers } from '../../../lambdas/media2cloud/pipeline/analysis
 import { PIPELINE_FUNCTIONS, PIPELINE_STATE_MACHINES } from '../../../lambdas/media2cloud/pipeline/catalog';
 import { stackDefaultAiOptions } from '../../../lambdas/media2cloud/pipeline/domain/ai-options';
 import { SearchDocumentMissingError } from '../../../lambdas/media2cloud/pipeline/domain/errors';
-import type { IngestRecord } from '../../../lambdas/media2cloud/pipeline/domain/records';
 import { ingestHandlers } from '../../../lambdas/media2cloud/pipeline/ingest/handlers';
 import { describeMedia } from '../../../lambdas/media2cloud/pipeline/media/mediainfo';
 import { mediaTools } from '../../../lambdas/shared/media/tools';
@@ -90,8 +92,8 @@ export interface PipelineHarness {
   readonly sfn: LocalStepFunctions;
   readonly deps: PipelineDependencies;
   readonly search: InMemorySearchIndex;
-  readonly records: DynamoDbIngestRecordStore;
-  readonly analyses: DynamoDbAnalysisRecordStore;
+  readonly records: IngestTable;
+  readonly analyses: AnalysisTable;
   /** Handlers by catalog function id. */
   readonly functions: ReadonlyMap<string, Handler>;
   /** Called before each function runs; a test may hold a function back by returning a pending promise. */
@@ -113,19 +115,8 @@ export interface PipelineHarness {
 export async function startPipelineHarness(): Promise<PipelineHarness> {
   const engines = await startLocalEngines();
   const dynamo = new DynamoDBClient({});
-  for (const [TableName, keys] of [
-    [INGEST_TABLE, ['uuid']],
-    [AIML_TABLE, ['uuid', 'type']],
-  ] as const) {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName,
-        KeySchema: keys.map((AttributeName, i) => ({ AttributeName, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-        AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
+  await createTable(dynamo, INGEST_TABLE, INGEST_TABLE_SCHEMA);
+  await createTable(dynamo, AIML_TABLE, ANALYSIS_TABLE);
   for (const Bucket of [INGEST_BUCKET, PROXY_BUCKET]) await engines.s3.send(new CreateBucketCommand({ Bucket }));
 
   const functions = new Map<string, Handler>();
@@ -161,8 +152,8 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
   const sfnClient = new SFNClient({ endpoint: server.endpoint });
 
   const documentClient = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const records = new DynamoDbIngestRecordStore(documentClient, INGEST_TABLE);
-  const analyses = new DynamoDbAnalysisRecordStore(documentClient, AIML_TABLE);
+  const records = new IngestTable(documentClient, INGEST_TABLE);
+  const analyses = new AnalysisTable(documentClient, AIML_TABLE);
   const search = new InMemorySearchIndex();
   const deps: PipelineDependencies = {
     config: {

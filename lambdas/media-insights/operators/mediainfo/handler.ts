@@ -1,7 +1,6 @@
 import { withLogContext } from '../../../shared/logging';
 import { logger } from '../../shared/logger';
-import { lambdaClient } from '../shared/clients/lambda';
-import { s3Client } from '../shared/clients/s3';
+import { lambdaClient, s3Client } from '../../clients';
 import { requireEnvironment } from '../shared/config';
 import { LambdaDataplane } from '../shared/dataplane';
 import { S3Objects } from '../../../shared/media/s3-objects';

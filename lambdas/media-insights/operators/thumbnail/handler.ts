@@ -1,4 +1,4 @@
-import { s3Client } from '../shared/clients/s3';
+import { s3Client } from '../../clients';
 import { requireEnvironment } from '../shared/config';
 import { mediaTools } from '../../../shared/media/tools';
 import { S3Objects } from '../../../shared/media/s3-objects';

@@ -1,14 +1,15 @@
 import { withLogContext } from '../../../shared/logging';
 import { logger } from '../../shared/logger';
-import { documentClient } from '../shared/clients/dynamodb';
-import { lambdaClient } from '../shared/clients/lambda';
+import { lambdaClient } from '../../clients';
+import { documentClient } from '../../tables/document-client';
 import { requireEnvironment } from '../shared/config';
-import { DynamoDbWorkflowExecutionStatuses, LambdaSchedulerNotifier } from './adapters';
+import { ExecutionTable } from '../../tables/executions';
+import { LambdaSchedulerNotifier } from './adapters';
 import { runWaitCheck, runWaitStart, type WaitDependencies } from './operator';
 
 const env = requireEnvironment(['WORKFLOW_EXECUTION_TABLE_NAME', 'SCHEDULER_FUNCTION_ARN']);
 const dependencies: WaitDependencies = {
-  executions: new DynamoDbWorkflowExecutionStatuses(documentClient, env.WORKFLOW_EXECUTION_TABLE_NAME),
+  executions: new ExecutionTable(documentClient, env.WORKFLOW_EXECUTION_TABLE_NAME),
   scheduler: new LambdaSchedulerNotifier(lambdaClient, env.SCHEDULER_FUNCTION_ARN),
 };
 

@@ -2,16 +2,12 @@ import { logger } from '../../shared/logger';
 import { Messages } from '../../workflow/domain/messages';
 import { WorkflowStatus, type OperatorObject } from '../../workflow/domain/types';
 import { complete, errorText, executing, failure, parseOperatorEvent } from '../shared/operator';
+import type { ExecutionTable } from '../../tables/executions';
 
 export const WAIT_ERROR = 'WaitError';
 
-/** The workflow execution table, as far as the Wait operator needs it. */
-export interface WorkflowExecutionStatuses {
-  /** Sets the execution's `Status` to `Waiting`; `false` when there is no such execution. */
-  markWaiting(executionId: string): Promise<boolean>;
-  /** The execution's `Status` (a consistent read), or `undefined` when there is no such execution. */
-  status(executionId: string): Promise<string | undefined>;
-}
+/** The workflow execution table, as far as the Wait operator needs it: `Status` alone. */
+export type WorkflowExecutionStatuses = Pick<ExecutionTable, 'markWaiting' | 'status'>;
 
 /** Tells the workflow scheduler that an execution stopped running, so its slot can go to a queued one. */
 export interface SchedulerNotifier {

@@ -1,9 +1,10 @@
 import type { ControlPlanePorts } from '../api/control-plane';
 import type { WorkflowApiConfig } from '../api/config';
-import { documentClient, lambdaClient, sfnClient } from './clients';
-import { DynamoDbNamedRecords, DynamoDbWorkflowStore } from './dynamodb-definitions';
-import { DynamoDbExecutionStore } from './dynamodb-executions';
-import { DynamoDbSystemConfiguration } from './dynamodb-system';
+import { lambdaClient, sfnClient } from '../../clients';
+import { documentClient } from '../../tables/document-client';
+import { NamedRecordTable, WorkflowTable } from '../../tables/definitions';
+import { ExecutionTable } from '../../tables/executions';
+import { SystemTable } from '../../tables/system';
 import { LambdaDataplaneAssets } from './lambda-dataplane';
 import { LambdaFunctionInvoker, type FunctionInvoker } from './lambda-invoker';
 import { LambdaWorkflowScheduler } from './lambda-scheduler';
@@ -15,11 +16,11 @@ export function createWorkflowPorts(
   invoker: FunctionInvoker = new LambdaFunctionInvoker(lambdaClient),
 ): ControlPlanePorts {
   return {
-    operations: new DynamoDbNamedRecords(documentClient, config.operationTableName),
-    stages: new DynamoDbNamedRecords(documentClient, config.stageTableName),
-    workflows: new DynamoDbWorkflowStore(documentClient, config.workflowTableName),
-    executions: new DynamoDbExecutionStore(documentClient, config.executionTableName),
-    system: new DynamoDbSystemConfiguration(documentClient, config.systemTableName),
+    operations: new NamedRecordTable(documentClient, config.operationTableName),
+    stages: new NamedRecordTable(documentClient, config.stageTableName),
+    workflows: new WorkflowTable(documentClient, config.workflowTableName),
+    executions: new ExecutionTable(documentClient, config.executionTableName),
+    system: new SystemTable(documentClient, config.systemTableName),
     dataplane: new LambdaDataplaneAssets(invoker, config.dataplaneHandlerArn),
     scheduler: new LambdaWorkflowScheduler(invoker, config.schedulerFunctionArn),
     stateMachines: new SfnStateMachineExecutions(sfnClient),

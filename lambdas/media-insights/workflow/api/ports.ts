@@ -1,67 +1,35 @@
 /**
- * What the workflow control plane needs from the outside world, in its own words. The DynamoDB, Lambda and Step
- * Functions adapters implement these; tests replace the Lambda and Step Functions ones with recording fakes.
+ * What the workflow control plane needs from the outside world, in its own words. Its tables are the `Pick<>`s of
+ * their one adapter each (`../../tables/`) that the control plane uses; the Lambda and Step Functions adapters
+ * implement the rest, and tests replace those with recording fakes.
  */
-import type { ExecutionSummarySource } from '../domain/records';
 import type { MediaInput } from '../domain/validation';
-import type { MediaMap, Operation, Stage, SystemConfigurationItem, Workflow, WorkflowExecution } from '../domain/types';
+import type { MediaMap } from '../domain/types';
+import type { NamedRecordTable, OperationTable, StageTable, WorkflowTable } from '../../tables/definitions';
+import type { ExecutionTable } from '../../tables/executions';
+import type { SystemTable } from '../../tables/system';
 
-/** Operations, stages or workflows: records keyed by `Name`. */
-export interface NamedRecordStore<T extends { Name: string }> {
-  /** Consistent read; `undefined` when there is none (and for names no record can have). */
-  get(name: string): Promise<T | undefined>;
-  /** The records that exist among `names`, by name. */
-  getMany(names: Iterable<string>): Promise<Map<string, T>>;
-  list(): Promise<T[]>;
-  /** Stores a new record; `false` (nothing written) when one with that name exists. */
-  create(record: T): Promise<boolean>;
-  /** Stores the record whatever was there. */
-  replace(record: T): Promise<void>;
-  /** Deletes and returns the record, or `undefined` when there was none. */
-  delete(name: string): Promise<T | undefined>;
-}
+export type { ExecutionListing } from '../../tables/executions';
 
-export type OperationStore = NamedRecordStore<Operation>;
-export type StageStore = NamedRecordStore<Stage>;
+type NamedRecordAccess = 'get' | 'getMany' | 'list' | 'create' | 'replace' | 'delete';
 
-export interface WorkflowStore extends NamedRecordStore<Workflow> {
-  /** Workflows whose `Operations` list names the operation. */
-  listByOperation(operationName: string): Promise<Workflow[]>;
-  /** Workflows that have the stage in `Stages`. */
-  listByStage(stageName: string): Promise<Workflow[]>;
-  /**
-   * Replaces the workflow only if it is still at `expectedRevisions`; `false` when it changed or was deleted since it
-   * was read.
-   */
-  replaceRevision(record: Workflow, expectedRevisions: string): Promise<boolean>;
-  /** Appends a name to `StaleOperations` or `StaleStages` in one atomic update; a deleted workflow is left deleted. */
-  appendStale(workflowName: string, list: 'StaleOperations' | 'StaleStages', name: string): Promise<void>;
-}
+/** Operations, stages or workflows: records keyed by `Name` (see `tables/definitions.ts`). */
+export type NamedRecordStore<T extends { Name: string }> = Pick<NamedRecordTable<T>, NamedRecordAccess>;
 
-/** What the execution listings read of each execution: the original's projection. */
-export type ExecutionListing = ExecutionSummarySource;
+export type OperationStore = Pick<OperationTable, NamedRecordAccess>;
+export type StageStore = Pick<StageTable, NamedRecordAccess>;
 
-export interface ExecutionStore {
-  get(id: string): Promise<WorkflowExecution | undefined>;
-  list(): Promise<WorkflowExecution[]>;
-  /** `false` when an execution with that id exists. */
-  create(execution: WorkflowExecution): Promise<boolean>;
-  delete(id: string): Promise<WorkflowExecution | undefined>;
-  listByStatus(status: string): Promise<ExecutionListing[]>;
-  listByAsset(assetId: string): Promise<ExecutionListing[]>;
-  /**
-   * Sets `Resumed` only if the execution is `Waiting` at `stageName`, in one conditional update. Returns what the
-   * execution was before (`Status`, `CurrentStage`), or `undefined` when the condition did not hold.
-   */
-  markResumed(id: string, stageName: string): Promise<Pick<WorkflowExecution, 'Status' | 'CurrentStage'> | undefined>;
-}
+export type WorkflowStore = Pick<
+  WorkflowTable,
+  NamedRecordAccess | 'listByOperation' | 'listByStage' | 'replaceRevision' | 'appendStale'
+>;
 
-export interface SystemConfigurationStore {
-  list(): Promise<SystemConfigurationItem[]>;
-  put(item: SystemConfigurationItem): Promise<void>;
-  /** `false` when an item with that name exists (it is left unchanged). */
-  putIfAbsent(item: SystemConfigurationItem): Promise<boolean>;
-}
+export type ExecutionStore = Pick<
+  ExecutionTable,
+  'get' | 'list' | 'create' | 'delete' | 'listByStatus' | 'listByAsset' | 'markResumed'
+>;
+
+export type SystemConfigurationStore = Pick<SystemTable, 'list' | 'put' | 'putIfAbsent'>;
 
 /** An asset the data plane created for an execution's media. */
 export interface CreatedAsset {

@@ -1,8 +1,11 @@
 import type { Context } from 'aws-lambda';
+import { NamedRecordTable } from '../../tables/definitions';
+import { documentClient } from '../../tables/document-client';
+import { ExecutionTable } from '../../tables/executions';
+import { SlotTable } from '../../tables/slots';
 import { isObject } from '../domain/validation';
-import type { OperatorObject } from '../domain/types';
+import type { Operation, OperatorObject } from '../domain/types';
 import { LambdaFunctionInvoker } from './adapters/functions';
-import { DynamoDbExecutionStore, DynamoDbOperationStore, DynamoDbSlotStore } from './adapters/stores';
 import { requiredEnv } from './config';
 import { WorkflowEngine } from './engine';
 
@@ -12,10 +15,10 @@ const SAFETY_MARGIN_MS = 15_000;
 const invoker = new LambdaFunctionInvoker();
 const schedulerFunctionArn = requiredEnv('SCHEDULER_FUNCTION_ARN');
 const engine = new WorkflowEngine({
-  executions: new DynamoDbExecutionStore(requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME')),
-  operations: new DynamoDbOperationStore(requiredEnv('OPERATION_TABLE_NAME')),
+  executions: new ExecutionTable(documentClient, requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME')),
+  operations: new NamedRecordTable<Operation>(documentClient, requiredEnv('OPERATION_TABLE_NAME')),
   invoker,
-  slots: new DynamoDbSlotStore(requiredEnv('SLOT_TABLE_NAME')),
+  slots: new SlotTable(documentClient, requiredEnv('SLOT_TABLE_NAME')),
   requestScheduling: (reason) =>
     invoker.invokeAsync(schedulerFunctionArn, { action: 'schedule', reason, requestedAt: Date.now() }),
 });

@@ -1,46 +1,21 @@
-import type { Operation, WorkflowExecution, WorkflowStatus } from '../domain/types';
+import type { OperationTable } from '../../tables/definitions';
+import type { ExecutionTable } from '../../tables/executions';
+import type { SlotTable } from '../../tables/slots';
+
+export type { Slot } from '../../tables/slots';
 
 /** What the engine reads and writes of workflow executions. */
-export interface ExecutionStore {
-  get(id: string): Promise<WorkflowExecution | undefined>;
-  /** Replaces the record only while its status is still `expectedStatus`; false when it is not (or is gone). */
-  replaceIf(execution: WorkflowExecution, expectedStatus: WorkflowStatus): Promise<boolean>;
-  /** Sets the status (and message) only while it is one of `from`; false when it is not. */
-  transition(
-    id: string,
-    from: readonly WorkflowStatus[],
-    to: WorkflowStatus,
-    extra?: { Message?: string; StateMachineExecutionArn?: string },
-  ): Promise<boolean>;
-  /** Executions in one status, oldest `Created` first. */
-  listByStatus(status: WorkflowStatus): Promise<WorkflowExecution[]>;
-}
+export type ExecutionStore = Pick<ExecutionTable, 'get' | 'replaceIf' | 'transition' | 'recordsInStatus'>;
 
-export interface OperationStore {
-  get(name: string): Promise<Operation | undefined>;
-}
+export type OperationStore = Pick<OperationTable, 'get'>;
 
 /** `MaxConcurrentWorkflows` as configured now (system table, else the stack default). */
 export interface SystemConfiguration {
   maxConcurrentWorkflows(): Promise<number>;
 }
 
-/** A running-workflow slot held by one execution. */
-export interface Slot {
-  readonly slot: number;
-  readonly executionId: string;
-  readonly claimedAt: number;
-}
-
-/**
- * Slots for running workflows. Each slot is one item claimed with a conditional write, so two schedulers can never
- * hand the same slot out twice, and a release names its holder, so it is idempotent.
- */
-export interface SlotStore {
-  list(): Promise<Slot[]>;
-  claim(slot: number, executionId: string, now: number): Promise<boolean>;
-  release(slot: number, executionId: string): Promise<void>;
-}
+/** Slots for running workflows (see `SlotTable`). */
+export type SlotStore = Pick<SlotTable, 'list' | 'claim' | 'release'>;
 
 export type InvokeResult =
   | { readonly ok: true; readonly payload: unknown }

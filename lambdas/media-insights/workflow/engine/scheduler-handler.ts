@@ -1,16 +1,19 @@
 import { WorkflowStatus } from '../domain/types';
 import { StepFunctionsRunner } from './adapters/state-machine';
-import { DynamoDbExecutionStore, DynamoDbSlotStore, DynamoDbSystemConfiguration } from './adapters/stores';
+import { documentClient } from '../../tables/document-client';
+import { ExecutionTable } from '../../tables/executions';
+import { SlotTable } from '../../tables/slots';
+import { SystemTable } from '../../tables/system';
 import { SchedulePasses } from './coalescing';
 import { requiredEnv } from './config';
-import { Scheduler, type ScheduleReport } from './scheduler';
+import { configuredConcurrency, Scheduler, type ScheduleReport } from './scheduler';
 
-const executions = new DynamoDbExecutionStore(requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME'));
+const executions = new ExecutionTable(documentClient, requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME'));
 const scheduler = new Scheduler({
   executions,
-  slots: new DynamoDbSlotStore(requiredEnv('SLOT_TABLE_NAME')),
-  configuration: new DynamoDbSystemConfiguration(
-    requiredEnv('SYSTEM_TABLE_NAME'),
+  slots: new SlotTable(documentClient, requiredEnv('SLOT_TABLE_NAME')),
+  configuration: configuredConcurrency(
+    new SystemTable(documentClient, requiredEnv('SYSTEM_TABLE_NAME')),
     Number(requiredEnv('DEFAULT_MAX_CONCURRENT_WORKFLOWS')),
   ),
   stateMachine: new StepFunctionsRunner(requiredEnv('STATE_MACHINE_ARN')),

@@ -1,4 +1,6 @@
+import { maxConcurrentWorkflows } from '../domain/scheduler';
 import { WorkflowStatus, type WorkflowExecution } from '../domain/types';
+import type { SystemTable } from '../../tables/system';
 import type { ExecutionStore, SlotStore, StateMachineRunner, SystemConfiguration } from './ports';
 import { WorkflowEngine } from './engine';
 import { releaseSlots } from './slots';
@@ -23,6 +25,16 @@ export interface ScheduleReport {
   readonly coalesced?: true;
 }
 
+/** `MaxConcurrentWorkflows` as the system table holds it now (at least 1), else the stack default. */
+export function configuredConcurrency(system: Pick<SystemTable, 'get'>, stackDefault: number): SystemConfiguration {
+  return {
+    async maxConcurrentWorkflows() {
+      const item = await system.get('MaxConcurrentWorkflows');
+      return item ? Math.max(1, maxConcurrentWorkflows(item)) : stackDefault;
+    },
+  };
+}
+
 /**
  * Runs queued workflow executions while fewer than `MaxConcurrentWorkflows` are running. A running execution holds
  * one slot (a conditionally written item), which it gives back when it completes, fails, starts waiting, is deleted
@@ -39,8 +51,8 @@ export class Scheduler {
 
     // Resumed executions already have a state machine waiting on them: they go first, then the queue, oldest first.
     const candidates = [
-      ...(await this.deps.executions.listByStatus(WorkflowStatus.Resumed)),
-      ...(await this.deps.executions.listByStatus(WorkflowStatus.Queued)),
+      ...(await this.deps.executions.recordsInStatus(WorkflowStatus.Resumed)),
+      ...(await this.deps.executions.recordsInStatus(WorkflowStatus.Queued)),
     ];
     for (const candidate of candidates) {
       const slot = free.shift();
@@ -79,7 +91,7 @@ export class Scheduler {
   /** Stops executions that ran longer than their workflow's optional `TimeoutSeconds`. */
   async enforceTimeouts(): Promise<string[]> {
     const stopped: string[] = [];
-    for (const execution of await this.deps.executions.listByStatus(WorkflowStatus.Started)) {
+    for (const execution of await this.deps.executions.recordsInStatus(WorkflowStatus.Started)) {
       const timeout = Number((execution.Workflow as { TimeoutSeconds?: unknown }).TimeoutSeconds);
       if (!Number.isFinite(timeout) || timeout <= 0 || !execution.StateMachineExecutionArn) continue;
       const startDate = await this.deps.stateMachine.startDate(execution.StateMachineExecutionArn);

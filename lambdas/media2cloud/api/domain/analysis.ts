@@ -1,7 +1,8 @@
 import { logger } from '../../shared/logger';
 import { assetNotFound } from './errors';
 import type { Media2CloudDependencies } from './ports';
-import { Statuses, type AiOptions, type AnalysisRecord } from './records';
+import type { AnalysisRecord } from '../../tables/analysis';
+import { Statuses, type AiOptions } from './records';
 import type { AnalysisInput } from './validation';
 
 export interface AnalysisStarted {

@@ -1,13 +1,13 @@
 import { posix } from 'node:path';
 import { HttpError } from '../../../shared/http';
 import { logger } from '../../shared/logger';
-import { SCHEMA_VERSION } from '../tables';
+import { SCHEMA_VERSION, type IngestRecord } from '../../tables/ingest';
 import { accessDenied, assetNotFound, invalid, notFound, uuidInUse } from './errors';
 import { toAssetListPage, type AssetListPage, type AssetListQuery } from './listing';
 import { MAX_MANIFEST_BYTES, parseManifest } from './manifest';
 import { isManifestKey, mimeOf, typeOf } from './mime';
 import type { Media2CloudDependencies, ObjectRef, SourceObject } from './ports';
-import { Statuses, type Destination, type IngestRecord, type IngestStart } from './records';
+import { Statuses, type Destination, type IngestStart } from './records';
 import { parseIngestInput, type IngestInput } from './validation';
 
 export interface IngestStarted {

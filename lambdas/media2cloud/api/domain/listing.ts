@@ -1,7 +1,6 @@
 import { isPlainObject } from '../../../shared/http';
-import { INGEST_TABLE, SCHEMA_VERSION, type SecondaryIndex } from '../tables';
+import { INGEST_TABLE, SCHEMA_VERSION, type IndexEntry, type IndexKey, type IngestIndex } from '../../tables/ingest';
 import { invalid } from './errors';
-import type { IndexEntry, IndexKey } from './records';
 
 export const DEFAULT_PAGE_SIZE = 20;
 /** Ours: the original passes any number to DynamoDB (and fails on a non-number). */
@@ -9,7 +8,7 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** `GET /assets`: which index partition to read, from where, how much. */
 export interface AssetListQuery {
-  readonly index: SecondaryIndex;
+  readonly index: IngestIndex;
   readonly value: string | number;
   readonly pageSize: number;
   readonly startKey?: IndexKey;
@@ -55,7 +54,7 @@ export function toAssetListPage(query: AssetListQuery, entries: readonly IndexEn
  * What an index entry shows: the attributes the index projects, in the order the original's answers list them
  * (`uuid, schemaVersion, type, timestamp` for the unfiltered listing).
  */
-function listItem(index: SecondaryIndex, entry: IndexEntry): Record<string, unknown> {
+function listItem(index: IngestIndex, entry: IndexEntry): Record<string, unknown> {
   const names = [
     INGEST_TABLE.partitionKey.name,
     index.partitionKey.name,
@@ -68,7 +67,7 @@ function listItem(index: SecondaryIndex, entry: IndexEntry): Record<string, unkn
 }
 
 /** The index's `LastEvaluatedKey` for an entry: the table key and the index keys. */
-function indexKey(index: SecondaryIndex, entry: IndexEntry): IndexKey {
+function indexKey(index: IngestIndex, entry: IndexEntry): IndexKey {
   const key: Record<string, string | number> = {};
   for (const name of [INGEST_TABLE.partitionKey.name, index.partitionKey.name, index.sortKey.name]) {
     const value = entry[name];
@@ -86,7 +85,7 @@ export function encodePageToken(key: IndexKey): string {
  * A token is only accepted if it is a key of the partition being listed; anything else would reach DynamoDB as an
  * invalid start key and fail there.
  */
-export function decodePageToken(token: string, index: SecondaryIndex, value: string | number): IndexKey {
+export function decodePageToken(token: string, index: IngestIndex, value: string | number): IndexKey {
   // A `+` sent unencoded arrives as a space after URL decoding.
   const base64 = token.replace(/ /g, '+');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw invalid('invalid token');

@@ -1,62 +1,20 @@
 import type { SearchEngine } from '../../search';
-import type { SecondaryIndex } from '../tables';
-import type {
-  AiOptions,
-  AnalysisRecord,
-  IndexEntry,
-  IndexKey,
-  IngestRecord,
-  IngestStart,
-  StartedExecution,
-} from './records';
+import type { AnalysisTable } from '../../tables/analysis';
+import type { IngestTable } from '../../tables/ingest';
+import type { AiOptions, StartedExecution } from './records';
 
 /**
- * What the API needs from the services around it, in its own words. The adapters implement these on DynamoDB, S3,
- * Step Functions, Lambda and OpenSearch; tests put recording fakes where a call would leave the process.
+ * What the API needs from the services around it, in its own words. Its tables are the `Pick<>`s of their one
+ * adapter each (`../../tables/`) that the API uses; adapters implement the rest on S3, Step Functions, Lambda and
+ * OpenSearch; tests put recording fakes where a call would leave the process.
  */
 
-/** Whether `begin` wrote the record, and what it held before (undefined for a new asset). */
-export type BeginIngestResult =
-  { readonly accepted: true; readonly previous: IngestRecord | undefined } | { readonly accepted: false };
+export type IngestStore = Pick<
+  IngestTable,
+  'get' | 'listIndex' | 'begin' | 'restore' | 'recordRun' | 'dropAnalysis' | 'setStatus'
+>;
 
-export interface AssetRun {
-  readonly executionArn: string;
-  readonly aiOptions?: AiOptions;
-}
-
-export interface IngestStore {
-  get(uuid: string): Promise<IngestRecord | undefined>;
-  /**
-   * Entries of one index partition, newest first, starting after `startKey`: at most `limit`, fewer only when the
-   * partition has no more.
-   */
-  listIndex(index: SecondaryIndex, value: string | number, limit: number, startKey?: IndexKey): Promise<IndexEntry[]>;
-  /**
-   * Writes the first ingest fields over the record, keeping the others (a re-ingest keeps proxies and analysis as
-   * the original's merge does). Refused when the uuid holds an asset with another key.
-   */
-  begin(start: IngestStart): Promise<BeginIngestResult>;
-  /** Puts back what `begin` replaced: the previous record, or nothing at all for a new asset. */
-  restore(uuid: string, previous: IngestRecord | undefined): Promise<void>;
-  /** Records the execution now working on the asset (and the options it runs with); `false` when it is gone. */
-  recordRun(uuid: string, run: AssetRun): Promise<boolean>;
-  /** Removes the `analysis` list (the media types with current results); `false` when the asset does not exist. */
-  dropAnalysis(uuid: string): Promise<boolean>;
-  /** Sets `status`, `overallStatus` and `errorMessage` (removed when not given); `false` when the asset is gone. */
-  setStatus(uuid: string, statuses: AssetStatuses): Promise<boolean>;
-}
-
-export interface AssetStatuses {
-  readonly status: string;
-  readonly overallStatus: string;
-  readonly errorMessage?: string;
-}
-
-export interface AnalysisStore {
-  /** Every analysis record of the asset, in sort-key order. */
-  list(uuid: string): Promise<AnalysisRecord[]>;
-  deleteAll(uuid: string): Promise<void>;
-}
+export type AnalysisStore = Pick<AnalysisTable, 'list' | 'deleteAll'>;
 
 export interface ObjectRef {
   readonly bucket: string;

@@ -21,19 +21,6 @@ export interface Destination {
   readonly prefix: string;
 }
 
-export interface IngestRecord {
-  readonly uuid: string;
-  readonly bucket?: string;
-  readonly key?: string;
-  readonly destination?: Destination;
-  readonly attributes?: Readonly<Record<string, string>>;
-  readonly aiOptions?: AiOptions;
-  readonly executionArn?: string;
-  /** The media types whose analysis records are current, e.g. `["video", "audio"]`. */
-  readonly analysis?: unknown;
-  readonly [field: string]: unknown;
-}
-
 /** The fields `POST /assets` writes before the pipeline starts, as the original's first ingest state writes them. */
 export interface IngestStart {
   readonly uuid: string;
@@ -55,19 +42,6 @@ export interface IngestStart {
   readonly overallStatus: typeof Statuses.Processing;
   readonly destination: Destination;
 }
-
-/** One media type's analysis of an asset: status, timings, and per analyser the S3 keys of its outputs. */
-export interface AnalysisRecord {
-  readonly uuid: string;
-  readonly type: string;
-  readonly [field: string]: unknown;
-}
-
-/** A listing entry as the index holds it: the table key, the index keys and any projected attribute. */
-export type IndexEntry = Readonly<Record<string, unknown>>;
-
-/** DynamoDB's `LastEvaluatedKey` of an index query, in plain JSON: what a page token carries. */
-export type IndexKey = Readonly<Record<string, string | number>>;
 
 export interface StartedExecution {
   readonly executionArn: string;

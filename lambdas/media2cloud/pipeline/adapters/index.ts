@@ -3,8 +3,10 @@ import { describeMedia } from '../media/mediainfo';
 import { mediaTools } from '../../../shared/media/tools';
 import type { PipelineEnvironmentVariable } from '../catalog';
 import type { PdfPageRenderer, PdfReader, PipelineConfig, PipelineDependencies } from '../ports';
-import { documentClient, s3Client, sfnClient } from './clients';
-import { DynamoDbAnalysisRecordStore, DynamoDbIngestRecordStore } from './dynamodb-records';
+import { s3Client, sfnClient } from '../../clients';
+import { documentClient } from '../../tables/document-client';
+import { AnalysisTable } from '../../tables/analysis';
+import { IngestTable } from '../../tables/ingest';
 import { OpenSearchIndex } from './opensearch-index';
 import { tmpScratch } from './scratch';
 import { S3ObjectStore } from './s3-object-store';
@@ -54,8 +56,8 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
       return required('MAIN_STATE_MACHINE_ARN', env);
     },
   };
-  const records = lazy(() => new DynamoDbIngestRecordStore(documentClient, required('INGEST_TABLE_NAME', env)));
-  const analyses = lazy(() => new DynamoDbAnalysisRecordStore(documentClient, required('AIML_TABLE_NAME', env)));
+  const records = lazy(() => new IngestTable(documentClient, required('INGEST_TABLE_NAME', env)));
+  const analyses = lazy(() => new AnalysisTable(documentClient, required('AIML_TABLE_NAME', env)));
   const objects = lazy(() => new S3ObjectStore(s3Client));
   const search = lazy(
     () =>

@@ -1,6 +1,4 @@
 import type { MediaType } from '../../search/document';
-import type { AiOptions } from './ai-options';
-import type { OverallStatus, StateStatus, Status } from './statuses';
 
 export type { MediaType };
 
@@ -43,51 +41,4 @@ export interface DocInfo {
   readonly creator?: string;
   readonly producer?: string;
   readonly encrypted?: boolean;
-}
-
-/** The item of the ingest table (partition key `uuid`), with the original's attribute names. */
-export interface IngestRecord {
-  readonly uuid: string;
-  readonly schemaVersion?: number;
-  readonly bucket?: string;
-  readonly key?: string;
-  readonly basename?: string;
-  readonly md5?: string;
-  readonly mime?: string;
-  readonly type?: string;
-  readonly timestamp?: number;
-  readonly fileSize?: number;
-  readonly storageClass?: string;
-  readonly lastModified?: number;
-  readonly attributes?: Readonly<Record<string, string>>;
-  readonly group?: string;
-  readonly aiOptions?: AiOptions;
-  readonly status?: Status;
-  readonly overallStatus?: OverallStatus;
-  readonly executionArn?: string;
-  readonly destination?: Destination;
-  /** Keys of the MediaInfo report in the proxy bucket. */
-  readonly mediainfo?: readonly string[];
-  readonly duration?: number;
-  readonly framerate?: number;
-  /** Key of the image metadata report in the proxy bucket. */
-  readonly imageinfo?: string;
-  readonly docinfo?: DocInfo;
-  readonly proxies?: readonly ProxyEntry[];
-  /** The analysis record types (`video`, `audio`, `image`, `document`) written for the asset. */
-  readonly analysis?: readonly string[];
-  readonly errorMessage?: string;
-  readonly [field: string]: unknown;
-}
-
-/** The item of the analysis table (partition key `uuid`, sort key `type`): one per analysis category. */
-export interface AnalysisRecord {
-  readonly uuid: string;
-  readonly type: MediaType;
-  readonly status: StateStatus;
-  readonly startTime: number;
-  readonly endTime: number;
-  readonly executionArn?: string;
-  /** One entry per analyzer that ran, keyed by analyzer id (`subtitle`, `pagetext`, `tags`, ...). */
-  readonly [analyzer: string]: unknown;
 }

@@ -1,6 +1,6 @@
 import { isMediaType, type SearchDocument } from '../../search/document';
 import { SearchDocumentMissingError } from '../domain/errors';
-import type { IngestRecord } from '../domain/records';
+import type { IngestRecord } from '../../tables/ingest';
 import type { OverallStatus, Status } from '../domain/statuses';
 import type { IngestRecordStore, SearchIndexPort } from '../ports';
 

@@ -1,10 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type {
-  DynamoDbNamedRecords as NamedRecords,
-  DynamoDbWorkflowStore as WorkflowStore,
-} from '../../../../lambdas/media-insights/workflow/adapters/dynamodb-definitions';
-import type { DynamoDbExecutionStore as ExecutionStore } from '../../../../lambdas/media-insights/workflow/adapters/dynamodb-executions';
-import type { DynamoDbSystemConfiguration as SystemConfiguration } from '../../../../lambdas/media-insights/workflow/adapters/dynamodb-system';
+import type { NamedRecordTable, WorkflowTable } from '../../../../lambdas/media-insights/tables/definitions';
+import type { ExecutionTable } from '../../../../lambdas/media-insights/tables/executions';
+import type { SlotTable } from '../../../../lambdas/media-insights/tables/slots';
+import type { SystemTable } from '../../../../lambdas/media-insights/tables/system';
 import { aStage, aWorkflow, anExecution, anOperation } from '../domain/fixtures';
 import type { Operation, Workflow } from '../../../../lambdas/media-insights/workflow/domain/types';
 import { startLocalEngines, type LocalEngines } from '../../dataplane/support';
@@ -12,29 +10,30 @@ import { WORKFLOW_ENV, provisionWorkflowTables } from '../api/support';
 
 let engines: LocalEngines;
 let client: DynamoDBDocumentClient;
-let operations: NamedRecords<Operation>;
-let pagedOperations: NamedRecords<Operation>;
-let workflows: WorkflowStore;
-let executions: ExecutionStore;
-let system: SystemConfiguration;
+let operations: NamedRecordTable<Operation>;
+let pagedOperations: NamedRecordTable<Operation>;
+let workflows: WorkflowTable;
+let executions: ExecutionTable;
+let system: SystemTable;
+let slots: SlotTable;
 
 beforeAll(async () => {
   engines = await startLocalEngines();
   await provisionWorkflowTables(engines.dynamo);
   // Loaded only now: the clients module reads the endpoint from the environment set above.
-  ({ documentClient: client } = await import('../../../../lambdas/media-insights/workflow/adapters/clients'));
-  const definitions = await import('../../../../lambdas/media-insights/workflow/adapters/dynamodb-definitions');
-  const { DynamoDbExecutionStore } =
-    await import('../../../../lambdas/media-insights/workflow/adapters/dynamodb-executions');
-  const { DynamoDbSystemConfiguration } =
-    await import('../../../../lambdas/media-insights/workflow/adapters/dynamodb-system');
-  operations = new definitions.DynamoDbNamedRecords(client, WORKFLOW_ENV.OPERATION_TABLE_NAME);
-  pagedOperations = new definitions.DynamoDbNamedRecords(client, WORKFLOW_ENV.OPERATION_TABLE_NAME, {
+  ({ documentClient: client } = await import('../../../../lambdas/media-insights/tables/document-client'));
+  const definitions = await import('../../../../lambdas/media-insights/tables/definitions');
+  const { ExecutionTable } = await import('../../../../lambdas/media-insights/tables/executions');
+  const { SystemTable } = await import('../../../../lambdas/media-insights/tables/system');
+  const { SlotTable } = await import('../../../../lambdas/media-insights/tables/slots');
+  operations = new definitions.NamedRecordTable(client, WORKFLOW_ENV.OPERATION_TABLE_NAME);
+  pagedOperations = new definitions.NamedRecordTable(client, WORKFLOW_ENV.OPERATION_TABLE_NAME, {
     scanPageSize: 1,
   });
-  workflows = new definitions.DynamoDbWorkflowStore(client, WORKFLOW_ENV.WORKFLOW_TABLE_NAME);
-  executions = new DynamoDbExecutionStore(client, WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME);
-  system = new DynamoDbSystemConfiguration(client, WORKFLOW_ENV.SYSTEM_TABLE_NAME);
+  workflows = new definitions.WorkflowTable(client, WORKFLOW_ENV.WORKFLOW_TABLE_NAME);
+  executions = new ExecutionTable(client, WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME);
+  system = new SystemTable(client, WORKFLOW_ENV.SYSTEM_TABLE_NAME);
+  slots = new SlotTable(client, WORKFLOW_ENV.SLOT_TABLE_NAME);
 });
 
 afterAll(async () => {
@@ -45,7 +44,7 @@ function workflowWith(name: string, stageName: string, operationName: string): W
   return { ...aWorkflow(name, [aStage(stageName, [anOperation(operationName)])]), Name: name };
 }
 
-describe('DynamoDbNamedRecords', () => {
+describe('NamedRecordTable', () => {
   it('reads back what it stores, and refuses to create over a taken name', async () => {
     // Prepare
     const operation = anOperation('Stored');
@@ -107,7 +106,7 @@ describe('DynamoDbNamedRecords', () => {
   });
 });
 
-describe('DynamoDbWorkflowStore', () => {
+describe('WorkflowTable', () => {
   it('finds workflows by stage, whatever characters the stage name holds', async () => {
     // Prepare
     await workflows.create(workflowWith('OddStageWorkflow', 'Stage. #1 :x', 'OddOp'));
@@ -164,7 +163,7 @@ describe('DynamoDbWorkflowStore', () => {
   });
 });
 
-describe('DynamoDbExecutionStore', () => {
+describe('ExecutionTable', () => {
   const workflow = workflowWith('ExecWorkflow', 'ExecStage', 'ExecOp');
 
   it('lists by status and by asset with the projected fields only', async () => {
@@ -242,9 +241,90 @@ describe('DynamoDbExecutionStore', () => {
     expect((await executions.get('exec-elsewhere'))?.Status).toBe('Waiting');
     expect(await executions.get('exec-unknown')).toBeUndefined();
   });
+
+  it('gives the scheduler whole records of one status, oldest first', async () => {
+    // Prepare
+    const late = { ...anExecution(workflow), Id: 'exec-late', Status: 'Resumed' as const, Created: '1700000002.0' };
+    const early = { ...anExecution(workflow), Id: 'exec-early', Status: 'Resumed' as const, Created: '1700000001.0' };
+    await executions.create(late);
+    await executions.create(early);
+
+    // Act
+    const resumed = await executions.recordsInStatus('Resumed');
+
+    // Assess
+    // Other tests leave resumed executions of their own in the table.
+    expect(resumed.filter((execution) => [early.Id, late.Id].includes(execution.Id))).toEqual([early, late]);
+  });
+
+  it('moves an execution between states only from the states it is allowed to leave', async () => {
+    // Prepare
+    await executions.create({ ...anExecution(workflow), Id: 'exec-moving', Status: 'Queued' });
+
+    // Act
+    const started = await executions.transition('exec-moving', ['Queued'], 'Started', {
+      StateMachineExecutionArn: 'arn:run',
+    });
+    const again = await executions.transition('exec-moving', ['Queued'], 'Started');
+    const unknown = await executions.transition('exec-nowhere', ['Queued'], 'Started');
+
+    // Assess
+    expect([started, again, unknown]).toEqual([true, false, false]);
+    expect(await executions.get('exec-moving')).toMatchObject({
+      Status: 'Started',
+      StateMachineExecutionArn: 'arn:run',
+    });
+    expect(await executions.get('exec-nowhere')).toBeUndefined();
+  });
+
+  it('replaces a record only while it keeps the status it was read with', async () => {
+    // Prepare
+    const execution = { ...anExecution(workflow), Id: 'exec-replaced', Status: 'Started' as const };
+    await executions.create(execution);
+
+    // Act
+    const first = await executions.replaceIf({ ...execution, Status: 'Complete' }, 'Started');
+    const stale = await executions.replaceIf({ ...execution, Status: 'Error' }, 'Started');
+
+    // Assess
+    expect([first, stale]).toEqual([true, false]);
+    expect((await executions.get('exec-replaced'))?.Status).toBe('Complete');
+  });
+
+  it('parks an execution as Waiting for the Wait operator and reads its status alone, never creating one', async () => {
+    // Prepare
+    await executions.create({ ...anExecution(workflow), Id: 'exec-parked', Status: 'Started' });
+
+    // Act
+    const parked = await executions.markWaiting('exec-parked');
+    const unknown = await executions.markWaiting('exec-not-there');
+
+    // Assess
+    expect([parked, unknown]).toEqual([true, false]);
+    expect([await executions.status('exec-parked'), await executions.status('exec-not-there')]).toEqual([
+      'Waiting',
+      undefined,
+    ]);
+  });
 });
 
-describe('DynamoDbSystemConfiguration', () => {
+describe('SlotTable', () => {
+  it('hands a slot to one execution at a time and frees it only for its holder', async () => {
+    // Act
+    const claimed = await slots.claim(1, 'exec-a', 1000);
+    const taken = await slots.claim(1, 'exec-b', 1001);
+    await slots.release(1, 'exec-b');
+    const held = await slots.list();
+    await slots.release(1, 'exec-a');
+
+    // Assess
+    expect([claimed, taken]).toEqual([true, false]);
+    expect(held).toEqual([{ slot: 1, executionId: 'exec-a', claimedAt: 1000 }]);
+    expect(await slots.list()).toEqual([]);
+  });
+});
+
+describe('SystemTable', () => {
   it('seeds a value only when none is stored', async () => {
     // Prepare
     await system.put({ Name: 'Seeded', Value: 7 });
@@ -255,6 +335,8 @@ describe('DynamoDbSystemConfiguration', () => {
 
     // Assess
     expect([seeded, fresh]).toEqual([false, true]);
+    expect(await system.get('Seeded')).toEqual({ Name: 'Seeded', Value: 7 });
+    expect(await system.get('Never')).toBeUndefined();
     expect(await system.list()).toEqual(
       expect.arrayContaining([
         { Name: 'Seeded', Value: 7 },

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  ScanCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OPERATION_TABLE, STAGE_TABLE, WORKFLOW_TABLE } from '../../../../lambdas/media-insights/tables/definitions';
+import { EXECUTION_TABLE } from '../../../../lambdas/media-insights/tables/executions';
+import { SLOT_TABLE } from '../../../../lambdas/media-insights/tables/slots';
+import { SYSTEM_TABLE } from '../../../../lambdas/media-insights/tables/system';
 import type { WorkflowControlPlane } from '../../../../lambdas/media-insights/workflow/api/control-plane';
 import type { StateMachineExecutions } from '../../../../lambdas/media-insights/workflow/api/ports';
 import type { FunctionInvoker } from '../../../../lambdas/media-insights/workflow/adapters/lambda-invoker';
@@ -18,6 +16,7 @@ import {
   type LambdaHandler,
   type LocalEngines,
 } from '../../dataplane/support';
+import { createTable } from '../../../support/tables';
 
 /** The environment the stack gives the workflow API function, with names local to these tests. */
 export const WORKFLOW_ENV = {
@@ -26,6 +25,7 @@ export const WORKFLOW_ENV = {
   STAGE_TABLE_NAME: 'mie-stage',
   WORKFLOW_TABLE_NAME: 'mie-workflow',
   WORKFLOW_EXECUTION_TABLE_NAME: 'mie-workflow-execution',
+  SLOT_TABLE_NAME: 'mie-slot',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:mie-workflow-runner',
   SCHEDULER_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:mie-workflow-scheduler',
   DATAPLANE_HANDLER_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:mie-dataplane-api',
@@ -34,49 +34,15 @@ export const WORKFLOW_ENV = {
   ENGINE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:mie-workflow-engine',
 } as const;
 
-/** The workflow tables as the stack creates them: keys, and the execution table's two indexes. */
+/** The workflow tables as the stack creates them, from the schemas their modules declare. */
 export async function provisionWorkflowTables(dynamo: DynamoDBClient): Promise<void> {
   Object.assign(process.env, WORKFLOW_ENV);
-  for (const TableName of [
-    WORKFLOW_ENV.SYSTEM_TABLE_NAME,
-    WORKFLOW_ENV.OPERATION_TABLE_NAME,
-    WORKFLOW_ENV.STAGE_TABLE_NAME,
-    WORKFLOW_ENV.WORKFLOW_TABLE_NAME,
-  ]) {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName,
-        KeySchema: [{ AttributeName: 'Name', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'Name', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
-  const index = (IndexName: string, partitionKey: string) => ({
-    IndexName,
-    KeySchema: [
-      { AttributeName: partitionKey, KeyType: 'HASH' as const },
-      { AttributeName: 'Created', KeyType: 'RANGE' as const },
-    ],
-    Projection: { ProjectionType: 'ALL' as const },
-  });
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME,
-      KeySchema: [{ AttributeName: 'Id', KeyType: 'HASH' }],
-      AttributeDefinitions: [
-        { AttributeName: 'Id', AttributeType: 'S' },
-        { AttributeName: 'Status', AttributeType: 'S' },
-        { AttributeName: 'AssetId', AttributeType: 'S' },
-        { AttributeName: 'Created', AttributeType: 'S' },
-      ],
-      GlobalSecondaryIndexes: [
-        index('WorkflowExecutionStatus', 'Status'),
-        index('WorkflowExecutionAssetId', 'AssetId'),
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createTable(dynamo, WORKFLOW_ENV.SYSTEM_TABLE_NAME, SYSTEM_TABLE);
+  await createTable(dynamo, WORKFLOW_ENV.OPERATION_TABLE_NAME, OPERATION_TABLE);
+  await createTable(dynamo, WORKFLOW_ENV.STAGE_TABLE_NAME, STAGE_TABLE);
+  await createTable(dynamo, WORKFLOW_ENV.WORKFLOW_TABLE_NAME, WORKFLOW_TABLE);
+  await createTable(dynamo, WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME, EXECUTION_TABLE);
+  await createTable(dynamo, WORKFLOW_ENV.SLOT_TABLE_NAME, SLOT_TABLE);
 }
 
 /** Removes every item of a table whose key is `keyName`. */

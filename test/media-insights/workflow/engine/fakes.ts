@@ -35,7 +35,7 @@ export class MemoryExecutions implements ExecutionStore {
     this.items.set(id, { ...item, ...extra, Status: to });
     return true;
   }
-  async listByStatus(status: WorkflowStatus) {
+  async recordsInStatus(status: WorkflowStatus) {
     return [...this.items.values()]
       .filter((item) => item.Status === status)
       .sort((a, b) => Number(a.Created) - Number(b.Created))

@@ -1,4 +1,4 @@
-import { Scheduler } from '../../../../lambdas/media-insights/workflow/engine/scheduler';
+import { configuredConcurrency, Scheduler } from '../../../../lambdas/media-insights/workflow/engine/scheduler';
 import { WorkflowEngine } from '../../../../lambdas/media-insights/workflow/engine/engine';
 import { FakeFunctions, MemoryExecutions, MemorySlots, RecordingRunner } from './fakes';
 import { execution, operation } from './records';
@@ -186,5 +186,21 @@ describe('workflow scheduler', () => {
 
     expect(stopped).toEqual(['slow']);
     expect(runner.stopped).toEqual([arn]);
+  });
+});
+
+describe('configured concurrency', () => {
+  const system = (Value?: unknown) => ({
+    get: async (name: string) => (Value === undefined ? undefined : { Name: name, Value }),
+  });
+
+  it('reads MaxConcurrentWorkflows from the system table, truncated and at least 1, else the stack default', async () => {
+    const limits = await Promise.all(
+      [system(), system(3), system('7.9'), system(0)].map((table) =>
+        configuredConcurrency(table, 5).maxConcurrentWorkflows(),
+      ),
+    );
+
+    expect(limits).toEqual([5, 3, 7, 1]);
   });
 });

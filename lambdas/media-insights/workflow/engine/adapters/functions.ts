@@ -1,6 +1,6 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { FunctionInvoker, InvokeResult } from '../ports';
-import { lambda } from './clients';
+import { lambdaClient as lambda } from '../../../clients';
 
 export class LambdaFunctionInvoker implements FunctionInvoker {
   async invoke(functionArn: string, payload: unknown): Promise<InvokeResult> {

@@ -6,7 +6,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { StateMachineRunner } from '../ports';
-import { sfn } from './clients';
+import { sfnClient as sfn } from '../../../clients';
 
 export class StepFunctionsRunner implements StateMachineRunner {
   constructor(private readonly stateMachineArn: string) {}

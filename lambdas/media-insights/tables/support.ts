@@ -3,6 +3,11 @@ import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 
 export type Item = Record<string, NativeAttributeValue>;
 
+export interface ScanOptions {
+  /** Items per Scan or Query request; DynamoDB's own 1 MB page limit applies too. @default - no limit */
+  readonly scanPageSize?: number;
+}
+
 /**
  * DynamoDB rejects a key (or an index key in a query) that is empty or longer than 2048 bytes with a validation
  * error. No stored record can have such a key, so a lookup with one finds nothing instead of failing.

@@ -1,25 +1,34 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { NamedRecordStore, WorkflowStore } from '../api/ports';
-import type { Workflow } from '../domain/types';
-import { allPages, conditionally, isStorableKey } from './dynamodb-support';
-
-export interface DynamoDbTableOptions {
-  /** Items per Scan request; DynamoDB's own 1 MB page limit applies too. */
-  readonly scanPageSize?: number;
-}
+import type { TableSchema } from '../../shared/dynamodb/schema';
+import type { Operation, Stage, Workflow } from '../workflow/domain/types';
+import { allPages, conditionally, isStorableKey, type ScanOptions } from './support';
 
 /**
- * Operation, stage and workflow records, one item per record keyed by `Name`, stored as the API returns them
- * (the original's layout). `Name` is a DynamoDB reserved word, hence the `#name` placeholders.
+ * The definition tables: operations, stages and workflows, one item per record keyed by `Name`, stored as the API
+ * returns them (the original's layout). The three share one layout and one adapter class (the workflow table's
+ * adds the queries workflows need). `Name` is a DynamoDB reserved word, hence the `#name` placeholders.
  */
-export class DynamoDbNamedRecords<T extends { Name: string }> implements NamedRecordStore<T> {
+const BY_NAME = { partitionKey: { name: 'Name', type: 'S' } } as const satisfies TableSchema;
+
+/** `Operation` records; the control plane manages them, the workflow engine reads them. */
+export const OPERATION_TABLE = BY_NAME;
+/** `Stage` records; the control plane only. */
+export const STAGE_TABLE = BY_NAME;
+/** `Workflow` records; the control plane only. */
+export const WORKFLOW_TABLE = BY_NAME;
+
+export type OperationTable = NamedRecordTable<Operation>;
+export type StageTable = NamedRecordTable<Stage>;
+
+export class NamedRecordTable<T extends { Name: string }> {
   constructor(
     protected readonly client: DynamoDBDocumentClient,
     protected readonly tableName: string,
-    protected readonly options: DynamoDbTableOptions = {},
+    protected readonly options: ScanOptions = {},
   ) {}
 
+  /** Consistent read; `undefined` when there is none (and for names no record can have). */
   async get(name: string): Promise<T | undefined> {
     if (!isStorableKey(name)) return undefined;
     const { Item } = await this.client.send(
@@ -28,6 +37,7 @@ export class DynamoDbNamedRecords<T extends { Name: string }> implements NamedRe
     return Item as T | undefined;
   }
 
+  /** The records that exist among `names`, by name. */
   async getMany(names: Iterable<string>): Promise<Map<string, T>> {
     // Workflows name a handful of stages and stages a handful of operations: parallel reads are simpler than
     // BatchGetItem with its unprocessed-keys retries, and as fast.
@@ -50,6 +60,7 @@ export class DynamoDbNamedRecords<T extends { Name: string }> implements NamedRe
     );
   }
 
+  /** Stores a new record; `false` (nothing written) when one with that name exists. */
   create(record: T): Promise<boolean> {
     return conditionally(() =>
       this.client.send(
@@ -63,10 +74,12 @@ export class DynamoDbNamedRecords<T extends { Name: string }> implements NamedRe
     );
   }
 
+  /** Stores the record whatever was there. */
   async replace(record: T): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: record }));
   }
 
+  /** Deletes and returns the record, or `undefined` when there was none. */
   async delete(name: string): Promise<T | undefined> {
     if (!isStorableKey(name)) return undefined;
     const { Attributes } = await this.client.send(
@@ -76,7 +89,7 @@ export class DynamoDbNamedRecords<T extends { Name: string }> implements NamedRe
   }
 }
 
-export class DynamoDbWorkflowStore extends DynamoDbNamedRecords<Workflow> implements WorkflowStore {
+export class WorkflowTable extends NamedRecordTable<Workflow> {
   /** The original's Scan with `contains(Operations, name)`: workflows keep every stage's operations in one list. */
   listByOperation(operationName: string): Promise<Workflow[]> {
     return this.scanWhere(
@@ -96,6 +109,10 @@ export class DynamoDbWorkflowStore extends DynamoDbNamedRecords<Workflow> implem
     return this.scanWhere('attribute_exists(#stages.#stage)', { '#stages': 'Stages', '#stage': stageName });
   }
 
+  /**
+   * Replaces the workflow only if it is still at `expectedRevisions`; `false` when it changed or was deleted since it
+   * was read.
+   */
   replaceRevision(record: Workflow, expectedRevisions: string): Promise<boolean> {
     return conditionally(() =>
       this.client.send(
@@ -110,6 +127,7 @@ export class DynamoDbWorkflowStore extends DynamoDbNamedRecords<Workflow> implem
     );
   }
 
+  /** Appends a name to `StaleOperations` or `StaleStages` in one atomic update; a deleted workflow is left deleted. */
   async appendStale(workflowName: string, list: 'StaleOperations' | 'StaleStages', name: string): Promise<void> {
     // The condition keeps an update from re-creating, as a stub item, a workflow deleted in the meantime (which
     // the original's unconditional update_item does).

@@ -1,21 +1,24 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AssetLock, LockStore } from '../domain/ports';
-
-export interface DynamoDbLockStoreOptions {
-  readonly scanPageSize?: number;
-}
+import type { TableSchema } from '../../shared/dynamodb/schema';
+import type { AssetLock, LockStore } from '../dataplane/domain/ports';
+import type { ScanOptions } from './support';
 
 /**
  * Asset locks, one item per locked asset keyed by `AssetId`, with the attributes the original sets on a locked asset:
  * `Locked` ("true"), `LockedBy` and `LockedAt` (a number). The original keeps them on the asset item and queries a
  * `LockIndex` GSI; a table of its own holds only locked assets, so a Scan lists them without any index.
  */
-export class DynamoDbLockStore implements LockStore {
+export const LOCK_TABLE = {
+  partitionKey: { name: 'AssetId', type: 'S' },
+} as const satisfies TableSchema;
+
+/** The lock table's adapter; the data plane API is its only reader. */
+export class LockTable implements LockStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: DynamoDbLockStoreOptions = {},
+    private readonly options: ScanOptions = {},
   ) {}
 
   async acquire(lock: AssetLock): Promise<boolean> {

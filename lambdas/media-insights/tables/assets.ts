@@ -7,26 +7,26 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Asset, AssetInfo, AssetStore, MetadataPointer } from '../domain/ports';
-import { GLOBAL_ASSET_ATTRIBUTES } from '../domain/validation';
-
-type Item = Record<string, unknown>;
-
-export interface DynamoDbAssetStoreOptions {
-  /** Items per Scan request; DynamoDB's own 1 MB page limit applies too. */
-  readonly scanPageSize?: number;
-}
+import type { TableSchema } from '../../shared/dynamodb/schema';
+import type { Asset, AssetInfo, AssetStore, MetadataPointer } from '../dataplane/domain/ports';
+import { GLOBAL_ASSET_ATTRIBUTES } from '../dataplane/domain/validation';
+import type { Item, ScanOptions } from './support';
 
 /**
- * Asset records in the data plane table, laid out as the original lays them out: one item per asset keyed by
- * `AssetId`, with the global attributes and, per operator, a list attribute named after the operator holding
- * `{workflow, pointer}` maps, newest first. Only pointers live here; results stay in S3.
+ * The data plane table, laid out as the original lays it out: one item per asset keyed by `AssetId`, with the global
+ * attributes (`MediaType`, `S3Bucket`, `S3Key`, `Created`) and, per operator, a list attribute named after the
+ * operator holding `{workflow, pointer}` maps, newest first. Only pointers live here; results stay in S3.
  */
-export class DynamoDbAssetStore implements AssetStore {
+export const ASSET_TABLE = {
+  partitionKey: { name: 'AssetId', type: 'S' },
+} as const satisfies TableSchema;
+
+/** The data plane table's adapter; the data plane API is its only reader. */
+export class AssetTable implements AssetStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: DynamoDbAssetStoreOptions = {},
+    private readonly options: ScanOptions = {},
   ) {}
 
   async create(asset: AssetInfo): Promise<void> {
