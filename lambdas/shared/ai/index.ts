@@ -1,0 +1,6 @@
+export * from './documents';
+export * from './geometry';
+export * from './language';
+export * from './speech';
+export * from './transcode';
+export * from './vision';
