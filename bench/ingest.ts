@@ -51,7 +51,7 @@ export async function ingestBenchmark(): Promise<BenchRow[]> {
   await access.close();
   const outputs = path.join(root, 'baseline');
   for (const dir of ['aiml', 'proxy', 'frameCapture']) fs.mkdirSync(path.join(outputs, dir), { recursive: true });
-  let started = performance.now();
+  const started = performance.now();
   await run(tools.ffprobe, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', source]);
   await run(
     tools.ffmpeg,

@@ -138,6 +138,7 @@ function resourceObject(document: unknown): Record<string, unknown> {
 
 function parseResourceName(value: unknown): string {
   const name = stringField(value, 'resource_name', { pointer: '/data/attributes/resource_name' }, { max: 256 });
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point of this test
   if (name.trim() !== name || /[\u0000-\u001f\u007f]/.test(name)) {
     throw new InvalidInputError('resource_name must not have surrounding spaces or control characters', {
       pointer: '/data/attributes/resource_name',

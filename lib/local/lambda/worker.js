@@ -12,7 +12,6 @@ const exportName = handler.slice(lastDot + 1);
 let handlerFn;
 let initError;
 try {
-  // eslint-disable-next-line import/no-dynamic-require
   const mod = require(modulePath);
   handlerFn = mod[exportName];
   if (typeof handlerFn !== 'function') {

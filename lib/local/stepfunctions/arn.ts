@@ -8,6 +8,7 @@ const LAMBDA_FUNCTION_ARN = /^arn:([^:]+):lambda:([^:]+):([^:]+):function:([^:]+
 const PARTIAL_LAMBDA_FUNCTION_ARN = /^([^:]+):function:([^:]+)(?::([^:]+))?$/;
 const LAMBDA_FUNCTION_NAME = /^([^:]+)(?::([^:]+))?$/;
 // What AWS refuses in state machine and execution names: whitespace, brackets, wildcards, punctuation, controls.
+// eslint-disable-next-line no-control-regex -- control characters are among what AWS refuses
 const FORBIDDEN_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 export interface StateMachineArnParts {

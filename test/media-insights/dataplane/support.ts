@@ -37,6 +37,7 @@ const CREDENTIALS = { accessKeyId: 'AKIAMEDIAPLANETEST00', secretAccessKey: 'med
  * standard endpoint variables. Call it before the handler module is loaded: its clients read the environment.
  */
 export async function startLocalEngines(): Promise<LocalEngines> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite is CommonJS without types
   const dynalite = (require('dynalite') as DynaliteFactory)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
   const dynamoEndpoint = `http://127.0.0.1:${(dynalite.address() as AddressInfo).port}`;

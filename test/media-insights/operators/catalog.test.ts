@@ -29,6 +29,7 @@ function loadHandlerFile(file: string, variables: readonly string[]): Record<str
   try {
     let loaded: Record<string, unknown> = {};
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules loads synchronously, by a path known only now
       loaded = require(path.join(OPERATORS_DIR, file)) as Record<string, unknown>;
     });
     return loaded;

@@ -14,6 +14,7 @@ const MAX_OBJECT_KEY_BYTES = 1024;
 const METADATA_SUFFIX = '.json';
 
 // Control characters break S3 XML listings and HTTP headers; they are never part of a legitimate id.
+// eslint-disable-next-line no-control-regex -- finding control characters is this expression's purpose
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 export function assetPrefix(assetId: string): string {
