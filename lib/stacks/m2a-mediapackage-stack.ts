@@ -11,11 +11,11 @@ import {
   PERMISSIONS_TABLE,
   TARGET_ACCOUNTS_TABLE,
   TEMPLATES_TABLE,
-  type KeyAttribute,
 } from '../../lambdas/m2a-mediapackage/tables';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { acknowledgeWildcards, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
+import { SecureTable } from '../constructs/secure-table';
 
 export interface M2aMediapackageStackProps extends StackProps {
   /**
@@ -62,18 +62,15 @@ export class M2aMediapackageStack extends Stack {
       'M2aMediapackage';
     if (!/^[\w+=,.@-]{1,64}$/.test(rolePrefix)) throw new Error(`Invalid target role name prefix: ${rolePrefix}`);
 
-    const table = (name: string, key: KeyAttribute) =>
-      new dynamodb.Table(this, name, { ...TABLE_DEFAULTS, partitionKey: attribute(key) });
-    const packagers = table('PackagersTable', PACKAGERS_TABLE.partitionKey);
-    const templates = table('TemplatesTable', TEMPLATES_TABLE.partitionKey);
-    templates.addGlobalSecondaryIndex({
-      indexName: TEMPLATES_TABLE.ownerIndex.indexName,
-      partitionKey: attribute(TEMPLATES_TABLE.ownerIndex.partitionKey),
-      sortKey: attribute(TEMPLATES_TABLE.ownerIndex.sortKey),
-      projectionType: dynamodb.ProjectionType.ALL,
+    const packagers = new SecureTable(this, 'PackagersTable', { schema: PACKAGERS_TABLE });
+    const templates = new SecureTable(this, 'TemplatesTable', {
+      schema: {
+        partitionKey: TEMPLATES_TABLE.partitionKey,
+        indexes: { owner: { ...TEMPLATES_TABLE.ownerIndex, projection: { type: 'ALL' } } },
+      },
     });
-    const targetAccounts = table('TargetAccountsTable', TARGET_ACCOUNTS_TABLE.partitionKey);
-    const permissionsTable = table('PermissionsTable', PERMISSIONS_TABLE.partitionKey);
+    const targetAccounts = new SecureTable(this, 'TargetAccountsTable', { schema: TARGET_ACCOUNTS_TABLE });
+    const permissionsTable = new SecureTable(this, 'PermissionsTable', { schema: PERMISSIONS_TABLE });
     this.tables = { packagers, templates, targetAccounts, permissions: permissionsTable };
 
     const shared = {
@@ -187,16 +184,6 @@ export class M2aMediapackageStack extends Stack {
       value: permissionsTable.tableName,
     });
   }
-}
-
-const TABLE_DEFAULTS = {
-  billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-  encryption: dynamodb.TableEncryption.AWS_MANAGED,
-} as const;
-
-function attribute(key: KeyAttribute): dynamodb.Attribute {
-  return { name: key.name, type: key.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING };
 }
 
 function jsonContext(value: unknown, name: string): Record<string, unknown> {
