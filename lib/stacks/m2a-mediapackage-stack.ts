@@ -6,12 +6,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { M2A_ROUTES } from '../../lambdas/m2a-mediapackage/routes';
-import {
-  PACKAGERS_TABLE,
-  PERMISSIONS_TABLE,
-  TARGET_ACCOUNTS_TABLE,
-  TEMPLATES_TABLE,
-} from '../../lambdas/m2a-mediapackage/tables';
+import { PACKAGERS_TABLE } from '../../lambdas/m2a-mediapackage/tables/packagers';
+import { PERMISSIONS_TABLE } from '../../lambdas/m2a-mediapackage/tables/permissions';
+import { TARGET_ACCOUNTS_TABLE } from '../../lambdas/m2a-mediapackage/tables/target-accounts';
+import { TEMPLATES_TABLE } from '../../lambdas/m2a-mediapackage/tables/templates';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { acknowledgeWildcards, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
@@ -63,12 +61,7 @@ export class M2aMediapackageStack extends Stack {
     if (!/^[\w+=,.@-]{1,64}$/.test(rolePrefix)) throw new Error(`Invalid target role name prefix: ${rolePrefix}`);
 
     const packagers = new SecureTable(this, 'PackagersTable', { schema: PACKAGERS_TABLE });
-    const templates = new SecureTable(this, 'TemplatesTable', {
-      schema: {
-        partitionKey: TEMPLATES_TABLE.partitionKey,
-        indexes: { owner: { ...TEMPLATES_TABLE.ownerIndex, projection: { type: 'ALL' } } },
-      },
-    });
+    const templates = new SecureTable(this, 'TemplatesTable', { schema: TEMPLATES_TABLE });
     const targetAccounts = new SecureTable(this, 'TargetAccountsTable', { schema: TARGET_ACCOUNTS_TABLE });
     const permissionsTable = new SecureTable(this, 'PermissionsTable', { schema: PERMISSIONS_TABLE });
     this.tables = { packagers, templates, targetAccounts, permissions: permissionsTable };

@@ -1,10 +1,12 @@
 import type { M2aApiConfig, M2aConfig } from '../config';
 import type { M2aApiDependencies } from '../api/app';
 import type { WorkerDependencies } from '../orchestration/ports';
-import { documentClient, lambdaClient, sfnClient, stsClient } from './clients';
-import { DynamoDbGrantSource, DynamoDbTargetAccounts } from './dynamodb-directory';
-import { DynamoDbPackagerStore } from './dynamodb-packagers';
-import { DynamoDbTemplateStore } from './dynamodb-templates';
+import { lambdaClient, sfnClient, stsClient } from '../clients';
+import { documentClient } from '../tables/document-client';
+import { PackagersTable } from '../tables/packagers';
+import { PermissionsTable } from '../tables/permissions';
+import { TargetAccountsTable } from '../tables/target-accounts';
+import { TemplatesTable } from '../tables/templates';
 import { HttpCallbackSender } from './http-callbacks';
 import { LambdaStateNotifications } from './lambda-notifications';
 import { SfnOrchestration } from './sfn-orchestration';
@@ -15,10 +17,10 @@ type Ports<T> = Omit<T, 'now' | 'newId' | 'cloudEnv' | 'allowList' | 'log'>;
 /** Everything the API talks to, on the module-scope SDK clients. */
 export function createApiPorts(config: M2aApiConfig): Ports<M2aApiDependencies> {
   return {
-    packagers: new DynamoDbPackagerStore(documentClient, config.packagersTableName),
-    templates: new DynamoDbTemplateStore(documentClient, config.templatesTableName),
-    targetAccounts: new DynamoDbTargetAccounts(documentClient, config.targetAccountsTableName),
-    grants: new DynamoDbGrantSource(documentClient, config.permissionsTableName, config.deployedGrants),
+    packagers: new PackagersTable(documentClient, config.packagersTableName),
+    templates: new TemplatesTable(documentClient, config.templatesTableName),
+    targetAccounts: new TargetAccountsTable(documentClient, config.targetAccountsTableName),
+    grants: new PermissionsTable(documentClient, config.permissionsTableName, config.deployedGrants),
     orchestration: new SfnOrchestration(sfnClient, config.stateMachineArn),
     notifications: new LambdaStateNotifications(lambdaClient, config.workerFunctionArn),
   };
@@ -27,9 +29,9 @@ export function createApiPorts(config: M2aApiConfig): Ports<M2aApiDependencies> 
 /** Everything the orchestration worker talks to. */
 export function createWorkerPorts(config: M2aConfig): Ports<WorkerDependencies> {
   return {
-    packagers: new DynamoDbPackagerStore(documentClient, config.packagersTableName),
-    templates: new DynamoDbTemplateStore(documentClient, config.templatesTableName),
-    targetAccounts: new DynamoDbTargetAccounts(documentClient, config.targetAccountsTableName),
+    packagers: new PackagersTable(documentClient, config.packagersTableName),
+    templates: new TemplatesTable(documentClient, config.templatesTableName),
+    targetAccounts: new TargetAccountsTable(documentClient, config.targetAccountsTableName),
     mediapackage: new StsMediaPackageAccess(stsClient),
     // The region and credentials of the function's own role, from an SDK client's default provider chain.
     callbacks: new HttpCallbackSender({

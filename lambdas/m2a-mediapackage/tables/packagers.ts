@@ -1,12 +1,19 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PackagerRecord } from '../domain/packagers';
 import type { PackagerStore } from '../domain/ports';
-import { PACKAGERS_TABLE } from '../tables';
+import type { TableSchema } from '../../shared/dynamodb/schema';
+
+/** One item per packager, keyed by its id; the item is the domain's `PackagerRecord` as it is. */
+export const PACKAGERS_TABLE = {
+  partitionKey: { name: 'id', type: 'S' },
+} as const satisfies TableSchema;
+
+export type PackagerItem = PackagerRecord;
 
 const ID = PACKAGERS_TABLE.partitionKey.name;
 
-/** Packagers in the packagers table, one item per packager; every write is conditional on the version read. */
-export class DynamoDbPackagerStore implements PackagerStore {
+/** The packagers table's one adapter: every write is conditional on the version read. */
+export class PackagersTable implements PackagerStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -7,21 +7,38 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TemplateListPage, TemplateStore } from '../domain/ports';
 import type { TemplateRecord, TemplateState } from '../domain/templates';
-import { TEMPLATES_TABLE } from '../tables';
+import type { TableSchema } from '../../shared/dynamodb/schema';
+
+/**
+ * Templates and the name claims that keep names unique per owner, side by side in one table (the adapter below
+ * orders its writes so an interrupted create, rename or delete leaves nothing inconsistent): `template#<id>` items hold templates, `name#<owner>#<resource_name>` items hold the claim
+ * on an ACTIVE template's name. The owner index (all attributes projected) lists an owner's templates oldest first.
+ */
+export const TEMPLATES_TABLE = {
+  partitionKey: { name: 'pk', type: 'S' },
+  indexes: {
+    owner: {
+      indexName: 'owner-listkey',
+      partitionKey: { name: 'owner', type: 'S' },
+      sortKey: { name: 'listKey', type: 'S' },
+      projection: { type: 'ALL' },
+    },
+  },
+} as const satisfies TableSchema;
 
 const PK = TEMPLATES_TABLE.partitionKey.name;
-const OWNER = TEMPLATES_TABLE.ownerIndex.partitionKey.name;
-const LIST_KEY = TEMPLATES_TABLE.ownerIndex.sortKey.name;
+const OWNER = TEMPLATES_TABLE.indexes.owner.partitionKey.name;
+const LIST_KEY = TEMPLATES_TABLE.indexes.owner.sortKey.name;
 
 /** How long a claim whose template does not exist yet is honoured: longer than any request that makes one runs. */
 const PENDING_CLAIM_MS = 5 * 60 * 1000;
 
-interface TemplateItem extends TemplateRecord {
+export interface TemplateItem extends TemplateRecord {
   readonly [PK]: string;
   readonly [LIST_KEY]: string;
 }
 
-interface ClaimItem {
+export interface ClaimItem {
   readonly [PK]: string;
   readonly templateId: string;
   readonly claimedAt: number;
@@ -36,7 +53,7 @@ const claimKey = (owner: string, name: string) => `name#${owner}#${name}`;
  * name. The local DynamoDB engine has no transactions, so the steps are ordered to be safe when one is cut short: a
  * claim whose template was deleted or renamed since, or never written, is stale and may be taken over.
  */
-export class DynamoDbTemplateStore implements TemplateStore {
+export class TemplatesTable implements TemplateStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -117,7 +134,7 @@ export class DynamoDbTemplateStore implements TemplateStore {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: TEMPLATES_TABLE.ownerIndex.indexName,
+          IndexName: TEMPLATES_TABLE.indexes.owner.indexName,
           KeyConditionExpression: '#owner = :owner',
           FilterExpression: filters.join(' AND '),
           ExpressionAttributeNames: names,
