@@ -3,19 +3,22 @@ import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { KinesisVideoMediaClient } from '@aws-sdk/client-kinesis-video-media';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * SDK clients, created once per container. Endpoints come from the standard AWS_ENDPOINT_URL_* variables (that is
- * how local mode points them at its engines), except the media client's: GetMedia goes to the data endpoint that
- * GetDataEndpoint names, in AWS as locally.
+ * The SDK clients of the consumer and its supervisor, created once per execution environment. Endpoints come from
+ * the standard `AWS_ENDPOINT_URL_*` variables (that is how local mode points them at its engines), except the media
+ * client's: GetMedia goes to the data endpoint that GetDataEndpoint names, in AWS as locally. Marked pure so that a
+ * function's bundle keeps only the clients it uses; the table's document client is in `tables/document-client.ts`
+ * for that reason.
  */
-export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
-export const s3Client = new S3Client({});
-export const kinesisVideoClient = new KinesisVideoClient({});
-export const sfnClient = new SFNClient({});
+
+export const dynamodbClient = /* @__PURE__ */ new DynamoDBClient({});
+
+export const s3Client = /* @__PURE__ */ new S3Client({});
+
+export const kinesisVideoClient = /* @__PURE__ */ new KinesisVideoClient({});
+
+export const sfnClient = /* @__PURE__ */ new SFNClient({});
 
 const mediaClients = new Map<string, KinesisVideoMediaClient>();
 

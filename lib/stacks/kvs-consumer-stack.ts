@@ -14,10 +14,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { parseStreamConfig } from '../../lambdas/kvs-consumer/domain/config-validation';
 import type { StreamConfig } from '../../lambdas/kvs-consumer/domain/types';
-import { STREAM_TABLE } from '../../lambdas/kvs-consumer/stream-table';
+import { STREAM_TABLE } from '../../lambdas/kvs-consumer/tables/streams';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
 import { SecureBucket } from '../constructs/secure-bucket';
+import { SecureTable } from '../constructs/secure-table';
 
 /** The metrics namespace of the consumer's embedded-metric log lines. */
 export const KVS_METRICS_NAMESPACE = 'Mediaplane/KvsConsumer';
@@ -66,12 +67,7 @@ export class KvsConsumerStack extends Stack {
 
     const accessLogs = new SecureBucket(this, 'AccessLogs').bucket;
     this.archiveBucket = new SecureBucket(this, 'Archive', { accessLogs }).bucket;
-    this.streamTable = new dynamodb.Table(this, 'Streams', {
-      partitionKey: { name: STREAM_TABLE.partitionKey.name, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-    });
+    this.streamTable = new SecureTable(this, 'Streams', { schema: STREAM_TABLE });
 
     this.consumer = new NodeFunction(this, 'Consumer', {
       entry: 'kvs-consumer/handler.ts',

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { EXECUTION_TABLE } from '../../lambdas/media-insights/tables/executions';
 import { ANALYSIS_TABLE } from '../../lambdas/media2cloud/tables/analysis';
 import { SecureTable } from '../../lib/constructs/secure-table';
@@ -72,12 +73,27 @@ describe('SecureTable', () => {
     const { app } = testApp({}, { nag: false });
 
     // Act
-    const tables = app.node.children
-      .filter((child): child is Stack => child instanceof Stack)
-      .flatMap((stack) => Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table')));
+    const tablesByStack = new Map(
+      app.node.children
+        .filter((child): child is Stack => child instanceof Stack)
+        .map((stack) => [stack, Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table'))]),
+    );
+    const tables = [...tablesByStack.values()].flat();
+    const builtBy = app.node
+      .findAll()
+      .filter((construct) => construct instanceof CfnTable)
+      .map((table) => table.node.scope?.constructor.name);
 
     // Assess
-    expect(tables.length).toBeGreaterThanOrEqual(14);
+    const backends = [...tablesByStack].filter(([, stackTables]) => stackTables.length > 0);
+    expect(backends.map(([stack]) => stack.constructor.name).sort()).toEqual([
+      'KvsConsumerStack',
+      'M2aMediapackageStack',
+      'Media2CloudStack',
+      'MediaInsightsStack',
+    ]);
+    expect(tables).toHaveLength(15);
+    expect(builtBy).toEqual(tables.map(() => 'SecureTable'));
     for (const table of tables) {
       expect(table).toMatchObject({
         DeletionPolicy: 'Retain',

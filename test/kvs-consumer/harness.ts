@@ -7,7 +7,7 @@ import { KinesisVideoMediaClient } from '@aws-sdk/client-kinesis-video-media';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Archive } from '../../lambdas/kvs-consumer/adapters/s3-archive';
-import { DynamoDbStreamStore } from '../../lambdas/kvs-consumer/adapters/dynamodb-streams';
+import { StreamTable } from '../../lambdas/kvs-consumer/tables/streams';
 import { KinesisVideoMediaSource } from '../../lambdas/kvs-consumer/adapters/kvs-media';
 import {
   DEFAULT_SETTINGS,
@@ -65,7 +65,7 @@ export class KvsHarness {
   control!: KinesisVideoClient;
   s3!: S3Client;
   db!: DynamoDBDocumentClient;
-  store!: DynamoDbStreamStore;
+  store!: StreamTable;
   private engines: RunningEngine[] = [];
   private dir = '';
 
@@ -93,7 +93,7 @@ export class KvsHarness {
       }),
     );
     await harness.s3.send(new CreateBucketCommand({ Bucket: harness.bucket }));
-    harness.store = new DynamoDbStreamStore(harness.db, harness.table);
+    harness.store = new StreamTable(harness.db, harness.table);
     return harness;
   }
 

@@ -2,8 +2,9 @@ import type { Logger } from '../../shared/logging';
 import type { ConsumerConfig } from '../config';
 import type { ConsumerDependencies } from '../domain/consumer';
 import { ClipRouter, Media2CloudIngestSink, MediaInsightsWorkflowSink } from './clip-sinks';
-import { documentClient, kinesisVideoClient, mediaClient, s3Client } from './clients';
-import { DynamoDbStreamStore } from './dynamodb-streams';
+import { kinesisVideoClient, mediaClient, s3Client } from '../clients';
+import { documentClient } from '../tables/document-client';
+import { StreamTable } from '../tables/streams';
 import { EmbeddedMetrics } from './emf-metrics';
 import { KinesisVideoMediaSource } from './kvs-media';
 import { S3Archive } from './s3-archive';
@@ -13,7 +14,7 @@ export function awsDependencies(config: ConsumerConfig, logger: Logger): Consume
   const region = process.env.AWS_REGION ?? 'us-east-1';
   return {
     media: new KinesisVideoMediaSource(kinesisVideoClient, mediaClient),
-    store: new DynamoDbStreamStore(documentClient, config.streamTableName),
+    store: new StreamTable(documentClient, config.streamTableName),
     archive: new S3Archive(s3Client, config.archiveBucket),
     clips: new ClipRouter({
       ...(config.media2CloudIngestBucket

@@ -1,13 +1,14 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { documentClient, sfnClient } from '../adapters/clients';
-import { DynamoDbStreamStore } from '../adapters/dynamodb-streams';
+import { sfnClient } from '../clients';
+import { documentClient } from '../tables/document-client';
+import { StreamTable } from '../tables/streams';
 import { parseStreamConfig } from '../domain/config-validation';
 import { superviseStreams } from './supervisor';
 
 const tableName = process.env.STREAM_TABLE_NAME ?? '';
 const stateMachineArn = process.env.CONSUMER_STATE_MACHINE_ARN ?? '';
 const streams = (JSON.parse(process.env.CONFIGURED_STREAMS ?? '[]') as unknown[]).map(parseStreamConfig);
-const store = new DynamoDbStreamStore(documentClient, tableName);
+const store = new StreamTable(documentClient, tableName);
 
 /** Scheduled: starts the consumer loop of each configured stream that has none running. */
 export const handler = async () =>

@@ -3,10 +3,32 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { fragmentOrderKey } from '../domain/fragment-numbers';
 import { LeaseLostError, type CheckpointAdvance, type StreamStore } from '../domain/ports';
 import type { PendingClip, StreamConfig, StreamState } from '../domain/types';
-import type { StreamItem } from '../stream-table';
+import type { TableSchema } from '../../shared/dynamodb/schema';
 
-/** The stream table in DynamoDB: every write that changes progress is conditional on holding the lease. */
-export class DynamoDbStreamStore implements StreamStore {
+/** The stream table: one item per stream, keyed by its name, with its lease, checkpoint and pending clip. */
+export const STREAM_TABLE = {
+  partitionKey: { name: 'streamName', type: 'S' },
+} as const satisfies TableSchema;
+
+/** An item of the stream table. Fragment numbers are S (47 digits do not fit DynamoDB's N). */
+export interface StreamItem {
+  readonly streamName: string;
+  readonly config?: unknown;
+  readonly leaseOwner?: string;
+  readonly leaseExpiresAt?: number;
+  readonly continuationToken?: string;
+  readonly lastFragmentNumber?: string;
+  /** `lastFragmentNumber` left-padded to 128 digits: compared as a string, it orders as the number does. */
+  readonly fragmentOrder?: string;
+  readonly lastServerTimestampMs?: number;
+  readonly lastProducerTimestampMs?: number;
+  readonly lastFragmentEndMs?: number;
+  readonly pendingClip?: unknown;
+  readonly updatedAt?: string;
+}
+
+/** The stream table's one adapter: every write that changes progress is conditional on holding the lease. */
+export class StreamTable implements StreamStore {
   constructor(
     private readonly db: Pick<DynamoDBDocumentClient, 'send'>,
     private readonly tableName: string,
