@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { readSize, vintWidth } from '../../lambdas/shared/media/mkv';
+import { mediaTools } from '../../lambdas/shared/media/tools';
 import { MkvFrameReader } from '../../lambdas/kvs-consumer/media/mkv-frames';
 import {
   PRODUCER_EBML_HEADER,
@@ -29,10 +29,9 @@ export interface ProducedFragment {
   readonly producerTimestampMs: number;
 }
 
-const FFMPEG_PACKAGE_JSON = '@ffmpeg-installer/linux-x64/package.json';
-
-export function ffmpegPath(): string {
-  return process.env.FFMPEG_PATH ?? path.join(path.dirname(require.resolve(FFMPEG_PACKAGE_JSON)), 'ffmpeg');
+/** The npm build of ffmpeg the functions use; `FFMPEG_PATH` names another (a host whose CPU cannot run that one). */
+function ffmpegPath(): string {
+  return process.env.FFMPEG_PATH ?? mediaTools().ffmpeg;
 }
 
 /**

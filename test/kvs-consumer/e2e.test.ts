@@ -9,15 +9,10 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecuti
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PROJECT_ROOT } from '../../lib/constructs/node-function';
 import { apiClient, startTestLocalMode, type TestLocalMode } from '../support/local';
+import { mediaTools } from '../../lambdas/shared/media/tools';
 
 const run = promisify(execFile);
-const FFPROBE = path.join(
-  path.dirname(require.resolve('ffprobe-static/package.json')),
-  'bin',
-  'linux',
-  'x64',
-  'ffprobe',
-);
+const FFPROBE = mediaTools().ffprobe;
 const STREAM = 'e2e-camera';
 /** The issue's minute is in `npm run bench -- kvs`; here 12 s keep the suite quick, the path is the same. */
 const FEED_MS = 12_000;

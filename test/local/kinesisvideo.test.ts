@@ -26,15 +26,10 @@ import {
 import { LocalKinesisVideoServer } from '../../lib/local/kinesisvideo/server';
 import { producerStream } from '../../lib/kvs/producer';
 import { putMedia, PutMediaError } from '../../lib/kvs/put-media';
+import { mediaTools } from '../../lambdas/shared/media/tools';
 
 const run = promisify(execFile);
-const FFPROBE = path.join(
-  path.dirname(require.resolve('ffprobe-static/package.json')),
-  'bin',
-  'linux',
-  'x64',
-  'ffprobe',
-);
+const FFPROBE = mediaTools().ffprobe;
 const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'AKIDKVSSTANDIN000000', secretAccessKey: 'stand-in-secret' };
 

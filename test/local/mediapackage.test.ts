@@ -24,10 +24,10 @@ import { Principals } from '../../lib/local/principals';
 import type { LocalCloud, LocalServiceModule } from '../../lib/local/service-module';
 import { stsModule, type StsService } from '../../lib/local/sts';
 import { request } from '../support/local';
+import { mediaTools } from '../../lambdas/shared/media/tools';
 
 const run = promisify(execFile);
-const FFMPEG = require.resolve('@ffmpeg-installer/linux-x64/ffmpeg');
-const FFPROBE = path.join(path.dirname(require.resolve('ffprobe-static/package.json')), 'bin/linux/x64/ffprobe');
+const { ffmpeg: FFMPEG, ffprobe: FFPROBE } = mediaTools();
 const ROLE = 'arn:aws:iam::111122223333:role/M2aMediapackageAccess';
 
 /** The STS and MediaPackage stand-ins driven by the real SDK clients, default configuration plus an endpoint. */

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
 import { promisify } from 'node:util';
 import {
   DescribeChannelCommand,
@@ -21,10 +20,10 @@ import {
   templateDocument,
   waitFor,
 } from './support';
+import { mediaTools } from '../../lambdas/shared/media/tools';
 
 const run = promisify(execFile);
-const FFMPEG = require.resolve('@ffmpeg-installer/linux-x64/ffmpeg');
-const FFPROBE = path.join(path.dirname(require.resolve('ffprobe-static/package.json')), 'bin/linux/x64/ffprobe');
+const { ffmpeg: FFMPEG, ffprobe: FFPROBE } = mediaTools();
 
 /** Six seconds of test pattern and tone, H.264 and AAC in 2 s HLS segments, PUT with digest auth as MediaPackage asks. */
 async function pushTestStream(url: string): Promise<void> {
