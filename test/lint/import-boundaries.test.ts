@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ESLint, type Linter } from 'eslint';
 
@@ -14,7 +15,43 @@ async function lint(file: string, code: string): Promise<Linter.LintMessage[]> {
   return result?.messages ?? [];
 }
 
+/** Every folder of `lambdas/` but `shared/`, as found on disk: a backend added later is covered by the cases below. */
+const BACKENDS = fs
+  .readdirSync(path.join(ROOT, 'lambdas'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'shared')
+  .map((entry) => entry.name);
+
 describe('import boundaries (npm run lint)', () => {
+  it('sees every backend', () => {
+    // Assess
+    expect(BACKENDS).toEqual(
+      expect.arrayContaining(['kvs-consumer', 'm2a-mediapackage', 'media-insights', 'media2cloud']),
+    );
+  });
+
+  it.each(BACKENDS)("fails lambdas/%s/ importing any other backend's SDK clients", async (backend) => {
+    // Prepare
+    const others = BACKENDS.filter((other) => other !== backend);
+
+    // Act
+    const results = await Promise.all(
+      others.map((other) =>
+        lint(
+          `lambdas/${backend}/example.ts`,
+          `import * as other from '../${other}/clients';\nexport const used = [other];\n`,
+        ),
+      ),
+    );
+
+    // Assess
+    for (const messages of results) {
+      expect(messages.map((message) => [message.ruleId, message.severity])).toContainEqual([
+        'import/no-restricted-paths',
+        2,
+      ]);
+    }
+  });
+
   it.each([
     [
       'a backend importing another backend',
@@ -38,6 +75,18 @@ describe('import boundaries (npm run lint)', () => {
       'a backend loading another backend at run time',
       'lambdas/media2cloud/api/example.ts',
       "export const load = () => import('../../media-insights/tables/executions');\n",
+      'import/no-restricted-paths',
+    ],
+    [
+      "the Kinesis Video consumer reading M2A's tables",
+      'lambdas/kvs-consumer/adapters/example.ts',
+      "import { TemplatesTable } from '../../m2a-mediapackage/tables/templates';\nexport const used = [TemplatesTable];\n",
+      'import/no-restricted-paths',
+    ],
+    [
+      "M2A importing the Kinesis Video consumer's MKV writer",
+      'lambdas/m2a-mediapackage/domain/example.ts',
+      "import { getMediaDocument } from '../../kvs-consumer/media/producer-mkv';\nexport const used = [getMediaDocument];\n",
       'import/no-restricted-paths',
     ],
     [
@@ -88,6 +137,11 @@ describe('import boundaries (npm run lint)', () => {
       'a backend importing shared code',
       'lambdas/media2cloud/pipeline/media/example.ts',
       "import { runTool } from '../../../shared/media/tools';\nexport const used = [runTool];\n",
+    ],
+    [
+      'the Kinesis Video consumer importing the shared MKV reader',
+      'lambdas/kvs-consumer/media/example.ts',
+      "import { EbmlTokenizer } from '../../shared/media/mkv';\nexport const used = [EbmlTokenizer];\n",
     ],
     [
       "Lambda code naming a local engine's type, which brings no code into the bundle",
