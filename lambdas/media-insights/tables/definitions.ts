@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } fro
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableSchema } from '../../shared/dynamodb/schema';
 import type { Operation, Stage, Workflow } from '../workflow/domain/types';
+import { packToFit, unpack, type PackedPaths } from './packing';
 import { allPages, conditionally, isStorableKey, type ScanOptions } from './support';
 
 /**
@@ -19,14 +20,29 @@ export const STAGE_TABLE = BY_NAME;
 export const WORKFLOW_TABLE = BY_NAME;
 
 export type OperationTable = NamedRecordTable<Operation>;
-export type StageTable = NamedRecordTable<Stage>;
 
 export class NamedRecordTable<T extends { Name: string }> {
+  /** The fields stored packed (see `packing.ts`); none for operations, whose one state machine is small. */
+  protected readonly packedPaths: PackedPaths = [];
+
   constructor(
     protected readonly client: DynamoDBDocumentClient,
     protected readonly tableName: string,
     protected readonly options: ScanOptions = {},
   ) {}
+
+  /** Throws `ItemTooLargeError` for a record that cannot be stored, so a request can be refused before any write. */
+  assertFits(record: T): void {
+    packToFit(record, this.packedPaths);
+  }
+
+  protected toItem(record: T): Record<string, unknown> {
+    return this.packedPaths.length > 0 ? packToFit(record, this.packedPaths) : record;
+  }
+
+  protected fromItem(item: Record<string, unknown> | undefined): T | undefined {
+    return unpack<T>(item);
+  }
 
   /** Consistent read; `undefined` when there is none (and for names no record can have). */
   async get(name: string): Promise<T | undefined> {
@@ -34,7 +50,7 @@ export class NamedRecordTable<T extends { Name: string }> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { Name: name }, ConsistentRead: true }),
     );
-    return Item as T | undefined;
+    return this.fromItem(Item);
   }
 
   /** The records that exist among `names`, by name. */
@@ -47,8 +63,8 @@ export class NamedRecordTable<T extends { Name: string }> {
     return found;
   }
 
-  list(): Promise<T[]> {
-    return allPages<T>((startKey) =>
+  async list(): Promise<T[]> {
+    const items = await allPages<Record<string, unknown>>((startKey) =>
       this.client.send(
         new ScanCommand({
           TableName: this.tableName,
@@ -58,6 +74,7 @@ export class NamedRecordTable<T extends { Name: string }> {
         }),
       ),
     );
+    return items.map((item) => this.fromItem(item) as T);
   }
 
   /** Stores a new record; `false` (nothing written) when one with that name exists. */
@@ -66,7 +83,7 @@ export class NamedRecordTable<T extends { Name: string }> {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: record,
+          Item: this.toItem(record),
           ConditionExpression: 'attribute_not_exists(#name)',
           ExpressionAttributeNames: { '#name': 'Name' },
         }),
@@ -76,7 +93,7 @@ export class NamedRecordTable<T extends { Name: string }> {
 
   /** Stores the record whatever was there. */
   async replace(record: T): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: record }));
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(record) }));
   }
 
   /** Deletes and returns the record, or `undefined` when there was none. */
@@ -85,11 +102,19 @@ export class NamedRecordTable<T extends { Name: string }> {
     const { Attributes } = await this.client.send(
       new DeleteCommand({ TableName: this.tableName, Key: { Name: name }, ReturnValues: 'ALL_OLD' }),
     );
-    return Attributes as T | undefined;
+    return this.fromItem(Attributes);
   }
 }
 
+/** Stages: the generated state machine of every operation is in `Definition`. */
+export class StageTable extends NamedRecordTable<Stage> {
+  protected override readonly packedPaths = ['Definition'];
+}
+
+/** Workflows embed each stage record, `Definition` included; `Stages` keeps the rest, which `listByStage` reads. */
 export class WorkflowTable extends NamedRecordTable<Workflow> {
+  protected override readonly packedPaths = ['Stages.*.Definition'];
+
   /** The original's Scan with `contains(Operations, name)`: workflows keep every stage's operations in one list. */
   listByOperation(operationName: string): Promise<Workflow[]> {
     return this.scanWhere(
@@ -118,7 +143,7 @@ export class WorkflowTable extends NamedRecordTable<Workflow> {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: record,
+          Item: this.toItem(record),
           ConditionExpression: '#revisions = :revisions',
           ExpressionAttributeNames: { '#revisions': 'Revisions' },
           ExpressionAttributeValues: { ':revisions': expectedRevisions },
@@ -145,12 +170,12 @@ export class WorkflowTable extends NamedRecordTable<Workflow> {
     );
   }
 
-  private scanWhere(
+  private async scanWhere(
     filter: string,
     names: Record<string, string>,
     values?: Record<string, unknown>,
   ): Promise<Workflow[]> {
-    return allPages<Workflow>((startKey) =>
+    const items = await allPages<Record<string, unknown>>((startKey) =>
       this.client.send(
         new ScanCommand({
           TableName: this.tableName,
@@ -163,5 +188,6 @@ export class WorkflowTable extends NamedRecordTable<Workflow> {
         }),
       ),
     );
+    return items.map((item) => this.fromItem(item) as Workflow);
   }
 }

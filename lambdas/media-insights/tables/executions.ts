@@ -11,6 +11,7 @@ import {
 import type { TableSchema } from '../../shared/dynamodb/schema';
 import type { ExecutionSummarySource } from '../workflow/domain/records';
 import { WorkflowStatus, type WorkflowExecution } from '../workflow/domain/types';
+import { packToFit, unpack } from './packing';
 import { allPages, conditionally, isStorableKey, type ScanOptions } from './support';
 
 /**
@@ -35,6 +36,12 @@ export const EXECUTION_TABLE = {
     },
   },
 } as const satisfies TableSchema;
+
+/**
+ * Each execution embeds its workflow's stages; what grows with them (the generated `Definition`, and the `Input` and
+ * `Outputs` each stage records as it runs) is stored packed (see `packing.ts`), so a long workflow stays one item.
+ */
+const PACKED_PATHS = ['Workflow.Stages.*.Definition', 'Workflow.Stages.*.Input', 'Workflow.Stages.*.Outputs'];
 
 /** What the listings read of each execution: the original's projection. */
 export type ExecutionListing = ExecutionSummarySource;
@@ -67,15 +74,21 @@ export class ExecutionTable {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { Id: id }, ConsistentRead: true }),
     );
-    return Item as WorkflowExecution | undefined;
+    return unpack<WorkflowExecution>(Item);
   }
 
-  list(): Promise<WorkflowExecution[]> {
-    return allPages<WorkflowExecution>((startKey) =>
+  async list(): Promise<WorkflowExecution[]> {
+    const items = await allPages<Record<string, unknown>>((startKey) =>
       this.client.send(
         new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey, Limit: this.options.scanPageSize }),
       ),
     );
+    return items.map((item) => unpack<WorkflowExecution>(item) as WorkflowExecution);
+  }
+
+  /** Throws `ItemTooLargeError` for an execution that cannot be stored, so a request can be refused first. */
+  assertFits(execution: WorkflowExecution): void {
+    packToFit(execution, PACKED_PATHS);
   }
 
   /** `false` when an execution with that id exists. */
@@ -84,7 +97,7 @@ export class ExecutionTable {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: execution,
+          Item: packToFit(execution, PACKED_PATHS),
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': 'Id' },
         }),
@@ -97,7 +110,7 @@ export class ExecutionTable {
     const { Attributes } = await this.client.send(
       new DeleteCommand({ TableName: this.tableName, Key: { Id: id }, ReturnValues: 'ALL_OLD' }),
     );
-    return Attributes as WorkflowExecution | undefined;
+    return unpack<WorkflowExecution>(Attributes);
   }
 
   /** The status listing of the API: the projected fields only. */
@@ -111,8 +124,9 @@ export class ExecutionTable {
   }
 
   /** Whole executions in one status, oldest `Created` first: the scheduler's queue. */
-  recordsInStatus(status: WorkflowStatus): Promise<WorkflowExecution[]> {
-    return this.listByIndex(EXECUTION_TABLE.indexes.status, status);
+  async recordsInStatus(status: WorkflowStatus): Promise<WorkflowExecution[]> {
+    const items = await this.listByIndex<Record<string, unknown>>(EXECUTION_TABLE.indexes.status, status);
+    return items.map((item) => unpack<WorkflowExecution>(item) as WorkflowExecution);
   }
 
   /**
@@ -185,7 +199,7 @@ export class ExecutionTable {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: execution,
+          Item: packToFit(execution, PACKED_PATHS),
           ConditionExpression: '#status = :expected',
           ExpressionAttributeNames: { '#status': 'Status' },
           ExpressionAttributeValues: { ':expected': expectedStatus },

@@ -2,7 +2,7 @@ import type { ControlPlanePorts } from '../api/control-plane';
 import type { WorkflowApiConfig } from '../api/config';
 import { lambdaClient, sfnClient } from '../../clients';
 import { documentClient } from '../../tables/document-client';
-import { NamedRecordTable, WorkflowTable } from '../../tables/definitions';
+import { NamedRecordTable, StageTable, WorkflowTable } from '../../tables/definitions';
 import { ExecutionTable } from '../../tables/executions';
 import { SystemTable } from '../../tables/system';
 import { LambdaDataplaneAssets } from './lambda-dataplane';
@@ -17,7 +17,7 @@ export function createWorkflowPorts(
 ): ControlPlanePorts {
   return {
     operations: new NamedRecordTable(documentClient, config.operationTableName),
-    stages: new NamedRecordTable(documentClient, config.stageTableName),
+    stages: new StageTable(documentClient, config.stageTableName),
     workflows: new WorkflowTable(documentClient, config.workflowTableName),
     executions: new ExecutionTable(documentClient, config.executionTableName),
     system: new SystemTable(documentClient, config.systemTableName),

@@ -4,6 +4,7 @@
  */
 import { BadRequestError, ConflictError, NotFoundError } from '../../../shared/http/errors';
 import { logger } from '../../shared/logger';
+import { ItemTooLargeError } from '../../tables/packing';
 import { Messages } from '../domain/messages';
 import {
   assertConfigurationOverrides,
@@ -188,6 +189,8 @@ export class WorkflowControlPlane {
       ...this.recordContext(),
       definition: stageDefinition(stageRequest.Name, [operation.StateMachineAsl], this.settings.engine),
     });
+    this.assertFits('Operation', operation.Name, () => this.ports.operations.assertFits(operation));
+    this.assertFits('Stage', stage.Name, () => this.ports.stages.assertFits(stage));
     await this.write(this.ports.operations, operation, writer, () => Messages.operationExists(operation.Name));
     try {
       await this.write(this.ports.stages, stage, writer, () => Messages.stageExists(stage.Name));
@@ -217,9 +220,12 @@ export class WorkflowControlPlane {
       Created: existing.Created,
       Version: nextVersion(existing.Version),
     };
-    await this.ports.operations.replace(operation);
     const singleton = await this.ports.stages.get(existing.StageName);
-    if (singleton) await this.replaceStage(singleton, [operation]);
+    const stage = singleton && this.stageReplacement(singleton, [operation]);
+    this.assertFits('Operation', operation.Name, () => this.ports.operations.assertFits(operation));
+    if (stage) this.assertFits('Stage', stage.Name, () => this.ports.stages.assertFits(stage));
+    await this.ports.operations.replace(operation);
+    if (stage) await this.ports.stages.replace(stage);
     for (const workflow of await this.ports.workflows.listByOperation(operation.Name)) {
       await this.ports.workflows.appendStale(workflow.Name, 'StaleOperations', operation.Name);
     }
@@ -272,6 +278,7 @@ export class WorkflowControlPlane {
         this.settings.engine,
       ),
     });
+    this.assertFits('Stage', stage.Name, () => this.ports.stages.assertFits(stage));
     await this.write(this.ports.stages, stage, writer, () => Messages.stageExists(stage.Name));
     return stage;
   }
@@ -286,14 +293,17 @@ export class WorkflowControlPlane {
     const existing = await this.ports.stages.get(request.Name);
     if (!existing) throw new NotFoundError(Messages.stageNotFound(request.Name));
     const operations = resolveOperations(request.Operations, await this.ports.operations.getMany(request.Operations));
-    const stage = await this.replaceStage({ ...existing, ...request }, operations);
+    const stage = this.stageReplacement({ ...existing, ...request }, operations);
+    this.assertFits('Stage', stage.Name, () => this.ports.stages.assertFits(stage));
+    await this.ports.stages.replace(stage);
     for (const workflow of await this.ports.workflows.listByStage(stage.Name)) {
       await this.ports.workflows.appendStale(workflow.Name, 'StaleStages', stage.Name);
     }
     return stage;
   }
 
-  private async replaceStage(existing: Stage, operations: Operation[]): Promise<Stage> {
+  /** The stage rebuilt from `operations`, as the next version of `existing` (not stored yet). */
+  private stageReplacement(existing: Stage, operations: Operation[]): Stage {
     const built = buildStageRecord(
       { Name: existing.Name, Operations: operations.map((operation) => operation.Name) },
       operations,
@@ -312,7 +322,6 @@ export class WorkflowControlPlane {
       Created: existing.Created,
       Version: nextVersion(existing.Version),
     };
-    await this.ports.stages.replace(stage);
     return stage;
   }
 
@@ -357,6 +366,7 @@ export class WorkflowControlPlane {
     const stages = await this.ports.stages.getMany(Object.keys(request.Stages));
     const draft = buildWorkflowRecord(request, stages, { ...this.recordContext(), trigger: writer });
     const workflow: Workflow = { ...draft, StateMachineArn: this.settings.stateMachineArn };
+    this.assertFits('Workflow', workflow.Name, () => this.ports.workflows.assertFits(workflow));
     await this.write(this.ports.workflows, workflow, writer, () => Messages.workflowExists(workflow.Name));
     return workflow;
   }
@@ -372,6 +382,7 @@ export class WorkflowControlPlane {
       ...rebuildWorkflowRecord(existing, update, stages),
       StateMachineArn: this.settings.stateMachineArn,
     };
+    this.assertFits('Workflow', rebuilt.Name, () => this.ports.workflows.assertFits(rebuilt));
     if (!(await this.ports.workflows.replaceRevision(rebuilt, existing.Revisions))) {
       if (!(await this.ports.workflows.get(update.Name)))
         throw new NotFoundError(Messages.workflowNotFound(update.Name));
@@ -421,6 +432,26 @@ export class WorkflowControlPlane {
     const workflow = await this.ports.workflows.get(request.Name);
     if (!workflow) throw new BadRequestError(Messages.executionWorkflowNotFound(request.Name));
     assertConfigurationOverrides(workflow, request.Configuration);
+    // The execution as it will be stored, with the request's media standing in for the asset's, checked before the
+    // data plane creates an asset that would be left behind.
+    const provisional = buildExecutionRecord(
+      workflow,
+      {
+        AssetId: 'AssetId' in request.Input ? request.Input.AssetId : this.settings.newId(),
+        Media:
+          'Media' in request.Input
+            ? {
+                [request.Input.Media.MediaType]: {
+                  S3Bucket: request.Input.Media.S3Bucket,
+                  S3Key: request.Input.Media.S3Key,
+                },
+              }
+            : {},
+        Configuration: request.Configuration,
+      },
+      this.recordContext(),
+    );
+    this.assertFits('Workflow execution of', workflow.Name, () => this.ports.executions.assertFits(provisional));
 
     let asset: CreatedAsset;
     if ('AssetId' in request.Input) {
@@ -513,6 +544,18 @@ export class WorkflowControlPlane {
 
   private recordContext(): RecordContext {
     return { id: this.settings.newId(), created: pythonTimestamp(this.settings.now()) };
+  }
+
+  /** Turns `ItemTooLargeError` into the 400 that names what is too large; nothing has been written yet. */
+  private assertFits(kind: string, name: string, check: () => void): void {
+    try {
+      check();
+    } catch (error) {
+      if (error instanceof ItemTooLargeError) {
+        throw new BadRequestError(ControlPlaneMessages.recordTooLarge(kind, name, error.attribute));
+      }
+      throw error;
+    }
   }
 
   private async write<T extends { Name: string }>(

@@ -8,6 +8,9 @@ export const ControlPlaneMessages = {
   /** `PUT /workflow` raced another update or a delete of the same workflow. */
   workflowChanged: (name: string) =>
     `Workflow ${name} was changed by another request while it was being updated; read it again and retry`,
+  /** A record DynamoDB cannot hold (400 KB an item, even packed); the original answers a 500 or fails mid-run. */
+  recordTooLarge: (kind: string, name: string, attribute: string) =>
+    `${kind} ${name} is too large to store: an item is limited to 400 KB, and ${attribute} takes most of it`,
   /** The registration custom resource only replaces definitions it created itself. */
   notRegisteredByStack: (kind: 'Operation' | 'Stage' | 'Workflow', name: string) =>
     `${kind} ${name} already exists and was not created by the workflow registration custom resource`,

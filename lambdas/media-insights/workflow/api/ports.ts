@@ -11,7 +11,7 @@ import type { SystemTable } from '../../tables/system';
 
 export type { ExecutionListing } from '../../tables/executions';
 
-type NamedRecordAccess = 'get' | 'getMany' | 'list' | 'create' | 'replace' | 'delete';
+type NamedRecordAccess = 'get' | 'getMany' | 'list' | 'create' | 'replace' | 'delete' | 'assertFits';
 
 /** Operations, stages or workflows: records keyed by `Name` (see `tables/definitions.ts`). */
 export type NamedRecordStore<T extends { Name: string }> = Pick<NamedRecordTable<T>, NamedRecordAccess>;
@@ -26,7 +26,7 @@ export type WorkflowStore = Pick<
 
 export type ExecutionStore = Pick<
   ExecutionTable,
-  'get' | 'list' | 'create' | 'delete' | 'listByStatus' | 'listByAsset' | 'markResumed'
+  'get' | 'list' | 'create' | 'delete' | 'listByStatus' | 'listByAsset' | 'markResumed' | 'assertFits'
 >;
 
 export type SystemConfigurationStore = Pick<SystemTable, 'list' | 'put' | 'putIfAbsent'>;

@@ -88,6 +88,8 @@ export const Messages = {
     `Duplicate mediaType '${mediaType}' found in operation output media.  mediaType keys must be unique within a stage.`,
   stageAborted: (stage: string) => `Stage ${stage} encountered and error during execution, aborting the workflow`,
   rollupFailed: (cause: string) => `Exception while rolling up stage status ${cause}`,
+  stageOutputsTooLarge: (stage: string, bytes: number) =>
+    `Stage ${stage} outputs take ${bytes} bytes stored with the execution, more than one record can hold; aborting the workflow`,
   rollupErrorCause: (cause: string) => `Error rolling up stage status: ${cause}`,
   stageCompleted: (status: string) => `stage completed with status ${status}`,
   waitUnexpectedStatus: (status: string) => `Unexpected workflow execution status ${status}`,

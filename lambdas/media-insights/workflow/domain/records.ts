@@ -549,6 +549,21 @@ export function completeStage(execution: WorkflowExecution, stageName: string, o
   return { execution: updated, next: nextStage };
 }
 
+/**
+ * Ends the execution in Error at `stageName` without recording the stage's outputs: used when they cannot be stored
+ * (an execution record is one DynamoDB item), so the workflow fails with a message instead of staying Started.
+ */
+export function failStage(execution: WorkflowExecution, stageName: string, message: string): StageCompletion {
+  const updated = structuredClone(execution);
+  const stage = updated.Workflow.Stages[stageName];
+  if (!stage) throw new Error(`Stage ${stageName} is not part of workflow execution ${execution.Id}`);
+  stage.Outputs = [];
+  stage.Status = StageStatus.Error;
+  updated.Status = WorkflowStatus.Error;
+  updated.Message = message;
+  return { execution: updated, next: {}, failure: message };
+}
+
 function describeBranchError(caught: unknown): string {
   if (isObject(caught) && typeof caught.Error === 'string') {
     return typeof caught.Cause === 'string' ? `${caught.Error}: ${caught.Cause}` : caught.Error;

@@ -1,4 +1,6 @@
-import { completeStage } from '../domain/records';
+import { ItemTooLargeError } from '../../tables/packing';
+import { Messages } from '../domain/messages';
+import { completeStage, failStage } from '../domain/records';
 import { WorkflowStatus, type OperatorObject, type WorkflowExecution } from '../domain/types';
 import { runOperation, type OperatorRunOptions } from './operator-run';
 import type { ExecutionStore, FunctionInvoker, OperationStore, SlotStore } from './ports';
@@ -72,8 +74,15 @@ export class WorkflowEngine {
       // Deleted or already failed (e.g. stopped by a timeout): nothing to record, and nobody to hand a stage to.
       return { ExecutionId: input.ExecutionId, Status: execution?.Status ?? WorkflowStatus.Error };
     }
-    const completion = completeStage(execution, input.StageName, input.Outputs);
-    const saved = await this.deps.executions.replaceIf(completion.execution, WorkflowStatus.Started);
+    let completion = completeStage(execution, input.StageName, input.Outputs);
+    let saved: boolean;
+    try {
+      saved = await this.deps.executions.replaceIf(completion.execution, WorkflowStatus.Started);
+    } catch (error) {
+      if (!(error instanceof ItemTooLargeError)) throw error;
+      completion = failStage(execution, input.StageName, Messages.stageOutputsTooLarge(input.StageName, error.bytes));
+      saved = await this.deps.executions.replaceIf(completion.execution, WorkflowStatus.Started);
+    }
     if (!saved) return { ExecutionId: input.ExecutionId, Status: WorkflowStatus.Error };
     const status = completion.execution.Status;
     if (status === WorkflowStatus.Complete || status === WorkflowStatus.Error) {

@@ -3,8 +3,17 @@ import type { NamedRecordTable, WorkflowTable } from '../../../../lambdas/media-
 import type { ExecutionTable } from '../../../../lambdas/media-insights/tables/executions';
 import type { SlotTable } from '../../../../lambdas/media-insights/tables/slots';
 import type { SystemTable } from '../../../../lambdas/media-insights/tables/system';
-import { aStage, aWorkflow, anExecution, anOperation } from '../domain/fixtures';
-import type { Operation, Workflow } from '../../../../lambdas/media-insights/workflow/domain/types';
+import { randomBytes } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { FakeFunctions, MemorySlots } from '../engine/fakes';
+import { PACKED_ATTRIBUTE } from '../../../../lambdas/media-insights/tables/packing';
+import { itemSize, MAX_ITEM_BYTES } from '../../../../lambdas/shared/dynamodb/item-size';
+import { aStage, aWorkflow, anExecution, anOperation, generatedStageAsl } from '../domain/fixtures';
+import {
+  WorkflowStatus,
+  type Operation,
+  type Workflow,
+} from '../../../../lambdas/media-insights/workflow/domain/types';
 import { startLocalEngines, type LocalEngines } from '../../dataplane/support';
 import { WORKFLOW_ENV, provisionWorkflowTables } from '../api/support';
 
@@ -343,5 +352,95 @@ describe('SystemTable', () => {
         { Name: 'Fresh', Value: 5 },
       ]),
     );
+  });
+});
+
+describe('records larger than one item unpacked', () => {
+  it('stores a stage of 200 operations and reads back its generated ASL unchanged', async () => {
+    // Prepare
+    const { StageTable } = await import('../../../../lambdas/media-insights/tables/definitions');
+    const stages = new StageTable(client, WORKFLOW_ENV.STAGE_TABLE_NAME);
+    const stage = { ...aStage('Huge', [anOperation('HugeOp')]), Definition: generatedStageAsl('Huge', 200) };
+    expect(itemSize(stage)).toBeGreaterThan(MAX_ITEM_BYTES);
+
+    // Act
+    const created = await stages.create(stage);
+
+    // Assess
+    expect(created).toBe(true);
+    expect(await stages.get('Huge')).toEqual(stage);
+    expect(await stages.list()).toContainEqual(stage);
+    const { Item } = await client.send(
+      new GetCommand({ TableName: WORKFLOW_ENV.STAGE_TABLE_NAME, Key: { Name: 'Huge' } }),
+    );
+    expect(Item).not.toHaveProperty('Definition');
+    expect(Item).toHaveProperty(PACKED_ATTRIBUTE);
+  });
+
+  it('stores a workflow and an execution of large stages, and their outputs, and reads them back', async () => {
+    // Prepare
+    const big = ['W1', 'W2'].map((name) => ({
+      ...aStage(name, [anOperation(`${name}Op`)]),
+      Definition: generatedStageAsl(name, 120),
+    }));
+    const workflow = { ...aWorkflow('HugeWorkflow', big), Name: 'HugeWorkflow' };
+    const execution = { ...anExecution(workflow), Id: 'exec-huge', Status: WorkflowStatus.Started };
+    const outputs = Array.from({ length: 100 }, (_, index) => ({
+      Name: `operator${index}`,
+      Status: 'Complete',
+      Media: { Proxy: { S3Bucket: 'dataplane', S3Key: `private/assets/asset-1/proxy/${index}.mp4` } },
+      MetaData: { Label: `label ${index}`.repeat(40) },
+    }));
+    const finished = structuredClone(execution);
+    finished.Workflow.Stages['W1'].Outputs = outputs;
+    expect(itemSize(finished)).toBeGreaterThan(MAX_ITEM_BYTES);
+
+    // Act
+    await workflows.create(workflow);
+    await executions.create(execution);
+    const replaced = await executions.replaceIf(finished, WorkflowStatus.Started);
+
+    // Assess
+    expect(await workflows.get('HugeWorkflow')).toEqual(workflow);
+    expect(replaced).toBe(true);
+    expect(await executions.get('exec-huge')).toEqual(finished);
+    expect((await executions.recordsInStatus(WorkflowStatus.Started)).find((e) => e.Id === 'exec-huge')).toEqual(
+      finished,
+    );
+  });
+
+  it('ends an execution in Error, keeping what it had, when a stage outputs more than one record can hold', async () => {
+    // Prepare
+    const { WorkflowEngine } = await import('../../../../lambdas/media-insights/workflow/engine/engine');
+    const workflow = workflowWith('OverflowWorkflow', 'OverflowStage', 'OverflowOp');
+    const execution = { ...anExecution(workflow), Id: 'exec-overflow', Status: WorkflowStatus.Started };
+    await executions.create(execution);
+    const engine = new WorkflowEngine({
+      executions,
+      operations: { get: async () => anOperation('OverflowOp') },
+      invoker: new FakeFunctions({}),
+      slots: new MemorySlots(),
+      requestScheduling: async () => {},
+    });
+    const outputs = Array.from({ length: 100 }, (_, index) => ({
+      Name: `operator${index}`,
+      Status: 'Complete',
+      MetaData: { [`Noise${index}`]: randomBytes(4_500).toString('base64') },
+    }));
+
+    // Act
+    const result = await engine.completeStage({
+      ExecutionId: 'exec-overflow',
+      StageName: 'OverflowStage',
+      Outputs: outputs,
+    });
+
+    // Assess
+    expect(result).toEqual({ ExecutionId: 'exec-overflow', Status: 'Error' });
+    const stored = await executions.get('exec-overflow');
+    expect(stored?.Status).toBe('Error');
+    expect(stored?.Message).toMatch(/^Stage OverflowStage outputs take \d+ bytes stored/);
+    expect(stored?.Workflow.Stages['OverflowStage']).toMatchObject({ Status: 'Error', Outputs: [] });
+    expect(stored?.Globals).toEqual(execution.Globals);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { operationAsl, stageDefinition, engineFunctionArns } from '../../../../lambdas/media-insights/workflow/api/asl';
@@ -1292,5 +1293,85 @@ describe('the deployed handler module', () => {
     expect(version.body).toEqual({ ApiVersion: '3.0.0', FrameworkVersion: 'v5.1.8' });
     expect(created.statusCode).toBe(200);
     expect(read.body).toEqual(created.body);
+  });
+});
+
+describe('records beyond one DynamoDB item', () => {
+  /** Incompressible text: stays over 400 KB however the record is stored. */
+  const noise = (): string => randomBytes(450_000).toString('base64');
+
+  it('stores a stage of 180 operations, whose generated ASL is larger than an item, and a workflow running it', async () => {
+    // Prepare
+    const names = Array.from({ length: 180 }, (_, index) => `Wide${index}`);
+    for (const name of names) await createOperation(name);
+
+    // Act
+    const created = await createStage('WideStage', names);
+    const read = await api({ resource: '/workflow/stage/{name}', pathParameters: { name: 'WideStage' } });
+    const workflow = await createWorkflow('WideWorkflow', ['_Wide0', 'WideStage']);
+    const readWorkflow = await api({ resource: '/workflow/{name}', pathParameters: { name: 'WideWorkflow' } });
+
+    // Assess
+    expect(Buffer.byteLength(created.Definition as string)).toBeGreaterThan(400 * 1024);
+    expect(read.body).toEqual(created);
+    expect(readWorkflow.body).toEqual(workflow);
+    expect((readWorkflow.body as Workflow).Stages['WideStage'].Definition).toBe(created.Definition);
+  });
+
+  it('refuses an operation too large to store with a 400 naming it, storing neither it nor its stage', async () => {
+    // Act
+    const response = await api({
+      resource: '/workflow/operation',
+      method: 'POST',
+      body: operationBody('Oversized', { Description: noise() }),
+    });
+    const operation = await api({ resource: '/workflow/operation/{name}', pathParameters: { name: 'Oversized' } });
+    const stage = await api({ resource: '/workflow/stage/{name}', pathParameters: { name: '_Oversized' } });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toEqual({
+      Code: 'BadRequestError',
+      Message: expect.stringContaining('Operation Oversized is too large to store'),
+    });
+    expect([operation.statusCode, stage.statusCode]).toEqual([404, 404]);
+  });
+
+  it('refuses an update too large to store with a 400 and keeps the stored operation', async () => {
+    // Prepare
+    const before = await createOperation('KeptOperation');
+
+    // Act
+    const response = await api({
+      resource: '/workflow/operation',
+      method: 'PUT',
+      body: operationBody('KeptOperation', { Configuration: { MediaType: 'Video', Enabled: true, Notes: noise() } }),
+    });
+    const after = await api({ resource: '/workflow/operation/{name}', pathParameters: { name: 'KeptOperation' } });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(after.body).toEqual(before);
+  });
+
+  it('refuses an execution whose overrides are too large to store with a 400, before any asset is created', async () => {
+    // Prepare
+    const names = await defineWorkflow('OversizedRun');
+    const assetsBefore = await dataplaneAssetCount();
+
+    // Act
+    const response = await postExecution({
+      Name: names.workflow,
+      Input: VIDEO_INPUT,
+      Configuration: { [names.stage]: { [names.operation]: { Notes: noise() } } },
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toEqual({
+      Code: 'BadRequestError',
+      Message: expect.stringContaining(`Workflow execution of ${names.workflow} is too large to store`),
+    });
+    expect(await dataplaneAssetCount()).toBe(assetsBefore);
   });
 });

@@ -1,3 +1,4 @@
+import { engineFunctionArns, operationAsl, stageDefinition } from '../../../../lambdas/media-insights/workflow/api/asl';
 import {
   buildExecutionRecord,
   buildOperationRecord,
@@ -79,4 +80,22 @@ export function anExecution(workflow: Workflow, overrides: Partial<WorkflowExecu
     { id: 'exec-1', created: CREATED },
   );
   return { ...execution, ...overrides };
+}
+
+/** The ASL the control plane generates for a stage of `count` operations: ~2.4 KB each, so 200 pass 400 KB. */
+export function generatedStageAsl(stageName: string, count: number): string {
+  const engine = engineFunctionArns('arn:aws:lambda:us-east-1:111122223333:function:engine');
+  const asls = Array.from({ length: count }, (_, index) =>
+    operationAsl(
+      {
+        Name: `operator${index}`,
+        Type: index % 2 === 0 ? 'Async' : 'Sync',
+        Configuration: { MediaType: 'Video' },
+        StartLambdaArn: `arn:aws:lambda:us-east-1:111122223333:function:operator${index}-start`,
+        MonitorLambdaArn: `arn:aws:lambda:us-east-1:111122223333:function:operator${index}-monitor`,
+      },
+      engine,
+    ),
+  );
+  return stageDefinition(stageName, asls, engine);
 }
