@@ -16,6 +16,7 @@ import { rekognitionModule } from './rekognition/module';
 import { openSearchModule } from './search/module';
 import { stepFunctionsModule } from './stepfunctions/module';
 import { stsModule } from './sts/module';
+import { textractModule } from './textract/module';
 
 /**
  * Every AWS service local mode provides, in port order: a module that listens takes `MEDIAPLANE_PORT` plus the number
@@ -43,6 +44,7 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   cloudWatchModule,
   snsModule,
   rekognitionModule,
+  textractModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

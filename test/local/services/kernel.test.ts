@@ -188,6 +188,7 @@ describe('port allocation', () => {
       mediapackage: 4008,
       kinesisvideo: 4009,
       rekognition: 4010,
+      textract: 4011,
     });
   });
 
