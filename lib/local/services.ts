@@ -7,6 +7,7 @@ import { iamModule } from './iam/module';
 import { kinesisVideoModule } from './kinesisvideo/module';
 import { lambdaModule } from './lambda/module';
 import { logsModule } from './logs/module';
+import { mediaConvertModule } from './mediaconvert/module';
 import { mediaPackageModule } from './mediapackage/module';
 import { s3Module } from './s3/module';
 import { snsModule } from './sns/module';
@@ -45,6 +46,7 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   snsModule,
   rekognitionModule,
   textractModule,
+  mediaConvertModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

@@ -189,6 +189,7 @@ describe('port allocation', () => {
       kinesisvideo: 4009,
       rekognition: 4010,
       textract: 4011,
+      mediaconvert: 4012,
     });
   });
 
