@@ -418,16 +418,22 @@ export class MediaConvertJobs {
   private async put(destination: { bucket: string; key: string }, folder: string, file: string): Promise<string> {
     const key = `${destination.key}${file}`;
     const full = path.join(folder, file);
-    await this.deps.s3().send(
-      new PutObjectCommand({
-        Bucket: destination.bucket,
-        Key: key,
-        Body: fs.createReadStream(full),
-        ContentLength: fs.statSync(full).size,
-        ContentType: contentType(file),
-      }),
-    );
-    return `s3://${destination.bucket}/${key}`;
+    const url = `s3://${destination.bucket}/${key}`;
+    try {
+      await this.deps.s3().send(
+        new PutObjectCommand({
+          Bucket: destination.bucket,
+          Key: key,
+          Body: fs.createReadStream(full),
+          ContentLength: fs.statSync(full).size,
+          ContentType: contentType(file),
+        }),
+      );
+    } catch (error) {
+      const reason = (error as { name?: string }).name ?? 'an error';
+      throw new JobFailure(1401, `Unable to write to output file [${url}]: [Failed to write data: ${reason}]`);
+    }
+    return url;
   }
 
   private async outputDetail(output: PlannedOutput, files: string[], media: InputMedia): Promise<OutputDetail> {

@@ -365,6 +365,21 @@ describe('job errors', () => {
     expect(last?.detail).toMatchObject({ status: 'ERROR', errorCode: 1010, errorMessage: job.ErrorMessage });
   });
 
+  it('ends a job whose destination bucket does not exist in ERROR 1401', async () => {
+    const settings: JobSettings = {
+      Inputs: input('uploads/short.mp4'),
+      OutputGroups: [fileGroup('s3://no-such-bucket/out/', [{ AudioDescriptions: [aac(96000)] }])],
+    };
+
+    const job = await waitForJob(
+      mc.client,
+      (await mc.client.send(new CreateJobCommand({ Role: ROLE, Settings: settings }))).Job!.Id!,
+    );
+
+    expect(job).toMatchObject({ Status: 'ERROR', ErrorCode: 1401 });
+    expect(job.ErrorMessage).toMatch(/^Unable to write to output file \[s3:\/\/no-such-bucket\/out\/short\.mp4\]/);
+  });
+
   it('fails an audio-only output of a video without audio, and drops the audio of a video output', async () => {
     const proxyOnly: JobSettings = {
       ...thumbnailJob('uploads/mute.mp4'),
