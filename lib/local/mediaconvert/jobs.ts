@@ -76,6 +76,15 @@ export interface JobRunnerDependencies {
   /** Puts an event on the local default bus. */
   readonly putEvent: (event: EventBridgeEvent) => void;
   readonly log: (message: string) => void;
+  /** Jobs transcoded at once. @default 2 */
+  readonly concurrency?: number;
+}
+
+/** A job being transcoded: its ffmpeg, and whether CancelJob asked it to stop. */
+interface Run {
+  canceled: boolean;
+  child?: ChildProcess;
+  done: Promise<void>;
 }
 
 /** How often a running job's progress is written to disk (and so seen by GetJob from another process). */
@@ -83,7 +92,7 @@ const PROGRESS_SAVE_MS = 500;
 
 /**
  * MediaConvert jobs: kept on disk (a restart keeps them; one a restart interrupted runs again from the start), run
- * one at a time in ffmpeg processes, so a long job never blocks a request. Each job moves SUBMITTED → PROGRESSING
+ * two at a time (so a long job does not hold up every other) in ffmpeg processes, so a long job never blocks a request. Each job moves SUBMITTED → PROGRESSING
  * (PROBING, TRANSCODING with its real percentage, UPLOADING) → COMPLETE, ERROR or CANCELED, and every change of
  * status goes on the local event bus as `MediaConvert Job State Change`, as the service sends it to EventBridge.
  */
@@ -92,11 +101,15 @@ export class MediaConvertJobs {
   private readonly workDirectory: string;
   private readonly records = new Map<string, JobRecord>();
   private readonly waiting: string[] = [];
-  private current: { id: string; child?: ChildProcess; canceled: boolean } | undefined;
-  private running: Promise<void> | undefined;
+  /** The jobs being transcoded, by id. */
+  private readonly running = new Map<string, Run>();
   private stopped = false;
 
+  /** Jobs transcoded at once; the rest wait `SUBMITTED`, as in a busy queue. */
+  private readonly concurrency: number;
+
   constructor(private readonly deps: JobRunnerDependencies) {
+    this.concurrency = deps.concurrency ?? 2;
     this.jobsDirectory = path.join(deps.directory, 'jobs');
     this.workDirectory = path.join(deps.directory, 'work');
     fs.mkdirSync(this.jobsDirectory, { recursive: true });
@@ -198,9 +211,10 @@ export class MediaConvertJobs {
     if (job.status !== 'SUBMITTED' && job.status !== 'PROGRESSING') {
       throw new AwsError('ConflictException', `The job ${id} has status ${job.status} and can't be canceled.`, 409);
     }
-    if (this.current?.id === id) {
-      this.current.canceled = true;
-      this.current.child?.kill('SIGKILL');
+    const running = this.running.get(id);
+    if (running) {
+      running.canceled = true;
+      running.child?.kill('SIGKILL');
       return;
     }
     const index = this.waiting.indexOf(id);
@@ -210,32 +224,33 @@ export class MediaConvertJobs {
 
   /** Resolves when no job is running or waiting (tests and benchmarks wait for it). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map((run) => run.done));
   }
 
   /** Takes up no more jobs and stops the running one, which stays unfinished and runs again after a restart. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.current?.child?.kill('SIGKILL');
-    await this.running;
+    for (const run of this.running.values()) run.child?.kill('SIGKILL');
+    await Promise.all([...this.running.values()].map((run) => run.done));
   }
 
   private pump(): void {
-    if (this.running || this.stopped) return;
-    const id = this.waiting.shift();
-    if (!id) return;
-    const record = this.records.get(id);
-    if (!record || record.job.status !== 'SUBMITTED') return this.pump();
-    this.running = this.run(record).finally(() => {
-      this.running = undefined;
-      this.current = undefined;
-      this.pump();
-    });
+    while (!this.stopped && this.running.size < this.concurrency) {
+      const id = this.waiting.shift();
+      if (!id) return;
+      const record = this.records.get(id);
+      if (!record || record.job.status !== 'SUBMITTED') continue;
+      const run: Run = { canceled: false, done: Promise.resolve() };
+      this.running.set(id, run);
+      run.done = this.execute(record, run).finally(() => {
+        this.running.delete(id);
+        this.pump();
+      });
+    }
   }
 
-  private async run(record: JobRecord): Promise<void> {
+  private async execute(record: JobRecord, run: Run): Promise<void> {
     const { job } = record;
-    this.current = { id: job.id, canceled: false };
     const work = path.join(this.workDirectory, job.id);
     job.status = 'PROGRESSING';
     job.timing.startTime = Date.now() / 1000;
@@ -248,23 +263,23 @@ export class MediaConvertJobs {
       fs.mkdirSync(work, { recursive: true });
       const inputFile = path.join(work, 'input');
       await this.download(plan, inputFile);
-      this.checkInterrupted();
+      this.checkInterrupted(run);
       const media = await this.probeInput(plan, inputFile);
-      this.checkInterrupted();
+      this.checkInterrupted(run);
       this.setPhase(record, 'TRANSCODING');
       const command = transcodeCommand(plan, inputFile, media, path.join(work, 'out'));
       for (const folder of new Set(command.outputs.map((output) => output.folder))) {
         fs.mkdirSync(folder, { recursive: true });
       }
-      await this.transcode(record, command.args, media.durationMs);
-      this.checkInterrupted();
+      await this.transcode(record, run, command.args, media.durationMs);
+      this.checkInterrupted(run);
       this.setPhase(record, 'UPLOADING');
       const details = await this.upload(plan, command, media);
       job.outputGroupDetails = details.api;
       this.finish(record, 'COMPLETE', { outputGroupDetails: details.event });
     } catch (error) {
-      if (this.stopped && !this.current.canceled) return;
-      if (this.current.canceled) this.finish(record, 'CANCELED');
+      if (this.stopped && !run.canceled) return;
+      if (run.canceled) this.finish(record, 'CANCELED');
       else if (error instanceof JobFailure) this.finish(record, 'ERROR', {}, error);
       else {
         const message = error instanceof Error ? error.message : String(error);
@@ -277,8 +292,8 @@ export class MediaConvertJobs {
   }
 
   /** A cancel or a stop between two steps ends the job before the next one starts. */
-  private checkInterrupted(): void {
-    if (this.stopped || this.current?.canceled) throw new Interrupted();
+  private checkInterrupted(run: Run): void {
+    if (this.stopped || run.canceled) throw new Interrupted();
   }
 
   private async download(plan: JobPlan, file: string): Promise<void> {
@@ -334,10 +349,10 @@ export class MediaConvertJobs {
   }
 
   /** Runs ffmpeg, turning its `-progress` reports into the job's percentage. */
-  private transcode(record: JobRecord, args: string[], durationMs: number): Promise<void> {
+  private transcode(record: JobRecord, run: Run, args: string[], durationMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.deps.tools.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      this.current!.child = child;
+      run.child = child;
       let stderr = '';
       let lastSave = 0;
       let pending = '';

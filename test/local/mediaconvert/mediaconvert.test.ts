@@ -468,9 +468,12 @@ describe('job errors', () => {
 
 describe('job lifecycle', () => {
   it('cancels a running job and a submitted one behind it, and refuses to cancel a finished one', async () => {
-    // Prepare: a long job and one queued behind it
+    // Prepare: two long jobs take both places; a third waits behind them
     await mc.put('uploads/long.mp4', await testClip(30));
     const long = await mc.client.send(new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/long.mp4') }));
+    const other = await mc.client.send(
+      new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/long.mp4') }),
+    );
     const queued = await mc.client.send(
       new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/short.mp4') }),
     );
@@ -479,6 +482,7 @@ describe('job lifecycle', () => {
       if (job?.CurrentPhase === 'TRANSCODING') break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    expect((await mc.client.send(new GetJobCommand({ Id: queued.Job!.Id }))).Job?.Status).toBe('SUBMITTED');
 
     // Act
     await mc.client.send(new CancelJobCommand({ Id: queued.Job!.Id }));
@@ -487,6 +491,7 @@ describe('job lifecycle', () => {
     // Assess
     expect((await waitForJob(mc.client, long.Job!.Id!)).Status).toBe('CANCELED');
     expect((await waitForJob(mc.client, queued.Job!.Id!)).Status).toBe('CANCELED');
+    expect((await waitForJob(mc.client, other.Job!.Id!)).Status).toBe('COMPLETE');
     await expect(mc.client.send(new CancelJobCommand({ Id: long.Job!.Id }))).rejects.toMatchObject({
       name: 'ConflictException',
     });
@@ -525,7 +530,7 @@ describe('job lifecycle', () => {
   });
 
   it('lists jobs newest first, a page at a time, by status and in ascending order', async () => {
-    // Prepare: seven jobs, three of them canceled while they wait
+    // Prepare: seven jobs, the last three canceled while they wait behind the first two
     const ids: string[] = [];
     for (let index = 0; index < 7; index += 1) {
       const created = await mc.client.send(
