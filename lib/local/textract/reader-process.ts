@@ -163,6 +163,10 @@ function tiffToPng(tiff: Uint8Array): Promise<Uint8Array> {
       'error',
       '-f',
       'tiff_pipe',
+      // The pipe demuxer cuts a TIFF into 4 KB packets (ffmpeg has no TIFF parser), and most writers put the image
+      // directory after the pixels: one packet of the whole file lets the decoder find it.
+      '-frame_size',
+      String(tiff.length),
       '-i',
       'pipe:0',
       '-frames:v',

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { TextractClient, type Block } from '@aws-sdk/client-textract';
 import { PDFDocument, createCanvas } from '@napi-rs/canvas';
@@ -18,6 +20,16 @@ export function textImage(lines: readonly string[], format: 'png' | 'jpeg' = 'pn
   context.font = `${fontPx}px sans-serif`;
   lines.forEach((line, i) => context.fillText(line, 90, 120 + i * fontPx * 2));
   return format === 'png' ? canvas.toBuffer('image/png') : canvas.toBuffer('image/jpeg', 92);
+}
+
+/** The same page as `textImage`, as a TIFF (ffmpeg writes it; Skia writes no TIFF). */
+export function textTiff(lines: readonly string[]): Buffer {
+  const ffmpeg = path.join(path.dirname(require.resolve('@ffmpeg-installer/linux-x64/package.json')), 'ffmpeg');
+  return execFileSync(
+    ffmpeg,
+    ['-v', 'error', '-f', 'png_pipe', '-i', 'pipe:0', '-c:v', 'tiff', '-f', 'image2pipe', 'pipe:1'],
+    { input: textImage(lines), maxBuffer: 64 * 1024 * 1024 },
+  );
 }
 
 /** A US Letter PDF drawn by Skia with real text, one page per list of lines. */

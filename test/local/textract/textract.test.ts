@@ -7,7 +7,7 @@ import {
   type Block,
   type GetDocumentTextDetectionCommandOutput,
 } from '@aws-sdk/client-textract';
-import { startTextract, textImage, textPdf, wordRecall, type TextractHarness } from './support';
+import { startTextract, textImage, textPdf, textTiff, wordRecall, type TextractHarness } from './support';
 
 const INVOICE = [
   'Invoice number 4711 dated March 3, 2024',
@@ -237,6 +237,26 @@ describe('text detection jobs', () => {
     const output = JSON.parse(await written.Body!.transformToString()) as { Blocks: Block[]; JobStatus: string };
     expect(output.JobStatus).toBe('SUCCEEDED');
     expect(output.Blocks).toEqual(blocks);
+  });
+
+  it.each([
+    ['a PNG', 'scans/invoice-job.png', () => textImage(INVOICE)],
+    ['a TIFF', 'scans/invoice-job.tiff', () => textTiff(INVOICE)],
+  ])('reads %s image through a job, as one page', async (_format, key, document) => {
+    await textract.put(key, document());
+
+    const { JobId } = await textract.client.send(
+      new StartDocumentTextDetectionCommand({
+        DocumentLocation: { S3Object: { Bucket: textract.bucket, Name: key } },
+      }),
+    );
+    const done = await waitForJob(textract.client, JobId!);
+
+    expect(done).toMatchObject({ JobStatus: 'SUCCEEDED', DocumentMetadata: { Pages: 1 } });
+    expect(done.NextToken).toBeUndefined();
+    expectWellFormed(done.Blocks!);
+    expect(done.Blocks!.filter((block) => block.BlockType === 'PAGE')).toHaveLength(1);
+    expect(wordRecall(INVOICE, done.Blocks!)).toBeGreaterThanOrEqual(0.9);
   });
 
   it('starts one job for a repeated client request token, and refuses the token with other parameters', async () => {
