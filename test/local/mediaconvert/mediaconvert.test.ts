@@ -9,6 +9,7 @@ import {
   type JobSettings,
   type OutputGroup,
 } from '@aws-sdk/client-mediaconvert';
+import { TEST_CREDENTIALS } from '../../support/modules';
 import { probe, startMediaConvert, testClip, waitForJob, type MediaConvertHarness } from './support';
 
 const ROLE = 'arn:aws:iam::000000000000:role/MediaConvertRole';
@@ -452,16 +453,17 @@ describe('job errors', () => {
     });
   });
 
-  it('refuses a request signed with an unknown key', async () => {
-    const stranger = new MediaConvertClient({
-      endpoint: mc.service.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'nope' },
-    });
+  it.each([
+    ['an unknown key', 'UnrecognizedClientException', { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' }],
+    ['a wrong secret', 'InvalidSignatureException', { ...TEST_CREDENTIALS, secretAccessKey: 'wrong' }],
+  ])('refuses a request signed with %s, as a REST service does: 403 %s', async (_case, name, credentials) => {
+    const stranger = new MediaConvertClient({ endpoint: mc.service.endpoint, region: 'us-east-1', credentials });
 
     await expect(stranger.send(new DescribeEndpointsCommand({}))).rejects.toMatchObject({
+      name,
       $metadata: { httpStatusCode: 403 },
     });
+    await expect(stranger.send(new ListJobsCommand({}))).rejects.toMatchObject({ name });
     stranger.destroy();
   });
 });

@@ -7,6 +7,7 @@ import {
   type Block,
   type GetDocumentTextDetectionCommandOutput,
 } from '@aws-sdk/client-textract';
+import { TEST_CREDENTIALS } from '../../support/modules';
 import { startTextract, textImage, textPdf, textTiff, wordRecall, type TextractHarness } from './support';
 
 const INVOICE = [
@@ -158,16 +159,15 @@ describe('DetectDocumentText', () => {
     ).rejects.toMatchObject({ name: 'UnsupportedDocumentException' });
   });
 
-  it('refuses a request signed with an unknown key', async () => {
-    const stranger = new TextractClient({
-      endpoint: textract.service.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'nope' },
-    });
+  it.each([
+    ['an unknown key', 'UnrecognizedClientException', { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' }],
+    ['a wrong secret', 'InvalidSignatureException', { ...TEST_CREDENTIALS, secretAccessKey: 'wrong' }],
+  ])('refuses a request signed with %s, as a JSON service does: 400 %s', async (_case, name, credentials) => {
+    const stranger = new TextractClient({ endpoint: textract.service.endpoint, region: 'us-east-1', credentials });
 
     await expect(
       stranger.send(new DetectDocumentTextCommand({ Document: { Bytes: base64(textImage(['x'])) } })),
-    ).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    ).rejects.toMatchObject({ name, $metadata: { httpStatusCode: 400 } });
     stranger.destroy();
   });
 });
