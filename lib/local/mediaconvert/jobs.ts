@@ -402,9 +402,10 @@ export class MediaConvertJobs {
       for (const file of files) uploaded.push(await this.put(output.destination, output.folder, file));
       const detail = await this.outputDetail(output, files, media);
       api[output.group]!.outputDetails.push(detail);
-      // The event names a frame capture output by its last capture, a file by itself, an HLS output by its playlist.
+      // The event names a frame capture output by its last capture, a file by itself, an HLS output by its playlist
+      // (uploaded after its segments).
       event[output.group]!.outputDetails.push({
-        outputFilePaths: [output.kind === 'hls' ? uploaded[uploaded.length - 1]! : uploaded[uploaded.length - 1]!],
+        outputFilePaths: [uploaded[uploaded.length - 1]!],
         ...detail,
       });
       if (output.kind === 'hls') {

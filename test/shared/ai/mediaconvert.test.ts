@@ -105,6 +105,48 @@ describe('MediaConvert adapter (through the local stand-in)', () => {
     expect((await transcoder.list('COMPLETE')).map((job) => job.id)).toContain(submitted.id);
   });
 
+  it('names an HLS group by its master playlist, then each rendition playlist, as the stand-in wrote them', async () => {
+    // Prepare: two renditions to a destination that ends in a name
+    const rendition = (height: number, modifier: string) => ({
+      NameModifier: modifier,
+      ContainerSettings: { Container: 'M3U8' as const },
+      VideoDescription: {
+        Height: height,
+        CodecSettings: {
+          Codec: 'H_264' as const,
+          H264Settings: { RateControlMode: 'QVBR' as const, MaxBitrate: 400_000 },
+        },
+      },
+    });
+    const settings: JobSettings = {
+      Inputs: [{ FileInput: 's3://media/in/talk.mp4' }],
+      OutputGroups: [
+        {
+          OutputGroupSettings: {
+            Type: 'HLS_GROUP_SETTINGS',
+            HlsGroupSettings: { Destination: 's3://media/streams/talk-hls', SegmentLength: 2, MinSegmentLength: 0 },
+          },
+          Outputs: [rendition(180, '_180p'), rendition(90, '_90p')],
+        },
+      ],
+    };
+
+    // Act
+    const submitted = await transcoder.submit({ role: ROLE, settings });
+    const done = await transcoder.waitForJob(submitted.id, { pollMs: 100, maxPollMs: 500 });
+
+    // Assess
+    expect(done.status).toBe('COMPLETE');
+    expect(done.outputs.map((output) => [output.location.key, output.contentType])).toEqual([
+      ['streams/talk-hls.m3u8', 'application/x-mpegURL'],
+      ['streams/talk-hls_180p.m3u8', 'application/x-mpegURL'],
+      ['streams/talk-hls_90p.m3u8', 'application/x-mpegURL'],
+    ]);
+    expect(done.outputs[1]).toMatchObject({ width: 320, height: 180 });
+    for (const output of done.outputs) expect(await mc.exists(output.location.key)).toBe(true);
+    expect(await mc.exists('streams/talk-hls_90p_00002.ts')).toBe(true);
+  });
+
   it('reports an input that cannot be opened as ERROR with the code and message', async () => {
     const submitted = await transcoder.submit({ role: ROLE, settings: proxyJob('in/missing.mp4') });
 
