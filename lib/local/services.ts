@@ -7,6 +7,7 @@ import { iamModule } from './iam/module';
 import { kinesisVideoModule } from './kinesisvideo/module';
 import { lambdaModule } from './lambda/module';
 import { logsModule } from './logs/module';
+import { mediaConvertModule } from './mediaconvert/module';
 import { mediaPackageModule } from './mediapackage/module';
 import { s3Module } from './s3/module';
 import { snsModule } from './sns/module';
@@ -16,6 +17,7 @@ import { rekognitionModule } from './rekognition/module';
 import { openSearchModule } from './search/module';
 import { stepFunctionsModule } from './stepfunctions/module';
 import { stsModule } from './sts/module';
+import { textractModule } from './textract/module';
 
 /**
  * Every AWS service local mode provides, in port order: a module that listens takes `MEDIAPLANE_PORT` plus the number
@@ -43,6 +45,8 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   cloudWatchModule,
   snsModule,
   rekognitionModule,
+  textractModule,
+  mediaConvertModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

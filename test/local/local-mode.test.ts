@@ -1,9 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateJobCommand,
+  DescribeEndpointsCommand,
+  GetJobCommand,
+  MediaConvertClient,
+} from '@aws-sdk/client-mediaconvert';
 import { DetectTextCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DetectDocumentTextCommand, TextractClient } from '@aws-sdk/client-textract';
 import { request, startTestLocalMode, type TestLocalMode } from '../support/local';
+import { testClip } from './mediaconvert/support';
 import { renderText } from './rekognition/support';
+import { textImage } from './textract/support';
 
 describe('local mode', () => {
   let env: TestLocalMode;
@@ -190,6 +199,62 @@ describe('local mode', () => {
       'LOCAL MODE READS THIS',
     ]);
   }, 180_000);
+
+  it('serves Textract and MediaConvert with the local keys, on the local buckets', async () => {
+    // Prepare
+    const client = { region: 'us-east-1', credentials: env.local.credentials };
+    const s3 = new S3Client({ ...client, endpoint: env.local.outputs.Local?.S3Endpoint, forcePathStyle: true });
+    const Bucket = env.local.outputs.MediaInsights?.DataplaneBucket;
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'scans/letter.png', Body: textImage(['Dear local mode']) }));
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'uploads/clip.mp4', Body: await testClip(2) }));
+    const textract = new TextractClient({ ...client, endpoint: env.local.outputs.Local?.TextractEndpoint });
+    const mediaConvert = new MediaConvertClient({ ...client, endpoint: env.local.outputs.Local?.MediaConvertEndpoint });
+
+    // Act
+    const text = await textract.send(
+      new DetectDocumentTextCommand({ Document: { S3Object: { Bucket, Name: 'scans/letter.png' } } }),
+    );
+    const endpoints = await mediaConvert.send(new DescribeEndpointsCommand({}));
+    const { Job } = await mediaConvert.send(
+      new CreateJobCommand({
+        Role: 'arn:aws:iam::000000000000:role/MediaConvert',
+        Settings: {
+          Inputs: [{ FileInput: `s3://${Bucket}/uploads/clip.mp4` }],
+          OutputGroups: [
+            {
+              OutputGroupSettings: {
+                Type: 'FILE_GROUP_SETTINGS',
+                FileGroupSettings: { Destination: `s3://${Bucket}/proxies/` },
+              },
+              Outputs: [
+                {
+                  NameModifier: '_proxy',
+                  VideoDescription: {
+                    CodecSettings: { Codec: 'H_264', H264Settings: { RateControlMode: 'QVBR' } },
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    let status = Job?.Status;
+    while (status === 'SUBMITTED' || status === 'PROGRESSING') {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = (await mediaConvert.send(new GetJobCommand({ Id: Job?.Id }))).Job?.Status;
+    }
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'proxies/' }));
+    for (const used of [s3, textract, mediaConvert]) used.destroy();
+
+    // Assess
+    expect(text.Blocks?.filter((block) => block.BlockType === 'LINE').map((block) => block.Text)).toEqual([
+      'Dear local mode',
+    ]);
+    expect(endpoints.Endpoints).toEqual([{ Url: env.local.outputs.Local?.MediaConvertEndpoint }]);
+    expect(status).toBe('COMPLETE');
+    expect(listed.Contents?.map((object) => object.Key)).toEqual(['proxies/clip_proxy.mp4']);
+  }, 120_000);
 
   it('runs a second instance side by side with its own ports and data', async () => {
     const other = await startTestLocalMode();

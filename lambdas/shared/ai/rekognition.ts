@@ -60,6 +60,7 @@ import {
   type VideoMetadata,
 } from '@aws-sdk/client-rekognition';
 import type { BoundingBox, Geometry } from './geometry';
+import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './jobs';
 import type { FaceMatch, IndexedFace, PersonDetection, PersonMatch, UnindexedFace } from './people';
 import type {
   CelebrityRecognition,
@@ -84,47 +85,9 @@ export interface VideoInput {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Retries
+// Retries and polling live in jobs.ts, shared by every AI adapter; re-exported for existing callers.
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-/**
- * The SDK's own retries (three attempts) are too few for Rekognition's per-account TPS limits and its quota of
- * concurrent video jobs, which a busy pipeline meets as a matter of course; these errors are retried with
- * exponential backoff and full jitter.
- */
-export const RETRYABLE_ERRORS = new Set([
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'LimitExceededException',
-  'ServiceUnavailableException',
-  'InternalServerError',
-]);
-
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 20_000 };
-
-export async function withRetries<T>(
-  call: () => Promise<T>,
-  policy: RetryPolicy = DEFAULT_RETRY,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: () => number = Math.random,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const name = (error as { name?: string }).name ?? '';
-      if (!RETRYABLE_ERRORS.has(name) || attempt >= policy.maxAttempts) throw error;
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      await sleep(Math.round(random() * ceiling));
-    }
-  }
-}
+export { DEFAULT_RETRY, RETRYABLE_ERRORS, withRetries, type RetryPolicy } from './jobs';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Mapping the service's shapes to the neutral types

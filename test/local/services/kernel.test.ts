@@ -188,6 +188,8 @@ describe('port allocation', () => {
       mediapackage: 4008,
       kinesisvideo: 4009,
       rekognition: 4010,
+      textract: 4011,
+      mediaconvert: 4012,
     });
   });
 

@@ -1,0 +1,1 @@
+export { mediaConvertModule, type MediaConvertService } from './module';

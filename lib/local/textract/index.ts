@@ -1,0 +1,1 @@
+export { textractModule, type TextractService } from './module';
