@@ -144,6 +144,9 @@ export async function workflowBenchmark(): Promise<BenchRow[]> {
         reference: 'original: 5 / 2',
       },
     );
+
+    console.error('  depth and width ...');
+    rows.push(...(await depthAndWidth(api, bucket)));
   } finally {
     sfn.destroy();
     await local.stop();
@@ -152,14 +155,14 @@ export async function workflowBenchmark(): Promise<BenchRow[]> {
   return rows;
 }
 
-async function runExecution(api: Api, bucket: string, name: string, configuration: object) {
+async function runExecution(api: Api, bucket: string, name: string, configuration: object, timeoutMs = 120_000) {
   const created = await api.post('workflow/execution', {
     Name: name,
     Input: { Media: { Video: { S3Bucket: bucket, S3Key: 'bench.mp4' } } },
     Configuration: configuration,
   });
   const id = created.json().Id as string;
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const execution = (await api.get(`workflow/execution/${id}`)).json();
     if (execution.Status === 'Complete' || execution.Status === 'Error') return execution;
@@ -186,4 +189,77 @@ async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEve
 /** Billing counts one transition per state entered (retries included); the execution start is not one. */
 function countTransitions(events: HistoryEvent[]): number {
   return events.filter((event) => event.type?.endsWith('StateEntered')).length;
+}
+
+/**
+ * Long and wide workflows: per-stage time at 10, 60 and 200 stages (goal: flat within ±20%), and one stage of 1,000
+ * operators, each run to its final status. Every record embeds its stages' generated ASL; these sizes only fit
+ * because it is stored packed.
+ */
+async function depthAndWidth(api: Api, bucket: string): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const inBatches = async (count: number, create: (index: number) => Promise<unknown>) => {
+    for (let start = 0; start < count; start += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, count - start) }, (_, offset) => create(start + offset)));
+    }
+  };
+  const chain = (stages: string[]) =>
+    Object.fromEntries(stages.map((s, i) => [s, i === stages.length - 1 ? { End: true } : { Next: stages[i + 1] }]));
+  const timed = async (name: string) => {
+    const started = performance.now();
+    const execution = await runExecution(api, bucket, name, {}, 600_000);
+    const status =
+      execution.Status === 'Error' ? `Error (${String(execution.Message).slice(0, 120)})` : execution.Status;
+    return { status: status as string, ms: performance.now() - started };
+  };
+
+  const depths = [10, 60, 200];
+  const deepest = Math.max(...depths);
+  const stageNames = Array.from({ length: deepest }, (_, index) => `Deep${index}`);
+  await inBatches(deepest, (index) =>
+    api.post('workflow/stage', { Name: stageNames[index], Operations: ['video-test-sync'] }),
+  );
+  const perStage: number[] = [];
+  for (const depth of depths) {
+    const name = `deep-${depth}`;
+    const stages = stageNames.slice(0, depth);
+    const created = await api.post('workflow', { Name: name, StartAt: stages[0], Stages: chain(stages) });
+    if (created.status !== 200) throw new Error(`Creating ${name}: ${created.status} ${created.text}`);
+    const run = await timed(name);
+    perStage.push(run.ms / depth);
+    rows.push({
+      benchmark: 'workflow',
+      case: `${depth} stages, 1 sync operator each`,
+      metric: 'status, time per stage',
+      value: `${run.status}, ${ms(run.ms / depth)}`,
+      reference:
+        depth === deepest
+          ? `×${(perStage[perStage.length - 1] / perStage[0]).toFixed(2)} of 10 stages (goal ±20%)`
+          : '',
+    });
+  }
+
+  const width = 1_000;
+  const template = (await api.get('workflow/operation/video-test-sync')).json() as { StartLambdaArn: string };
+  const operations = Array.from({ length: width }, (_, index) => `wide-${index}`);
+  await inBatches(width, (index) =>
+    api.post('workflow/operation', {
+      Name: operations[index],
+      Type: 'Sync',
+      Configuration: { MediaType: 'Video', Enabled: true },
+      StartLambdaArn: template.StartLambdaArn,
+    }),
+  );
+  const stage = await api.post('workflow/stage', { Name: 'Wide', Operations: operations });
+  if (stage.status !== 200) throw new Error(`Creating the 1,000-operator stage: ${stage.status} ${stage.text}`);
+  await api.post('workflow', { Name: 'wide', StartAt: 'Wide', Stages: chain(['Wide']) });
+  const run = await timed('wide');
+  rows.push({
+    benchmark: 'workflow',
+    case: `1 stage of ${width} sync operators`,
+    metric: 'status, wall time',
+    value: `${run.status}, ${ms(run.ms)}`,
+    reference: 'original: ~35 operators per stage (IAM policy size)',
+  });
+  return rows;
 }
