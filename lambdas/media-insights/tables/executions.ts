@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TableSchema } from '../../shared/dynamodb/schema';
 import type { ExecutionSummarySource } from '../workflow/domain/records';
-import { WorkflowStatus, type WorkflowExecution } from '../workflow/domain/types';
+import { WorkflowStatus, type StageContext, type WorkflowExecution } from '../workflow/domain/types';
 import { packToFit, unpack } from './packing';
 import { allPages, conditionally, isStorableKey, type ScanOptions } from './support';
 
@@ -75,6 +75,39 @@ export class ExecutionTable {
       new GetCommand({ TableName: this.tableName, Key: { Id: id }, ConsistentRead: true }),
     );
     return unpack<WorkflowExecution>(Item);
+  }
+
+  /**
+   * What running an operation of `stageName` needs, read by projection: neither the other stages nor the packed
+   * definitions and outputs are read, so its cost stays flat however long or wide the workflow is.
+   */
+  async stageContext(id: string, stageName: string): Promise<StageContext | undefined> {
+    if (!isStorableKey(id) || stageName.length === 0) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { Id: id },
+        ConsistentRead: true,
+        ProjectionExpression: '#id, #asset, #globals, #workflow.#stages.#stage.#configuration',
+        ExpressionAttributeNames: {
+          '#id': 'Id',
+          '#asset': 'AssetId',
+          '#globals': 'Globals',
+          '#workflow': 'Workflow',
+          '#stages': 'Stages',
+          '#stage': stageName,
+          '#configuration': 'Configuration',
+        },
+      }),
+    );
+    if (!Item) return undefined;
+    const context = Item as Partial<StageContext>;
+    return {
+      Id: String(context.Id),
+      AssetId: String(context.AssetId),
+      Globals: context.Globals ?? { Media: {}, MetaData: {} },
+      Workflow: { Stages: context.Workflow?.Stages ?? {} },
+    };
   }
 
   async list(): Promise<WorkflowExecution[]> {

@@ -193,7 +193,12 @@ describe('Media Insights workflow engine through local mode', () => {
     const workflow = await createWorkflow(['_video-test-async']);
     const endless = { '_video-test-async': { 'video-test-async': { TestMonitorPolls: 100000 } } };
     const stuck = await startExecution(workflow, endless);
-    const running = await waitFor(stuck, ['Started']);
+    // The scheduler marks the execution Started, then starts its runner and records the runner's ARN.
+    let running = await waitFor(stuck, ['Started']);
+    while (!running.StateMachineExecutionArn) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      running = (await api.get(`workflow/execution/${stuck}`)).json();
+    }
     const sfn = new SFNClient({
       region: 'us-east-1',
       endpoint: env.local.outputs.Local?.StepFunctionsEndpoint,

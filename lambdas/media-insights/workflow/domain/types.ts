@@ -162,6 +162,18 @@ export interface ExecutionWorkflow extends Omit<Workflow, 'Stages'> {
   Stages: Record<string, ExecutionStage>;
 }
 
+/**
+ * What running one operation of a stage needs of its execution. The engine reads just this (a projection), so the
+ * cost of starting an operator does not grow with the number or size of the workflow's stages. The stage's `Input`
+ * is the execution's `Globals` as they stand while the stage runs, so a projection may leave it out.
+ */
+export interface StageContext {
+  Id: string;
+  AssetId: string;
+  Globals: Globals;
+  Workflow: { Stages: Record<string, Pick<ExecutionStage, 'Configuration'> & { Input?: Globals }> };
+}
+
 export interface WorkflowExecution {
   Id: string;
   Trigger: string;

@@ -39,7 +39,7 @@ export class WorkflowEngine {
     input: { ExecutionId: string; StageName: string; Name: string; Continuation?: OperatorObject },
     options: Omit<OperatorRunOptions, 'invoker'>,
   ): Promise<OperatorObject> {
-    const execution = await this.deps.executions.get(input.ExecutionId);
+    const execution = await this.deps.executions.stageContext(input.ExecutionId, input.StageName);
     if (!execution) throw new Error(`Workflow execution ${input.ExecutionId} no longer exists`);
     const operation = await this.deps.operations.get(input.Name);
     if (!operation) {

@@ -1,11 +1,10 @@
 import { filterOperation } from '../domain/records';
 import {
   OperationStatus,
-  type ExecutionStage,
   type Operation,
   type OperationConfiguration,
   type OperatorObject,
-  type WorkflowExecution,
+  type StageContext,
 } from '../domain/types';
 import type { FunctionInvoker, InvokeResult } from './ports';
 
@@ -40,7 +39,7 @@ export const MAX_POLL_DELAY_MS = 1000;
  * become an `Error` output with a message, never an exception; only "still running" escapes, to be continued.
  */
 export async function runOperation(
-  execution: WorkflowExecution,
+  execution: StageContext,
   stageName: string,
   operation: Operation,
   options: OperatorRunOptions,
@@ -64,8 +63,8 @@ export async function runOperation(
 }
 
 /** The operator object a branch starts with: the stage input, this execution's configuration, Started or Skipped. */
-export function startingObject(execution: WorkflowExecution, stageName: string, operation: Operation): OperatorObject {
-  const stage: ExecutionStage | undefined = execution.Workflow.Stages[stageName];
+export function startingObject(execution: StageContext, stageName: string, operation: Operation): OperatorObject {
+  const stage: StageContext['Workflow']['Stages'][string] | undefined = execution.Workflow.Stages[stageName];
   if (!stage) throw new Error(`Stage ${stageName} is not part of workflow execution ${execution.Id}`);
   const configuration: OperationConfiguration = stage.Configuration[operation.Name] ?? operation.Configuration;
   return filterOperation({

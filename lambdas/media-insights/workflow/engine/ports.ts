@@ -5,7 +5,10 @@ import type { SlotTable } from '../../tables/slots';
 export type { Slot } from '../../tables/slots';
 
 /** What the engine reads and writes of workflow executions. */
-export type ExecutionStore = Pick<ExecutionTable, 'get' | 'replaceIf' | 'transition' | 'recordsInStatus'>;
+export type ExecutionStore = Pick<
+  ExecutionTable,
+  'get' | 'stageContext' | 'replaceIf' | 'transition' | 'recordsInStatus'
+>;
 
 export type OperationStore = Pick<OperationTable, 'get'>;
 

@@ -443,4 +443,30 @@ describe('records larger than one item unpacked', () => {
     expect(stored?.Workflow.Stages['OverflowStage']).toMatchObject({ Status: 'Error', Outputs: [] });
     expect(stored?.Globals).toEqual(execution.Globals);
   });
+
+  it("reads what running an operation needs, the stage's configuration and the globals, without the rest", async () => {
+    // Prepare
+    const big = ['C1', 'C2'].map((name) => ({
+      ...aStage(name, [anOperation(`${name}Op`)]),
+      Definition: generatedStageAsl(name, 50),
+    }));
+    const workflow = { ...aWorkflow('ContextWorkflow', big), Name: 'ContextWorkflow' };
+    const execution = { ...anExecution(workflow), Id: 'exec-context' };
+    await executions.create(execution);
+
+    // Act
+    const context = await executions.stageContext('exec-context', 'C2');
+    const unknownStage = await executions.stageContext('exec-context', 'Nope');
+    const unknownExecution = await executions.stageContext('exec-none', 'C2');
+
+    // Assess
+    expect(context).toEqual({
+      Id: 'exec-context',
+      AssetId: execution.AssetId,
+      Globals: execution.Globals,
+      Workflow: { Stages: { C2: { Configuration: execution.Workflow.Stages['C2'].Configuration } } },
+    });
+    expect(unknownStage?.Workflow.Stages).toEqual({});
+    expect(unknownExecution).toBeUndefined();
+  });
 });

@@ -19,6 +19,9 @@ export class MemoryExecutions implements ExecutionStore {
     const item = this.items.get(id);
     return item ? structuredClone(item) : undefined;
   }
+  async stageContext(id: string) {
+    return this.get(id);
+  }
   async replaceIf(execution: WorkflowExecution, expected: WorkflowStatus) {
     if (this.items.get(execution.Id)?.Status !== expected) return false;
     this.items.set(execution.Id, structuredClone(execution));
