@@ -246,7 +246,8 @@ async function depthAndWidth(api: Api, bucket: string): Promise<BenchRow[]> {
     api.post('workflow/operation', {
       Name: operations[index],
       Type: 'Sync',
-      Configuration: { MediaType: 'Video', Enabled: true },
+      // Each outputs metadata only: a stage's operators may not output the same media type twice.
+      Configuration: { MediaType: 'Video', Enabled: true, OutputMediaType: 'None' },
       StartLambdaArn: template.StartLambdaArn,
     }),
   );
