@@ -1,0 +1,3 @@
+export { comprehendModule, type ComprehendService } from './module';
+export { detectDominantLanguage, detectEntities, detectKeyPhrases, detectSentiment } from './models';
+export { LocalComprehend } from './service';
