@@ -1,0 +1,3 @@
+export { translateModule, translateModuleWith, type TranslateService } from './module';
+export { ApertiumTranslator } from './engine';
+export { LocalTranslate, TRANSLATE_LANGUAGES } from './service';
