@@ -21,7 +21,11 @@ export function rawRequest(request: http.IncomingMessage, body: Buffer): RawRequ
   const queryStart = target.indexOf('?');
   const headers: Array<[string, string]> = [];
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-    headers.push([request.rawHeaders[i] as string, request.rawHeaders[i + 1] as string]);
+    const name = request.rawHeaders[i] as string;
+    const value = request.rawHeaders[i + 1] as string;
+    // HTTP/2 carries the host as `:authority`, which SDK clients sign under that name; the other pseudo-headers are
+    // the method and path read here anyway.
+    if (!name.startsWith(':') || name === ':authority') headers.push([name, value]);
   }
   return {
     method: request.method ?? 'GET',

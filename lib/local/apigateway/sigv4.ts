@@ -112,7 +112,8 @@ export function verifySigV4(request: RawRequest, options: VerifyOptions): Verify
           `Signature not yet current: ${amzDate} is still later than ${stamp(now + MAX_SKEW_MS)} (${stamp(now)} + 5 min.)`,
         );
   }
-  if (!signedHeaders.includes('host')) {
+  // Over HTTP/2 the host is the `:authority` pseudo-header, and SDK clients sign it so.
+  if (!signedHeaders.includes('host') && !signedHeaders.includes(':authority')) {
     return fail('IncompleteSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
   }
   for (const name of signedHeaders) {

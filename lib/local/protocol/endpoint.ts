@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import { verifySigV4, type RawRequest } from '../apigateway/sigv4';
 import { rawRequest, readBody } from '../http-request';
 import type { Principal, Principals } from '../principals';
@@ -40,6 +41,13 @@ export interface AwsEndpointOptions extends WireOptions {
    * @default none
    */
   readonly anonymous?: (request: RawRequest) => boolean;
+  /**
+   * Also speak HTTP/2 without TLS (prior knowledge) on the same port, as the service's SDK client sends every request
+   * over HTTP/2 when the service has a bidirectional streaming operation (Polly). HTTP/1.1 keeps working for other
+   * tools.
+   * @default false
+   */
+  readonly http2?: boolean;
 }
 
 export interface RunningEndpoint {
@@ -105,9 +113,84 @@ export function createAwsRequestListener(
 
 /** Starts an HTTP server on 127.0.0.1 (`port` 0 picks a free one) behind `createAwsRequestListener`. */
 export async function startAwsEndpoint(options: AwsEndpointOptions, port: number): Promise<RunningEndpoint> {
-  const server = http.createServer(createAwsRequestListener(options));
+  const listener = createAwsRequestListener(options);
+  const server = http.createServer(listener);
+  const sessions = options.http2 ? acceptHttp2(server, listener) : new Set<http2.Http2Session>();
   const endpoint = await listen(server, port);
-  return { endpoint, server, close: () => closeServer(server) };
+  return {
+    endpoint,
+    server,
+    close: () => {
+      for (const session of sessions) session.destroy();
+      return closeServer(server);
+    },
+  };
+}
+
+const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
+
+/**
+ * Hands connections that open with the HTTP/2 preface to an HTTP/2 server sharing the request listener (its
+ * compatibility request and response stand in for Node's HTTP/1 ones), and every other connection to `server`.
+ * Returns the open HTTP/2 sessions, which closing the server must end.
+ */
+function acceptHttp2(
+  server: http.Server,
+  listener: (request: http.IncomingMessage, response: http.ServerResponse) => void,
+): Set<http2.Http2Session> {
+  const h2 = http2.createServer(
+    listener as unknown as (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => void,
+  );
+  const sessions = new Set<http2.Http2Session>();
+  h2.on('session', (session: http2.Http2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+  });
+  const http1 = server.listeners('connection') as Array<(socket: import('node:net').Socket) => void>;
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: import('node:net').Socket) => {
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      if (chunk.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
+        h2.emit('connection', replayedSocket(socket, chunk));
+      } else {
+        socket.unshift(chunk);
+        for (const handle of http1) handle.call(server, socket);
+        socket.resume();
+      }
+    });
+  });
+  return sessions;
+}
+
+/**
+ * The socket as a stream that first gives back what was already read from it: HTTP/2 reads a `net.Socket` from its
+ * native handle, where the bytes read to recognise the preface are gone, but reads any other stream through JS.
+ */
+function replayedSocket(socket: import('node:net').Socket, first: Buffer): Duplex {
+  const stream = new Duplex({
+    read: () => {
+      socket.resume();
+    },
+    write: (chunk: Buffer, _encoding, callback) => {
+      socket.write(chunk, callback);
+    },
+    final: (callback) => {
+      socket.end(callback);
+    },
+    destroy: (error, callback) => {
+      socket.destroy(error ?? undefined);
+      callback(error);
+    },
+  });
+  stream.push(first);
+  socket.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('error', (error) => stream.destroy(error));
+  socket.on('close', () => stream.destroy());
+  return stream;
 }
 
 /** The request again, its body already read: for an engine that reads the message itself. */
