@@ -1,0 +1,108 @@
+/**
+ * Polly behind the neutral `SynthesizedSpeech` type: speech for a text written to S3 by a synthesis task, with the
+ * word and sentence marks a caption needs. Throttling retries and task polling come from `retries.ts`.
+ */
+import {
+  GetSpeechSynthesisTaskCommand,
+  PollyClient,
+  StartSpeechSynthesisTaskCommand,
+  SynthesizeSpeechCommand,
+  type VoiceId,
+} from '@aws-sdk/client-polly';
+import { DEFAULT_RETRY, pollUntil, s3ObjectOfUri, withRetries, type RetryPolicy, type WaitOptions } from './retries';
+import type { SynthesizedSpeech } from './speech';
+
+export class SynthesisFailed extends Error {}
+
+let sharedClient: PollyClient | undefined;
+
+type Sender = Pick<PollyClient, 'send'>;
+
+type Mark = NonNullable<SynthesizedSpeech['marks']>[number];
+
+export class PollySpeech {
+  constructor(
+    private readonly client: Sender = (sharedClient ??= new PollyClient({})),
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  private send<T>(command: object): Promise<T> {
+    const client = this.client as unknown as { send(command: object): Promise<T> };
+    return withRetries(() => client.send(command), this.retry);
+  }
+
+  /** When each sentence and word of the text is spoken. */
+  async speechMarks(text: string, voiceId: string): Promise<Mark[]> {
+    const response = await this.send<{ AudioStream?: { transformToString(): Promise<string> } }>(
+      new SynthesizeSpeechCommand({
+        Text: text,
+        VoiceId: voiceId as VoiceId,
+        OutputFormat: 'json',
+        SpeechMarkTypes: ['sentence', 'word'],
+      }),
+    );
+    const lines = ((await response.AudioStream?.transformToString()) ?? '').split('\n').filter((line) => line !== '');
+    return lines.map((line) => {
+      const mark = JSON.parse(line) as { time: number; type: 'word' | 'sentence'; value: string };
+      return { type: mark.type, timeMs: mark.time, value: mark.value };
+    });
+  }
+
+  /** Synthesizes `text` into the bucket (a task, polled to its end), with its marks. */
+  async synthesizeToS3(
+    text: string,
+    options: {
+      readonly voiceId: string;
+      readonly bucket: string;
+      readonly keyPrefix?: string;
+      readonly format?: SynthesizedSpeech['format'];
+      readonly sampleRateHz?: number;
+      readonly withMarks?: boolean;
+    },
+    wait: WaitOptions = {},
+  ): Promise<SynthesizedSpeech> {
+    const format = options.format ?? 'mp3';
+    const started = await this.send<{ SynthesisTask?: { TaskId?: string } }>(
+      new StartSpeechSynthesisTaskCommand({
+        Text: text,
+        VoiceId: options.voiceId as VoiceId,
+        OutputFormat: format,
+        OutputS3BucketName: options.bucket,
+        ...(options.keyPrefix !== undefined ? { OutputS3KeyPrefix: options.keyPrefix } : {}),
+        ...(options.sampleRateHz !== undefined ? { SampleRate: String(options.sampleRateHz) } : {}),
+      }),
+    );
+    const taskId = started.SynthesisTask?.TaskId ?? '';
+    type Task = {
+      TaskStatus?: string;
+      TaskStatusReason?: string;
+      OutputUri?: string;
+      SampleRate?: string;
+      LanguageCode?: string;
+    };
+    const task = await pollUntil(
+      `Polly task ${taskId}`,
+      async () => {
+        const response = await this.send<{ SynthesisTask?: Task }>(
+          new GetSpeechSynthesisTaskCommand({ TaskId: taskId }),
+        );
+        const status = response.SynthesisTask?.TaskStatus;
+        return status === 'completed' || status === 'failed' ? response.SynthesisTask : undefined;
+      },
+      wait,
+    );
+    const audio = s3ObjectOfUri(task?.OutputUri ?? '');
+    if (task?.TaskStatus !== 'completed' || !audio) {
+      throw new SynthesisFailed(`Polly task ${taskId} failed: ${task?.TaskStatusReason ?? 'no output'}`);
+    }
+    const marks = options.withMarks ? await this.speechMarks(text, options.voiceId) : undefined;
+    return {
+      voiceId: options.voiceId,
+      languageCode: task.LanguageCode ?? '',
+      format,
+      sampleRateHz: Number(task.SampleRate ?? 0),
+      audio,
+      ...(marks ? { marks } : {}),
+    };
+  }
+}
