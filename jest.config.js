@@ -1,3 +1,6 @@
+/** Packages published as ES modules only, which the tests load through a CommonJS shim. */
+const ESM_ONLY = ['pdfjs-dist', 'mime', 'franc-min', 'trigram-utils', 'n-gram', 'collapse-white-space'].join('|');
+
 /** Tests are TypeScript compiled by swc (no type-check here: `npm test` runs tsc first). */
 module.exports = {
   testEnvironment: 'node',
@@ -5,9 +8,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
-    '^.+/node_modules/(pdfjs-dist|mime|franc-min|trigram-utils|n-gram|collapse-white-space)/.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.js',
+    [`^.+/node_modules/(${ESM_ONLY})/.+\\.m?js$`]: '<rootDir>/test/support/esm-to-cjs.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!(pdfjs-dist|mime|franc-min|trigram-utils|n-gram|collapse-white-space)/)'],
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   testTimeout: 60_000,
   setupFiles: ['<rootDir>/test/support/env.ts'],
