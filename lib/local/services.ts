@@ -1,6 +1,7 @@
 import { apiGatewayModule } from './apigateway/module';
 import { cloudWatchModule } from './cloudwatch/module';
 import { cloudFormationModule } from './cloudformation/module';
+import { comprehendModule } from './comprehend/module';
 import { dynamoDbModule } from './dynamodb/module';
 import { eventsModule } from './events/module';
 import { iamModule } from './iam/module';
@@ -14,10 +15,13 @@ import { snsModule } from './sns/module';
 import { ResourceTypes } from './resource-types';
 import type { LocalServiceModule } from './service-module';
 import { rekognitionModule } from './rekognition/module';
+import { pollyModule } from './polly/module';
 import { openSearchModule } from './search/module';
 import { stepFunctionsModule } from './stepfunctions/module';
 import { stsModule } from './sts/module';
 import { textractModule } from './textract/module';
+import { transcribeModule } from './transcribe/module';
+import { translateModule } from './translate/module';
 
 /**
  * Every AWS service local mode provides, in port order: a module that listens takes `MEDIAPLANE_PORT` plus the number
@@ -47,6 +51,10 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   rekognitionModule,
   textractModule,
   mediaConvertModule,
+  transcribeModule,
+  comprehendModule,
+  translateModule,
+  pollyModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

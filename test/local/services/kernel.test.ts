@@ -190,6 +190,10 @@ describe('port allocation', () => {
       rekognition: 4010,
       textract: 4011,
       mediaconvert: 4012,
+      transcribe: 4013,
+      comprehend: 4014,
+      translate: 4015,
+      polly: 4016,
     });
   });
 
