@@ -220,7 +220,6 @@ export class LocalPolly {
     const prefix = v.string('OutputS3KeyPrefix', { pattern: /^[0-9a-zA-Z/!\-_.*'()]{0,800}$/ }) ?? '';
     const sns = v.string('SnsTopicArn');
     v.check('ValidationException');
-    this.needSynthesizer();
     if (!(await this.options.objects.bucketExists(bucket))) {
       throw new AwsError(
         'InvalidS3BucketException',
@@ -228,6 +227,7 @@ export class LocalPolly {
         400,
       );
     }
+    this.needSynthesizer();
     const taskId = randomUUID();
     const task: TaskRecord = {
       taskId,

@@ -150,13 +150,13 @@ export class LocalTranslate {
     if (target === 'auto') throw invalidParameter('The target language code cannot be auto.');
     const source = sourceAsked === 'auto' ? detectSource(text) : sourceAsked;
     if (source === target) throw invalidRequest(`The source language and the target language are the same: ${source}.`);
-    const pair = this.options.translator.check(source, target);
-    if ('missing' in pair) throw unsupportedPair(source, target, pair.missing);
-
     const terminology = names[0] !== undefined ? this.terminologies.get(names[0]) : undefined;
     if (names[0] !== undefined && !terminology) {
       throw notFound(`The terminology ${names[0]} could not be found. Check the name and try your request again.`);
     }
+    const pair = this.options.translator.check(source, target);
+    if ('missing' in pair) throw unsupportedPair(source, target, pair.missing);
+
     const pairs = terminology ? termPairs(terminology.table, terminology.directionality, source, target) : [];
     // Terms found in the text are swapped for words Apertium leaves alone, then for the terminology's translations.
     const applied: Array<{ SourceText: string; TargetText: string }> = [];
