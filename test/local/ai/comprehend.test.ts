@@ -15,8 +15,11 @@ import {
   DetectSentimentCommand,
   JobNotFoundException,
   ListEntitiesDetectionJobsCommand,
+  ListKeyPhrasesDetectionJobsCommand,
   StartEntitiesDetectionJobCommand,
   StartKeyPhrasesDetectionJobCommand,
+  StopEntitiesDetectionJobCommand,
+  StopKeyPhrasesDetectionJobCommand,
   TextSizeLimitExceededException,
   UnsupportedLanguageException,
 } from '@aws-sdk/client-comprehend';
@@ -312,5 +315,71 @@ describe('local Comprehend', () => {
     await expect(client.send(new DescribeEntitiesDetectionJobCommand({ JobId: started.JobId }))).rejects.toThrow(
       JobNotFoundException,
     );
+  });
+
+  it('lists key phrase jobs page by page, oldest first, and stops a job that has not finished', async () => {
+    // Prepare
+    await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'paged/doc.txt', Body: ENTITY_PARAGRAPH }));
+    const start = () =>
+      client.send(
+        new StartKeyPhrasesDetectionJobCommand({
+          JobName: 'paged',
+          InputDataConfig: { S3Uri: `s3://${BUCKET}/paged/` },
+          OutputDataConfig: { S3Uri: `s3://${BUCKET}/paged-out/` },
+          DataAccessRoleArn: ROLE,
+          LanguageCode: 'en',
+        }),
+      );
+
+    // Act: four jobs at once, one analysed at a time, so the last still waits when it is stopped.
+    const started = await Promise.all([start(), start(), start(), start()]);
+    const last = started[3]!.JobId as string;
+    const stopped = await client.send(new StopKeyPhrasesDetectionJobCommand({ JobId: last }));
+    await comprehend.service.comprehend.idle();
+    const filter = { JobName: 'paged' };
+    const first = await client.send(new ListKeyPhrasesDetectionJobsCommand({ Filter: filter, MaxResults: 3 }));
+    const second = await client.send(
+      new ListKeyPhrasesDetectionJobsCommand({ Filter: filter, MaxResults: 3, NextToken: first.NextToken }),
+    );
+    const onlyStopped = await client.send(
+      new ListKeyPhrasesDetectionJobsCommand({ Filter: { JobName: 'paged', JobStatus: 'STOPPED' } }),
+    );
+
+    // Assess
+    expect(stopped.JobId).toBe(last);
+    expect(['STOPPED', 'STOP_REQUESTED']).toContain(stopped.JobStatus);
+    const listed = [...first.KeyPhrasesDetectionJobPropertiesList!, ...second.KeyPhrasesDetectionJobPropertiesList!];
+    expect(first.KeyPhrasesDetectionJobPropertiesList).toHaveLength(3);
+    expect(first.NextToken).toBeDefined();
+    expect(second.NextToken).toBeUndefined();
+    expect(listed.map((job) => job.JobId).sort()).toEqual(started.map((job) => job.JobId).sort());
+    const submitted = listed.map((job) => job.SubmitTime!.getTime());
+    expect(submitted).toEqual([...submitted].sort((a, b) => a - b));
+    expect(listed.filter((job) => job.JobId !== last).map((job) => job.JobStatus)).toEqual([
+      'COMPLETED',
+      'COMPLETED',
+      'COMPLETED',
+    ]);
+    expect(onlyStopped.KeyPhrasesDetectionJobPropertiesList?.map((job) => job.JobId)).toEqual([last]);
+    await expect(client.send(new StopKeyPhrasesDetectionJobCommand({ JobId: started[0]!.JobId }))).rejects.toThrow(
+      JobNotFoundException,
+    );
+    // A key phrase job is not an entities job, as in the service.
+    await expect(client.send(new StopEntitiesDetectionJobCommand({ JobId: last }))).rejects.toThrow(
+      JobNotFoundException,
+    );
+  });
+
+  it('refuses requests signed with the wrong secret', async () => {
+    const forger = new ComprehendClient({
+      region,
+      endpoint: comprehend.service.endpoint,
+      credentials: { ...TEST_CREDENTIALS, secretAccessKey: 'not-the-secret' },
+    });
+    await expect(forger.send(new DetectSentimentCommand({ Text: 'Fine.', LanguageCode: 'en' }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    forger.destroy();
   });
 });

@@ -22,10 +22,13 @@ import { systemExtras } from '../../../lib/local/ai-support/extras';
 import { pollyModule, pollyModuleWith, type PollyService } from '../../../lib/local/polly';
 import { s3Module } from '../../../lib/local/s3/module';
 import type { LocalService } from '../../../lib/local/service-module';
+import { itNeeding, MISSING_EXTRAS } from '../../support/extras';
 import { startModule, TEST_CREDENTIALS } from '../../support/modules';
 
 const region = 'us-east-1';
 const BUCKET = 'speech';
+/** Speech needs espeak-ng; voices, task lookups and validation do not. */
+const itSpeaking = itNeeding(MISSING_EXTRAS.synthesis);
 
 interface Mark {
   time: number;
@@ -78,7 +81,7 @@ describe('local Polly', () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('synthesizes speech as mp3, ogg_vorbis and pcm at the requested sample rate', async () => {
+  itSpeaking('synthesizes speech as mp3, ogg_vorbis and pcm at the requested sample rate', async () => {
     // Act
     const mp3 = await client.send(
       new SynthesizeSpeechCommand({ Text: 'Hello from the local Polly.', VoiceId: 'Joanna', OutputFormat: 'mp3' }),
@@ -110,7 +113,7 @@ describe('local Polly', () => {
     expect(pcmBytes.length).toBeGreaterThan(8000);
   });
 
-  it('returns sentence and word speech marks with times and byte offsets into the text', async () => {
+  itSpeaking('returns sentence and word speech marks with times and byte offsets into the text', async () => {
     // Prepare
     const text = 'Café culture is great. The second sentence follows!';
 
@@ -144,7 +147,7 @@ describe('local Polly', () => {
     expect(marks.find((mark) => mark.value === 'The')!.time).toBeGreaterThan(500);
   });
 
-  it('speaks SSML and reports its marks', async () => {
+  itSpeaking('speaks SSML and reports its marks', async () => {
     // Act
     const result = await client.send(
       new SynthesizeSpeechCommand({
@@ -185,7 +188,7 @@ describe('local Polly', () => {
     });
   });
 
-  it('runs synthesis tasks that write to S3, and lists them', async () => {
+  itSpeaking('runs synthesis tasks that write to S3, and lists them', async () => {
     // Act
     const started = await client.send(
       new StartSpeechSynthesisTaskCommand({
@@ -216,6 +219,53 @@ describe('local Polly', () => {
     expect(object.ContentType).toBe('audio/mpeg');
     expect(await probe(audio, 'task.mp3')).toMatchObject({ codec: 'mp3' });
     expect(listed.SynthesisTasks?.map((entry) => entry.TaskId)).toEqual([task.TaskId]);
+  });
+
+  itSpeaking('lists synthesis tasks page by page', async () => {
+    // Prepare
+    const ids: string[] = [];
+    for (const text of ['First page test.', 'Second page test.']) {
+      const started = await client.send(
+        new StartSpeechSynthesisTaskCommand({
+          Text: text,
+          VoiceId: 'Joanna',
+          OutputFormat: 'ogg_vorbis',
+          OutputS3BucketName: BUCKET,
+          OutputS3KeyPrefix: 'paged/',
+        }),
+      );
+      ids.push(started.SynthesisTask?.TaskId as string);
+    }
+    await polly.service.polly.idle();
+
+    // Act
+    const first = await client.send(new ListSpeechSynthesisTasksCommand({ MaxResults: 1 }));
+    const rest = await client.send(
+      new ListSpeechSynthesisTasksCommand({ MaxResults: 100, NextToken: first.NextToken }),
+    );
+    const badToken = client.send(new ListSpeechSynthesisTasksCommand({ NextToken: 'not-a-token' }));
+
+    // Assess
+    expect(first.SynthesisTasks).toHaveLength(1);
+    expect(first.NextToken).toBeDefined();
+    expect(rest.NextToken).toBeUndefined();
+    const listed = [...first.SynthesisTasks!, ...rest.SynthesisTasks!].map((task) => task.TaskId);
+    expect(listed).toEqual(expect.arrayContaining(ids));
+    expect(new Set(listed).size).toBe(listed.length);
+    await expect(badToken).rejects.toMatchObject({ name: 'InvalidNextTokenException' });
+  });
+
+  it('refuses requests signed with the wrong secret', async () => {
+    const forger = new PollyClient({
+      region,
+      endpoint: polly.service.endpoint,
+      credentials: { ...TEST_CREDENTIALS, secretAccessKey: 'not-the-secret' },
+    });
+    await expect(forger.send(new DescribeVoicesCommand({}))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    forger.destroy();
   });
 
   it('answers HTTP/1.1 clients on the port the SDK reaches over HTTP/2', async () => {

@@ -20,10 +20,13 @@ import { systemExtras } from '../../../lib/local/ai-support/extras';
 import { s3Module } from '../../../lib/local/s3/module';
 import type { LocalService } from '../../../lib/local/service-module';
 import { translateModule, translateModuleWith, type TranslateService } from '../../../lib/local/translate';
+import { itNeeding, MISSING_EXTRAS } from '../../support/extras';
 import { startModule, TEST_CREDENTIALS } from '../../support/modules';
 
 const region = 'us-east-1';
 const BUCKET = 'corpora';
+/** Translating needs Apertium's en-es pair; terminologies, parallel data and the language list do not. */
+const itTranslating = itNeeding(MISSING_EXTRAS.translation);
 
 /** Translate driven by the real SDK client (default configuration plus endpoint), Apertium's en-es pair installed. */
 describe('local Translate', () => {
@@ -52,7 +55,7 @@ describe('local Translate', () => {
     await s3?.stop();
   });
 
-  it('translates text between an installed pair, detecting the source with auto', async () => {
+  itTranslating('translates text between an installed pair, detecting the source with auto', async () => {
     // Act
     const spanish = await client.send(
       new TranslateTextCommand({
@@ -78,7 +81,7 @@ describe('local Translate', () => {
     expect(auto.TranslatedText).toMatch(/house/i);
   });
 
-  it('applies a terminology to the output and reports the terms it applied', async () => {
+  itTranslating('applies a terminology to the output and reports the terms it applied', async () => {
     // Prepare
     const csv = 'en,es\nweather,clima\nMediaplane,Mediaplane\n';
     const imported = await client.send(
@@ -130,7 +133,7 @@ describe('local Translate', () => {
     expect(listed.TerminologyPropertiesList?.map((terminology) => terminology.Name)).toEqual(['media-terms']);
   });
 
-  it('imports TMX terminologies and deletes terminologies', async () => {
+  itTranslating('imports TMX terminologies and deletes terminologies', async () => {
     // Prepare
     const tmx =
       '<?xml version="1.0"?><tmx version="1.4"><header srclang="en"/><body>' +
@@ -163,6 +166,55 @@ describe('local Translate', () => {
     await expect(client.send(new DeleteTerminologyCommand({ Name: 'tmx-terms' }))).rejects.toThrow(
       ResourceNotFoundException,
     );
+  });
+
+  it('lists terminologies page by page, and gets each back in the format asked', async () => {
+    // Prepare
+    for (const name of ['paged-1', 'paged-2', 'paged-3']) {
+      await client.send(
+        new ImportTerminologyCommand({
+          Name: name,
+          MergeStrategy: 'OVERWRITE',
+          TerminologyData: {
+            File: Buffer.from(`en,fr,de\nhouse,maison,Haus\n${name},${name},${name}\n`),
+            Format: 'CSV',
+          },
+        }),
+      );
+    }
+
+    // Act
+    const pages = [await client.send(new ListTerminologiesCommand({ MaxResults: 2 }))];
+    while (pages.at(-1)?.NextToken !== undefined) {
+      pages.push(
+        await client.send(new ListTerminologiesCommand({ MaxResults: 2, NextToken: pages.at(-1)?.NextToken })),
+      );
+    }
+    const got = await client.send(new GetTerminologyCommand({ Name: 'paged-2', TerminologyDataFormat: 'CSV' }));
+    const download = await (await fetch(got.TerminologyDataLocation?.Location as string)).text();
+    for (const name of ['paged-1', 'paged-2', 'paged-3']) {
+      await client.send(new DeleteTerminologyCommand({ Name: name }));
+    }
+    const after = await client.send(new ListTerminologiesCommand({}));
+
+    // Assess
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(pages.slice(0, -1).every((page) => page.TerminologyPropertiesList?.length === 2)).toBe(true);
+    const names = pages.flatMap((page) => page.TerminologyPropertiesList!.map((terminology) => terminology.Name));
+    expect(names).toEqual([...names].sort());
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['paged-1', 'paged-2', 'paged-3']));
+    expect(got.TerminologyProperties).toMatchObject({
+      Name: 'paged-2',
+      SourceLanguageCode: 'en',
+      TargetLanguageCodes: ['fr', 'de'],
+      TermCount: 2,
+    });
+    expect(download).toBe('en,fr,de\nhouse,maison,Haus\npaged-2,paged-2,paged-2\n');
+    await expect(client.send(new ListTerminologiesCommand({ NextToken: 'not-a-token' }))).rejects.toThrow(
+      InvalidParameterValueException,
+    );
+    expect(after.TerminologyPropertiesList?.map((terminology) => terminology.Name)).not.toContain('paged-1');
   });
 
   it('lists Translate languages page by page', async () => {
@@ -252,6 +304,19 @@ describe('local Translate', () => {
         }),
       ),
     ).rejects.toThrow(InvalidParameterValueException);
+  });
+
+  it('refuses requests signed with the wrong secret', async () => {
+    const forger = new TranslateClient({
+      region,
+      endpoint: translate.service.endpoint,
+      credentials: { ...TEST_CREDENTIALS, secretAccessKey: 'not-the-secret' },
+    });
+    await expect(forger.send(new ListLanguagesCommand({}))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    forger.destroy();
   });
 
   it('names the missing Apertium packages when the pair is not installed', async () => {

@@ -17,11 +17,15 @@ import type { LocalService } from '../../../lib/local/service-module';
 import { transcribeModule } from '../../../lib/local/transcribe';
 import { translateModule } from '../../../lib/local/translate';
 import { ENTITY_PARAGRAPH } from '../../support/language';
+import { itNeeding, MISSING_EXTRAS } from '../../support/extras';
 import { startModule, TEST_CREDENTIALS } from '../../support/modules';
 
 const region = 'us-east-1';
 const BUCKET = 'ai-media';
 const FAST = { pollMs: 50, maxPollMs: 200, timeoutMs: 60_000 };
+const itWithSpeech = itNeeding(MISSING_EXTRAS.synthesis, MISSING_EXTRAS.recognition);
+const itTranscribing = itNeeding(MISSING_EXTRAS.recognition);
+const itTranslating = itNeeding(MISSING_EXTRAS.translation);
 
 /** The speech and language adapters through the local stand-ins, with SDK clients as a function makes them. */
 describe('speech and language adapters', () => {
@@ -60,7 +64,7 @@ describe('speech and language adapters', () => {
     for (const running of started.reverse()) await running.stop();
   });
 
-  it('speaks text into S3 with Polly and hears it back with Transcribe', async () => {
+  itWithSpeech('speaks text into S3 with Polly and hears it back with Transcribe', async () => {
     // Act
     const speech = await polly.synthesizeToS3(
       'Hello world. The weather today is sunny and warm.',
@@ -89,7 +93,7 @@ describe('speech and language adapters', () => {
     expect(transcript.text.length).toBeGreaterThan(0);
   });
 
-  it('throws TranscriptionFailed for a job that failed', async () => {
+  itTranscribing('throws TranscriptionFailed for a job that failed', async () => {
     // Act
     await transcribe.startTranscription(
       { bucket: BUCKET, key: 'missing.mp3' },
@@ -149,7 +153,7 @@ describe('speech and language adapters', () => {
     expect(documents[0]?.results.map((found) => found.text)).toContain('Angela Merkel');
   });
 
-  it('translates text and lists the languages', async () => {
+  itTranslating('translates text and lists the languages', async () => {
     // Act
     const translation = await translate.translate('The house is big.', 'auto', 'es');
     const languages = await translate.languages();
