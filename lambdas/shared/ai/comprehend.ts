@@ -1,7 +1,7 @@
 /**
  * Comprehend behind the neutral language types: entities, key phrases, sentiment and dominant language of text,
  * and the asynchronous entity and key phrase jobs over S3. Batches are split into the service's 25 documents per
- * call here; throttling retries and polling come from `retries.ts`.
+ * call here; throttling retries and polling come from `jobs.ts`.
  */
 import { gunzipSync } from 'node:zlib';
 import {
@@ -21,7 +21,14 @@ import {
   type LanguageCode,
 } from '@aws-sdk/client-comprehend';
 import { extract } from 'tar-stream';
-import { DEFAULT_RETRY, pollUntil, s3ObjectOfUri, withRetries, type RetryPolicy, type WaitOptions } from './retries';
+import {
+  DEFAULT_RETRY,
+  pollUntilFinished,
+  s3ObjectOfUri,
+  withRetries,
+  type PollOptions,
+  type RetryPolicy,
+} from './jobs';
 import type { DominantLanguage, Entity, EntityType, KeyPhrase, Sentiment, SentimentLabel } from './language';
 
 const BATCH_SIZE = 25;
@@ -219,13 +226,11 @@ export class ComprehendLanguage {
   }
 
   /** Polls until the job ends; a job that did not complete throws `AnalysisJobFailed`. */
-  async waitForJob(kind: AnalysisJobKind, jobId: string, options: WaitOptions = {}): Promise<AnalysisJob> {
-    const done = await pollUntil(
-      `Comprehend job ${jobId}`,
-      async () => {
-        const current = await this.describeJob(kind, jobId);
-        return ['COMPLETED', 'FAILED', 'STOPPED'].includes(current.status) ? current : undefined;
-      },
+  async waitForJob(kind: AnalysisJobKind, jobId: string, options: PollOptions = {}): Promise<AnalysisJob> {
+    const done = await pollUntilFinished(
+      jobId,
+      () => this.describeJob(kind, jobId),
+      (current) => ['COMPLETED', 'FAILED', 'STOPPED'].includes(current.status),
       options,
     );
     if (done.status !== 'COMPLETED')

@@ -1,6 +1,6 @@
 /**
  * What every AI service adapter needs around its calls, written once: retries with backoff when the service
- * throttles, and polling of asynchronous jobs until they finish.
+ * throttles, polling of asynchronous jobs until they finish, and the S3 objects the services name by URL.
  */
 
 export interface RetryPolicy {
@@ -15,7 +15,9 @@ export interface RetryPolicy {
  * concurrent jobs, which a busy pipeline meets as a matter of course; these errors are retried with exponential
  * backoff and full jitter. The names are the services' own: Rekognition and Textract throttle with
  * `ThrottlingException` / `ProvisionedThroughputExceededException` and refuse jobs over quota with
- * `LimitExceededException`; MediaConvert says `TooManyRequestsException`.
+ * `LimitExceededException`; MediaConvert and Translate say `TooManyRequestsException`. A service's passing fault is
+ * retried too: `InternalFailureException` (Transcribe), `InternalServerException` (Comprehend, Translate),
+ * `ServiceFailureException` (Polly).
  */
 export const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
   'ThrottlingException',
@@ -25,6 +27,9 @@ export const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
   'ServiceUnavailableException',
   'InternalServerError',
   'InternalServerErrorException',
+  'InternalServerException',
+  'InternalFailureException',
+  'ServiceFailureException',
 ]);
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 20_000 };
@@ -86,4 +91,26 @@ export async function pollUntilFinished<T>(
     await sleep(wait);
     wait = Math.min(options.maxPollMs ?? 15_000, wait * 2);
   }
+}
+
+/** An S3 object the AI services name by URL (`https://s3.<region>.amazonaws.com/<bucket>/<key>`, `s3://…`). */
+export function s3ObjectOfUri(uri: string): { bucket: string; key: string } | undefined {
+  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (s3) return { bucket: s3[1] as string, key: s3[2] as string };
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  const key = (path: string) => path.split('/').map(decodeURIComponent).join('/');
+  const virtual = /^([^.]+(?:\.[^.]+)*?)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com$/.exec(url.hostname);
+  if (virtual && !url.searchParams.has('X-Amz-Signature'))
+    return { bucket: virtual[1] as string, key: key(url.pathname.slice(1)) };
+  const pathStyle = /^s3[.-]([a-z0-9-]+\.)?amazonaws\.com$/.test(url.hostname)
+    ? /^\/([^/]+)\/(.+)$/.exec(url.pathname)
+    : null;
+  if (pathStyle && !url.searchParams.has('X-Amz-Signature'))
+    return { bucket: pathStyle[1] as string, key: key(pathStyle[2] as string) };
+  return undefined;
 }

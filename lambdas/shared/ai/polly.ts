@@ -1,6 +1,6 @@
 /**
  * Polly behind the neutral `SynthesizedSpeech` type: speech for a text written to S3 by a synthesis task, with the
- * word and sentence marks a caption needs. Throttling retries and task polling come from `retries.ts`.
+ * word and sentence marks a caption needs. Throttling retries and task polling come from `jobs.ts`.
  */
 import {
   GetSpeechSynthesisTaskCommand,
@@ -9,7 +9,14 @@ import {
   SynthesizeSpeechCommand,
   type VoiceId,
 } from '@aws-sdk/client-polly';
-import { DEFAULT_RETRY, pollUntil, s3ObjectOfUri, withRetries, type RetryPolicy, type WaitOptions } from './retries';
+import {
+  DEFAULT_RETRY,
+  pollUntilFinished,
+  s3ObjectOfUri,
+  withRetries,
+  type PollOptions,
+  type RetryPolicy,
+} from './jobs';
 import type { SynthesizedSpeech } from './speech';
 
 export class SynthesisFailed extends Error {}
@@ -59,7 +66,7 @@ export class PollySpeech {
       readonly sampleRateHz?: number;
       readonly withMarks?: boolean;
     },
-    wait: WaitOptions = {},
+    wait: PollOptions = {},
   ): Promise<SynthesizedSpeech> {
     const format = options.format ?? 'mp3';
     const started = await this.send<{ SynthesisTask?: { TaskId?: string } }>(
@@ -80,15 +87,12 @@ export class PollySpeech {
       SampleRate?: string;
       LanguageCode?: string;
     };
-    const task = await pollUntil(
-      `Polly task ${taskId}`,
-      async () => {
-        const response = await this.send<{ SynthesisTask?: Task }>(
-          new GetSpeechSynthesisTaskCommand({ TaskId: taskId }),
-        );
-        const status = response.SynthesisTask?.TaskStatus;
-        return status === 'completed' || status === 'failed' ? response.SynthesisTask : undefined;
-      },
+    const task = await pollUntilFinished(
+      taskId,
+      async () =>
+        (await this.send<{ SynthesisTask?: Task }>(new GetSpeechSynthesisTaskCommand({ TaskId: taskId })))
+          .SynthesisTask,
+      (current) => current?.TaskStatus === 'completed' || current?.TaskStatus === 'failed',
       wait,
     );
     const audio = s3ObjectOfUri(task?.OutputUri ?? '');

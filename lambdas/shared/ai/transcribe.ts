@@ -1,6 +1,6 @@
 /**
  * Transcribe behind the neutral `Transcript` type: what backends call to turn an audio track into timed words.
- * Throttling retries and job polling come from `retries.ts`. In local mode the same calls reach the local stand-in
+ * Throttling retries and job polling come from `jobs.ts`. In local mode the same calls reach the local stand-in
  * through `AWS_ENDPOINT_URL_TRANSCRIBE`.
  */
 import {
@@ -13,7 +13,14 @@ import {
 } from '@aws-sdk/client-transcribe';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3Objects, type ObjectLocation, type ObjectText } from '../media/s3-objects';
-import { DEFAULT_RETRY, pollUntil, s3ObjectOfUri, withRetries, type RetryPolicy, type WaitOptions } from './retries';
+import {
+  DEFAULT_RETRY,
+  pollUntilFinished,
+  s3ObjectOfUri,
+  withRetries,
+  type PollOptions,
+  type RetryPolicy,
+} from './jobs';
 import type { Transcript, TranscriptItem } from './speech';
 
 export interface TranscriptionOptions {
@@ -142,13 +149,11 @@ export class TranscribeSpeech {
   }
 
   /** Polls the job until it ends and reads its transcript; a failed job throws `TranscriptionFailed`. */
-  async waitForTranscript(jobName: string, options: WaitOptions = {}): Promise<Transcript> {
-    const done = await pollUntil(
-      `Transcription job ${jobName}`,
-      async () => {
-        const current = await this.getTranscription(jobName);
-        return current.status === 'COMPLETED' || current.status === 'FAILED' ? current : undefined;
-      },
+  async waitForTranscript(jobName: string, options: PollOptions = {}): Promise<Transcript> {
+    const done = await pollUntilFinished(
+      jobName,
+      () => this.getTranscription(jobName),
+      (current) => current.status === 'COMPLETED' || current.status === 'FAILED',
       options,
     );
     if (done.status === 'FAILED' || !done.transcriptUri) {

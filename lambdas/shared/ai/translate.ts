@@ -1,9 +1,9 @@
 /**
- * Translate behind the neutral `Translation` type. Throttling retries come from `retries.ts`; in local mode the same
+ * Translate behind the neutral `Translation` type. Throttling retries come from `jobs.ts`; in local mode the same
  * calls reach the local stand-in through `AWS_ENDPOINT_URL_TRANSLATE`.
  */
 import { ListLanguagesCommand, TranslateClient, TranslateTextCommand } from '@aws-sdk/client-translate';
-import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retries';
+import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './jobs';
 import type { Translation } from './language';
 
 let sharedClient: TranslateClient | undefined;

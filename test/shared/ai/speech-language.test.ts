@@ -6,7 +6,7 @@ import { TranscribeClient } from '@aws-sdk/client-transcribe';
 import { TranslateClient } from '@aws-sdk/client-translate';
 import { ComprehendLanguage, jobOutputObject } from '../../../lambdas/shared/ai/comprehend';
 import { PollySpeech } from '../../../lambdas/shared/ai/polly';
-import { JobWaitTimeout, pollUntil, s3ObjectOfUri, withRetries } from '../../../lambdas/shared/ai/retries';
+import { s3ObjectOfUri, withRetries } from '../../../lambdas/shared/ai/jobs';
 import { parseTranscript, TranscribeSpeech, TranscriptionFailed } from '../../../lambdas/shared/ai/transcribe';
 import { TranslateText } from '../../../lambdas/shared/ai/translate';
 import { S3Objects } from '../../../lambdas/shared/media/s3-objects';
@@ -164,39 +164,42 @@ describe('speech and language adapters', () => {
     expect(languages.get('es')).toBe('Spanish');
   });
 
-  it('retries throttled calls with backoff, and gives up on other errors at once', async () => {
-    // Prepare
+  it("retries the speech and language services' throttling and passing faults, by their own names", async () => {
+    // Prepare: each service's name for "try again" (Transcribe, Comprehend and Translate, Polly).
+    const names = [
+      'LimitExceededException',
+      'InternalFailureException',
+      'InternalServerException',
+      'ServiceFailureException',
+    ];
     const waits: number[] = [];
-    let calls = 0;
-    const throttled = async () => {
-      calls += 1;
-      if (calls < 3) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
-      return 'done';
-    };
 
     // Act
-    const result = await withRetries(
-      throttled,
-      { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 },
-      async (ms) => {
-        waits.push(ms);
-      },
-      () => 1,
+    const results = await Promise.all(
+      names.map((name) => {
+        let calls = 0;
+        return withRetries(
+          async () => {
+            calls += 1;
+            if (calls < 2) throw Object.assign(new Error('try again'), { name });
+            return name;
+          },
+          { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+          async (ms) => {
+            waits.push(ms);
+          },
+          () => 1,
+        );
+      }),
     );
     const refused = withRetries(async () => {
-      throw Object.assign(new Error('bad'), { name: 'ValidationException' });
+      throw Object.assign(new Error('bad'), { name: 'UnsupportedLanguagePairException' });
     });
 
     // Assess
-    expect(result).toBe('done');
-    expect(waits).toEqual([100, 200]);
+    expect(results).toEqual(names);
+    expect(waits).toEqual([100, 100, 100, 100]);
     await expect(refused).rejects.toThrow('bad');
-  });
-
-  it('stops polling at the deadline', async () => {
-    await expect(pollUntil('job x', async () => undefined, { pollMs: 10, timeoutMs: 30 })).rejects.toThrow(
-      JobWaitTimeout,
-    );
   });
 
   it('reads S3 objects from the URLs the services return, and not from pre-signed links', () => {
