@@ -7,8 +7,13 @@ import {
   GetJobCommand,
   MediaConvertClient,
 } from '@aws-sdk/client-mediaconvert';
+import { ComprehendClient, DetectEntitiesCommand } from '@aws-sdk/client-comprehend';
+import { GetSpeechSynthesisTaskCommand, PollyClient, StartSpeechSynthesisTaskCommand } from '@aws-sdk/client-polly';
 import { DetectTextCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { DetectDocumentTextCommand, TextractClient } from '@aws-sdk/client-textract';
+import { GetTranscriptionJobCommand, StartTranscriptionJobCommand, TranscribeClient } from '@aws-sdk/client-transcribe';
+import { TranslateClient, TranslateTextCommand } from '@aws-sdk/client-translate';
+import { itNeeding, MISSING_EXTRAS } from '../support/extras';
 import { request, startTestLocalMode, type TestLocalMode } from '../support/local';
 import { testClip } from './mediaconvert/support';
 import { renderText } from './rekognition/support';
@@ -255,6 +260,86 @@ describe('local mode', () => {
     expect(status).toBe('COMPLETE');
     expect(listed.Contents?.map((object) => object.Key)).toEqual(['proxies/clip_proxy.mp4']);
   }, 120_000);
+
+  it('serves Comprehend with the local keys', async () => {
+    // Prepare
+    const client = { region: 'us-east-1', credentials: env.local.credentials };
+    const comprehend = new ComprehendClient({ ...client, endpoint: env.local.outputs.Local?.ComprehendEndpoint });
+
+    // Act
+    const { Entities } = await comprehend.send(
+      new DetectEntitiesCommand({ Text: 'Ada Lovelace lived in London.', LanguageCode: 'en' }),
+    );
+    comprehend.destroy();
+
+    // Assess
+    expect(Entities?.map((entity) => [entity.Text, entity.Type])).toEqual([
+      ['Ada Lovelace', 'PERSON'],
+      ['London', 'LOCATION'],
+    ]);
+  });
+
+  itNeeding(MISSING_EXTRAS.synthesis, MISSING_EXTRAS.recognition, MISSING_EXTRAS.translation)(
+    'serves Polly, Transcribe and Translate with the local keys, on the local buckets',
+    async () => {
+      // Prepare
+      const client = { region: 'us-east-1', credentials: env.local.credentials };
+      const Bucket = env.local.outputs.MediaInsights?.DataplaneBucket as string;
+      const polly = new PollyClient({ ...client, endpoint: env.local.outputs.Local?.PollyEndpoint });
+      const transcribe = new TranscribeClient({ ...client, endpoint: env.local.outputs.Local?.TranscribeEndpoint });
+      const translate = new TranslateClient({ ...client, endpoint: env.local.outputs.Local?.TranslateEndpoint });
+      const until = async <T>(get: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+        for (let value = await get(); ; value = await get()) {
+          if (done(value)) return value;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      };
+
+      // Act
+      const { SynthesisTask } = await polly.send(
+        new StartSpeechSynthesisTaskCommand({
+          Text: 'Hello world. The weather today is sunny.',
+          VoiceId: 'Joey',
+          OutputFormat: 'mp3',
+          OutputS3BucketName: Bucket,
+          OutputS3KeyPrefix: 'speech/',
+        }),
+      );
+      const task = await until(
+        async () =>
+          (await polly.send(new GetSpeechSynthesisTaskCommand({ TaskId: SynthesisTask?.TaskId }))).SynthesisTask,
+        (current) => current?.TaskStatus === 'completed' || current?.TaskStatus === 'failed',
+      );
+      const key = `speech/.${SynthesisTask?.TaskId}.mp3`;
+      await transcribe.send(
+        new StartTranscriptionJobCommand({
+          TranscriptionJobName: 'local-mode-speech',
+          LanguageCode: 'en-US',
+          Media: { MediaFileUri: `s3://${Bucket}/${key}` },
+          OutputBucketName: Bucket,
+        }),
+      );
+      const job = await until(
+        async () =>
+          (await transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: 'local-mode-speech' })))
+            .TranscriptionJob,
+        (current) => current?.TranscriptionJobStatus === 'COMPLETED' || current?.TranscriptionJobStatus === 'FAILED',
+      );
+      const spanish = await translate.send(
+        new TranslateTextCommand({ Text: 'The house is big.', SourceLanguageCode: 'en', TargetLanguageCode: 'es' }),
+      );
+      for (const used of [polly, transcribe, translate]) used.destroy();
+
+      // Assess
+      expect(task?.TaskStatus).toBe('completed');
+      expect(job?.TranscriptionJobStatus).toBe('COMPLETED');
+      expect(job?.Transcript?.TranscriptFileUri).toBe(
+        `https://s3.us-east-1.amazonaws.com/${Bucket}/local-mode-speech.json`,
+      );
+      expect(spanish.TranslatedText).toMatch(/casa/i);
+    },
+    120_000,
+  );
 
   it('runs a second instance side by side with its own ports and data', async () => {
     const other = await startTestLocalMode();
