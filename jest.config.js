@@ -1,5 +1,7 @@
 /** Packages published as ES modules only, which the tests load through a CommonJS shim. */
-const ESM_ONLY = ['pdfjs-dist', 'mime', 'franc-min', 'trigram-utils', 'n-gram', 'collapse-white-space'].join('|');
+const ESM_ONLY = ['pdfjs-dist', 'mime', 'jose', 'franc-min', 'trigram-utils', 'n-gram', 'collapse-white-space'].join(
+  '|',
+);
 
 /** Tests are TypeScript compiled by swc (no type-check here: `npm test` runs tsc first). */
 module.exports = {
