@@ -5,12 +5,14 @@ import { M2aMediapackageStack } from './stacks/m2a-mediapackage-stack';
 import { KvsConsumerStack, type CrossStackBucket } from './stacks/kvs-consumer-stack';
 import { Media2CloudStack } from './stacks/media2cloud-stack';
 import { MediaInsightsStack } from './stacks/media-insights-stack';
+import { PixopStack } from './stacks/pixop-stack';
 
 export interface MediaplaneStacks {
   readonly mediaInsights: MediaInsightsStack;
   readonly media2Cloud: Media2CloudStack;
   readonly m2aMediapackage: M2aMediapackageStack;
   readonly kvsConsumer: KvsConsumerStack;
+  readonly pixop: PixopStack;
 }
 
 export interface BuildAppOptions {
@@ -53,6 +55,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): MediaplaneSta
       },
     }),
     m2aMediapackage: new M2aMediapackageStack(app, 'M2aMediapackage', stackProps('M2aMediapackage')),
+    pixop: new PixopStack(app, 'Pixop', stackProps('Pixop')),
   };
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -47,6 +47,12 @@ export function synthesisHash(context: CommandLineContext = {}): string {
   return createHash('sha256').update(sourceHash()).update('\0').update(JSON.stringify(entries)).digest('hex');
 }
 
+/**
+ * Context local mode synthesizes with: resources that exist only on this machine, never in a `cdk deploy`
+ * (Pixop's demo user, whose credentials go to a file in the data directory).
+ */
+export const LOCAL_CONTEXT: Readonly<Record<string, string>> = { pixopDemoUser: 'true' };
+
 export function synthesize(outdir: string, extraContext: Record<string, unknown> = {}): void {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
@@ -54,7 +60,7 @@ export function synthesize(outdir: string, extraContext: Record<string, unknown>
   // The built-in CloudFormation schema validation costs seconds per template; `cdk synth` still runs it.
   const app = new App({
     outdir,
-    context: { ...cdkJson.context, ...extraContext },
+    context: { ...cdkJson.context, ...LOCAL_CONTEXT, ...extraContext },
     builtinCloudFormationValidation: false,
   });
   // cdk-nag runs in the test suite; local mode only needs the templates.

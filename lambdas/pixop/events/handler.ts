@@ -4,7 +4,13 @@ import { Uploads, videoIdOfOriginalKey } from '../domain/media';
 import { VideoLibrary } from '../domain/videos';
 
 const config = loadConfig(['videosTable', 'mediaBucket', 'ingestStateMachineArn']);
-const ports = createPixopPorts({ ...config, usersTable: '', teamsTable: '', projectsTable: '', processStateMachineArn: '' });
+const ports = createPixopPorts({
+  ...config,
+  usersTable: '',
+  teamsTable: '',
+  projectsTable: '',
+  processStateMachineArn: '',
+});
 const library = new VideoLibrary({ ...ports, settings: { maxConcurrency: 1, segmentSeconds: 1 }, now: Date.now });
 const uploads = new Uploads({ ...ports, library, now: Date.now });
 

@@ -28,7 +28,13 @@ const steps = new MediaSteps({
     },
     async (key, body, length, contentType) => {
       await s3Client.send(
-        new PutObjectCommand({ Bucket: config.mediaBucket, Key: key, Body: body, ContentLength: length, ContentType: contentType }),
+        new PutObjectCommand({
+          Bucket: config.mediaBucket,
+          Key: key,
+          Body: body,
+          ContentLength: length,
+          ContentType: contentType,
+        }),
       );
     },
   ),

@@ -69,7 +69,11 @@ export class MediaSteps {
     const metadata = await this.describe(await this.readUrl(key), video.upload.fileSize ?? 0);
     await this.deps.videos.setMetadata(video.id, metadata, this.time());
     if (input.light) {
-      await this.deps.videos.updateIngestion(video.id, { status: 'DONE', progress: 100, videoMetadataCommitted: true }, this.time());
+      await this.deps.videos.updateIngestion(
+        video.id,
+        { status: 'DONE', progress: 100, videoMetadataCommitted: true },
+        this.time(),
+      );
     } else {
       await this.deps.videos.updateIngestion(video.id, { progress: 30 }, this.time());
     }
@@ -84,7 +88,11 @@ export class MediaSteps {
     const idet = await runMediaTool(this.deps.tools.ffmpeg, idetArguments(url, IDET_FRAMES));
     const heuristics = scanningFromIdet(idet.stderr);
     if (heuristics) {
-      await this.deps.videos.setMetadata(video.id, { ...metadata, scanning: { ...metadata.scanning, heuristics } }, this.time());
+      await this.deps.videos.setMetadata(
+        video.id,
+        { ...metadata, scanning: { ...metadata.scanning, heuristics } },
+        this.time(),
+      );
     }
     await this.deps.videos.updateIngestion(video.id, { progress: 40 }, this.time());
 
@@ -92,21 +100,38 @@ export class MediaSteps {
     const count = Math.max(1, Math.min(QUALITY_SAMPLES, metadata.totalFrames));
     const size = samplingSize(metadata.frameWidth, metadata.frameHeight, QUALITY_WIDTH);
     const progress = throttled(
-      (seconds) => this.deps.videos.updateIngestion(video.id, { progress: 40 + Math.round(55 * Math.min(1, seconds / duration)) }, this.time()),
+      (seconds) =>
+        this.deps.videos.updateIngestion(
+          video.id,
+          { progress: 40 + Math.round(55 * Math.min(1, seconds / duration)) },
+          this.time(),
+        ),
       PROGRESS_INTERVAL_MS,
     );
-    const sampled = await runMediaTool(this.deps.tools.ffmpeg, sampleFrameArguments(url, duration, count, size.width, size.height), {
-      captureStdout: true,
-      onProgress: (seconds) => progress.report(seconds),
-    });
+    const sampled = await runMediaTool(
+      this.deps.tools.ffmpeg,
+      sampleFrameArguments(url, duration, count, size.width, size.height),
+      {
+        captureStdout: true,
+        onProgress: (seconds) => progress.report(seconds),
+      },
+    );
     await progress.flush(duration);
     const frameBytes = size.width * size.height * 3;
     const frames: Frame[] = [];
     for (let offset = 0; offset + frameBytes <= sampled.stdout.length; offset += frameBytes) {
-      frames.push({ width: size.width, height: size.height, rgb: sampled.stdout.subarray(offset, offset + frameBytes) });
+      frames.push({
+        width: size.width,
+        height: size.height,
+        rgb: sampled.stdout.subarray(offset, offset + frameBytes),
+      });
     }
     await this.deps.videos.setQualityAssessment(video.id, assessQuality(frames), this.time());
-    await this.deps.videos.updateIngestion(video.id, { status: 'DONE', progress: 100, videoMetadataCommitted: true }, this.time());
+    await this.deps.videos.updateIngestion(
+      video.id,
+      { status: 'DONE', progress: 100, videoMetadataCommitted: true },
+      this.time(),
+    );
     return input;
   }
 
@@ -120,7 +145,13 @@ export class MediaSteps {
     return this.inScratch(async (dir) => {
       const output = path.join(dir, `segment-${segment.index}.mkv`);
       const progress = throttled(
-        (seconds) => this.deps.videos.setSegmentProgress(video.id, segment.index, round(Math.min(0.99, seconds / segment.duration)), this.time()),
+        (seconds) =>
+          this.deps.videos.setSegmentProgress(
+            video.id,
+            segment.index,
+            round(Math.min(0.99, seconds / segment.duration)),
+            this.time(),
+          ),
         PROGRESS_INTERVAL_MS,
       );
       const url = await this.readUrl(source.upload.objectKey as string);
@@ -136,7 +167,11 @@ export class MediaSteps {
   }
 
   /** Joins the segments (no re-encoding), adds the source's audio, stores the result and describes it. */
-  async join(input: { videoId: string; sourceVideoId: string; segments: ReadonlyArray<{ index: number; key: string }> }) {
+  async join(input: {
+    videoId: string;
+    sourceVideoId: string;
+    segments: ReadonlyArray<{ index: number; key: string }>;
+  }) {
     const video = await this.video(input.videoId);
     const source = await this.video(input.sourceVideoId);
     const plan = video.processing.plan as unknown as EncodingPlan;
@@ -153,12 +188,21 @@ export class MediaSteps {
       const list = path.join(dir, 'segments.txt');
       await writeFile(list, concatList(files));
       const output = path.join(dir, fileName);
-      const audio = source.ingestion.metadata?.hasAudio ? await this.readUrl(source.upload.objectKey as string) : undefined;
+      const audio = source.ingestion.metadata?.hasAudio
+        ? await this.readUrl(source.upload.objectKey as string)
+        : undefined;
       const progress = throttled(
-        (seconds) => this.deps.videos.updateProcessing(video.id, { joinProgress: round(0.2 + 0.5 * Math.min(1, seconds / plan.durationSeconds)) }, this.time()),
+        (seconds) =>
+          this.deps.videos.updateProcessing(
+            video.id,
+            { joinProgress: round(0.2 + 0.5 * Math.min(1, seconds / plan.durationSeconds)) },
+            this.time(),
+          ),
         PROGRESS_INTERVAL_MS,
       );
-      await runMediaTool(this.deps.tools.ffmpeg, joinArguments(plan, list, audio, output), { onProgress: (seconds) => progress.report(seconds) });
+      await runMediaTool(this.deps.tools.ffmpeg, joinArguments(plan, list, audio, output), {
+        onProgress: (seconds) => progress.report(seconds),
+      });
       await progress.flush();
       const key = processedKey(video.id, fileName);
       const contentType = mimeTypeFor(fileName);
@@ -169,7 +213,15 @@ export class MediaSteps {
       const time = this.time();
       await this.deps.videos.completeProcessing(
         video.id,
-        { status: 'DONE', updatedAt: time, fileName, fileSize: size, fileType: contentType, fileContainerName: metadata.longContainerName, objectKey: key },
+        {
+          status: 'DONE',
+          updatedAt: time,
+          fileName,
+          fileSize: size,
+          fileType: contentType,
+          fileContainerName: metadata.longContainerName,
+          objectKey: key,
+        },
         metadata,
         time,
       );
@@ -179,13 +231,21 @@ export class MediaSteps {
   }
 
   /** A failed run: the video says FAILED with the reason; a deleted video needs nothing. */
-  async recordFailure(input: { videoId: string; stage: 'ingestion' | 'processing'; error?: { Error?: string; Cause?: string } }) {
+  async recordFailure(input: {
+    videoId: string;
+    stage: 'ingestion' | 'processing';
+    error?: { Error?: string; Cause?: string };
+  }) {
     const message = failureMessage(input.error);
     try {
       if (input.stage === 'ingestion') {
         await this.deps.videos.updateIngestion(input.videoId, { status: 'FAILED', errorMessage: message }, this.time());
       } else {
-        await this.deps.videos.updateProcessing(input.videoId, { status: 'FAILED', errorMessage: message }, this.time());
+        await this.deps.videos.updateProcessing(
+          input.videoId,
+          { status: 'FAILED', errorMessage: message },
+          this.time(),
+        );
         await this.deps.media.deletePrefix(`work/${input.videoId}/`);
       }
     } catch (error) {

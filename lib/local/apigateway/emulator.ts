@@ -194,9 +194,14 @@ export class ApiGatewayEmulator {
     sourceIp: string,
     requestId: string,
   ): APIGatewayProxyEvent {
+    // API Gateway adds these for the integration; the local endpoint is plain HTTP.
+    const forwarded: Array<[string, string]> = [
+      ['X-Forwarded-Proto', 'http'],
+      ['X-Forwarded-For', sourceIp],
+    ];
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
-    for (const [name, value] of request.headers) {
+    for (const [name, value] of [...request.headers, ...forwarded]) {
       headers[name] = value;
       (multiValueHeaders[name] ??= []).push(value);
     }

@@ -82,6 +82,8 @@ export const lambdaModule: LocalServiceModule = {
         // Local mode may run on Node 20, where SDK v3 warns on every cold start; Lambda runs nodejs22.x.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        // For the resources the app has only when synthesized for local mode (see synth.ts), e.g. Pixop's demo user.
+        MEDIAPLANE_DATA_DIR: cloud.dataDir,
       };
       functions.set(
         spec.functionArn,

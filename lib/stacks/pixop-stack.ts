@@ -1,0 +1,371 @@
+import * as path from 'node:path';
+import { ArnFormat, CfnOutput, CfnParameter, CustomResource, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { PIXOP_VARIABLES, type PixopConfigKey } from '../../lambdas/pixop/config';
+import { PIXOP_ROUTES } from '../../lambdas/pixop/routes';
+import { PROJECTS_TABLE, TEAMS_TABLE, USERS_TABLE, VIDEOS_TABLE, type KeyAttribute } from '../../lambdas/pixop/tables';
+import { MEDIA_SIZING } from '../../lambdas/shared/media/function-spec';
+import { IamRestApi } from '../constructs/iam-rest-api';
+import { MediaFunction } from '../constructs/media-function';
+import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
+import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
+import { SecureBucket } from '../constructs/secure-bucket';
+
+/** The REST API's stage: Pixop's clients put it between the host and the service root. */
+export const PIXOP_STAGE = 'api';
+
+/**
+ * Pixop Video Processing API v1: the accounts, videos and media services behind one REST API (JWT auth, the API's
+ * own), the tables of users, teams, projects and videos, the media bucket, and the ingest and process state machines
+ * whose media functions run ffmpeg and ffprobe.
+ */
+export class PixopStack extends Stack {
+  public readonly api: IamRestApi;
+  public readonly mediaBucket: s3.Bucket;
+  public readonly ingest: sfn.StateMachine;
+  public readonly process: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { description: 'mediaplane: Pixop Video Processing API v1, ingestion and processing', ...props });
+
+    const maxParallelSegments = new CfnParameter(this, 'MaxParallelSegments', {
+      type: 'Number',
+      default: 16,
+      minValue: 1,
+      maxValue: 40,
+      description: 'How many segments of one video encode at once (each on its own media function).',
+    });
+    const segmentSeconds = new CfnParameter(this, 'SegmentSeconds', {
+      type: 'Number',
+      default: 30,
+      minValue: 2,
+      maxValue: 600,
+      description: 'Length of the segments a video is cut into for parallel encoding.',
+    });
+
+    const users = table(this, 'UsersTable', USERS_TABLE.partitionKey);
+    const teams = table(this, 'TeamsTable', TEAMS_TABLE.partitionKey);
+    const projects = table(this, 'ProjectsTable', PROJECTS_TABLE.partitionKey, Object.values(PROJECTS_TABLE.indexes));
+    const videos = table(this, 'VideosTable', VIDEOS_TABLE.partitionKey, Object.values(VIDEOS_TABLE.indexes));
+
+    const accessLogs = new SecureBucket(this, 'AccessLogs').bucket;
+    this.mediaBucket = new SecureBucket(this, 'Media', {
+      accessLogs,
+      eventBridge: true,
+      // Presigned uploads (POST) and redirected downloads (GET) come straight from clients, browsers included.
+      cors: [
+        {
+          allowedOrigins: ['*'],
+          allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD, s3.HttpMethods.POST],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag', 'Content-Length', 'Content-Range', 'Content-Disposition'],
+          maxAge: 3000,
+        },
+      ],
+      // Encoded segments are intermediate: a run removes them, and a run that was stopped leaves them to expire.
+      lifecycleRules: [{ prefix: 'work/', expiration: Duration.days(2) }],
+    }).bucket;
+    const bucket = this.mediaBucket;
+
+    const environment = (keys: readonly PixopConfigKey[], values: Partial<Record<PixopConfigKey, string>>) =>
+      Object.fromEntries(keys.map((key) => [PIXOP_VARIABLES[key], values[key] as string]));
+    const tables = {
+      usersTable: users.tableName,
+      teamsTable: teams.tableName,
+      projectsTable: projects.tableName,
+      videosTable: videos.tableName,
+      mediaBucket: bucket.bucketName,
+    };
+
+    // Media work: one function per task of the two state machines, all from one bundle.
+    const mediaFunction = (fnId: string, handler: string, description: string) =>
+      new MediaFunction(this, fnId, {
+        entry: 'pixop/media/handler.ts',
+        handler,
+        description,
+        spec: { sizing: MEDIA_SIZING, tools: ['ffmpeg'] },
+        environment: environment(['videosTable', 'mediaBucket'], tables),
+      });
+    const probe = mediaFunction('Probe', 'probe', 'Pixop ingestion: ffprobe metadata');
+    const assess = mediaFunction('Assess', 'assess', 'Pixop ingestion: scanning heuristics and quality assessment');
+    const encodeSegment = mediaFunction('EncodeSegment', 'encodeSegment', 'Pixop processing: encodes one segment');
+    const join = mediaFunction('Join', 'join', 'Pixop processing: joins the segments and adds the audio');
+    const recordFailure = new NodeFunction(this, 'RecordFailure', {
+      entry: 'pixop/media/handler.ts',
+      handler: 'recordFailure',
+      description: 'Pixop: marks a video whose ingestion or processing failed',
+      environment: environment(['videosTable', 'mediaBucket'], tables),
+    });
+    for (const fn of [probe, assess, encodeSegment, join, recordFailure]) {
+      fn.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [videos.tableArn] }),
+      );
+      fn.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          resources: [bucket.arnForObjects('media/*'), bucket.arnForObjects('work/*')],
+        }),
+      );
+      fn.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      acknowledgeWildcards(fn.role, 'Media work reads and writes the objects of any video under media/ and work/.', [
+        `Resource::${arnToken(bucket)}/media/*`,
+        `Resource::${arnToken(bucket)}/work/*`,
+      ]);
+    }
+
+    this.ingest = this.stateMachine('Ingest', 'pixop-ingest.asl.json', {
+      ProbeFunctionArn: probe,
+      AssessFunctionArn: assess,
+      RecordFailureFunctionArn: recordFailure,
+    });
+    this.process = this.stateMachine('Process', 'pixop-process.asl.json', {
+      EncodeSegmentFunctionArn: encodeSegment,
+      JoinFunctionArn: join,
+      RecordFailureFunctionArn: recordFailure,
+    });
+
+    const apiHandler = new NodeFunction(this, 'ApiHandler', {
+      entry: 'pixop/api/handler.ts',
+      description: 'Pixop Video Processing API v1 (accounts, videos, media)',
+      // scrypt password checks take 64 MiB and a CPU share; more memory is more CPU.
+      memorySize: 1024,
+      environment: environment(
+        [
+          'usersTable',
+          'teamsTable',
+          'projectsTable',
+          'videosTable',
+          'mediaBucket',
+          'ingestStateMachineArn',
+          'processStateMachineArn',
+          'maxConcurrency',
+          'segmentSeconds',
+        ],
+        {
+          ...tables,
+          ingestStateMachineArn: this.ingest.stateMachineArn,
+          processStateMachineArn: this.process.stateMachineArn,
+          maxConcurrency: maxParallelSegments.valueAsString,
+          segmentSeconds: segmentSeconds.valueAsString,
+        },
+      ),
+    });
+    const apiFn = apiHandler.function;
+    users.grantReadWriteData(apiFn);
+    teams.grantReadData(apiFn);
+    projects.grantReadWriteData(apiFn);
+    videos.grantReadWriteData(apiFn);
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [bucket.arnForObjects('media/*')],
+      }),
+    );
+    apiHandler.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    this.ingest.grantStartExecution(apiFn);
+    this.process.grantStartExecution(apiFn);
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executionsOf(this, this.process)] }),
+    );
+    acknowledgeWildcards(
+      apiHandler.role,
+      "The API reads and writes any video's media under media/, lists projects and videos through the tables' " +
+        'indexes, and stops the processing run of a deleted video, whose ARN is known only at run time.',
+      [
+        `Resource::${arnToken(bucket)}/media/*`,
+        tableIndexFinding(projects),
+        tableIndexFinding(videos),
+        `Resource::${executionsFinding(this.process)}`,
+      ],
+    );
+
+    const uploadEvents = new NodeFunction(this, 'UploadEvents', {
+      entry: 'pixop/events/handler.ts',
+      description: 'Pixop: records uploads to the media bucket and starts their ingestion',
+      environment: environment(['videosTable', 'mediaBucket', 'ingestStateMachineArn'], {
+        ...tables,
+        ingestStateMachineArn: this.ingest.stateMachineArn,
+      }),
+    });
+    uploadEvents.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [videos.tableArn] }),
+    );
+    uploadEvents.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('media/*')] }),
+    );
+    uploadEvents.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
+    this.ingest.grantStartExecution(uploadEvents.function);
+    acknowledgeWildcards(uploadEvents.role, 'Uploads of any video arrive under media/.', [
+      `Resource::${arnToken(bucket)}/media/*`,
+    ]);
+    new events.Rule(this, 'MediaUploads', {
+      description: 'Pixop: records uploads (presigned or through the API) and starts ingestion',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix: 'media/' }] } },
+      },
+      targets: [new targets.LambdaFunction(uploadEvents.function, { retryAttempts: 4 })],
+    });
+
+    this.api = new IamRestApi(this, 'Api', {
+      restApiName: 'PixopApi',
+      stageName: PIXOP_STAGE,
+      description: 'Pixop Video Processing REST API v1 (mediaplane)',
+      // Pixop authenticates with its own JWTs (and HTTP Basic on some accounts routes), checked by the function.
+      routes: PIXOP_ROUTES.map((route) => ({ method: route.method, path: route.path, auth: 'NONE' as const })),
+      handler: apiFn,
+      // Media in and out: every body reaches the function base64-encoded and binary answers go back as bytes.
+      binaryMediaTypes: ['*/*'],
+    });
+
+    const endpoint = Fn.join('', [
+      'https://',
+      this.api.api.restApiId,
+      '.execute-api.',
+      this.region,
+      '.',
+      this.urlSuffix,
+      '/',
+      this.api.api.deploymentStage.stageName,
+    ]);
+    new CfnOutput(this, 'ApiEndpoint', {
+      description: 'Pixop API, stage included; the services are under it',
+      value: endpoint,
+    });
+    new CfnOutput(this, 'AccountsApiEndpoint', {
+      description: "Pixop's accounts service root",
+      value: Fn.join('', [endpoint, '/accounts']),
+    });
+    new CfnOutput(this, 'VideosApiEndpoint', {
+      description: "Pixop's videos service root",
+      value: Fn.join('', [endpoint, '/videos']),
+    });
+    new CfnOutput(this, 'MediaApiEndpoint', {
+      description: "Pixop's media service root",
+      value: Fn.join('', [endpoint, '/media']),
+    });
+    new CfnOutput(this, 'UsersTableName', {
+      description: 'For the admin CLI (npm run pixop:admin)',
+      value: users.tableName,
+    });
+    new CfnOutput(this, 'TeamsTableName', {
+      description: 'For the admin CLI (npm run pixop:admin)',
+      value: teams.tableName,
+    });
+    new CfnOutput(this, 'MediaBucketName', {
+      description: 'Originals and processed media, under media/<video id>/',
+      value: bucket.bucketName,
+    });
+
+    if (this.node.tryGetContext('pixopDemoUser') === 'true')
+      this.demoUser(users, teams, environment(['usersTable', 'teamsTable'], tables));
+  }
+
+  /** Local mode's demo user (see `lambdas/pixop/admin/demo-user.ts`); never part of a deployment. */
+  private demoUser(users: dynamodb.Table, teams: dynamodb.Table, environment: Record<string, string>): void {
+    const provider = new NodeFunction(this, 'DemoUserProvider', {
+      entry: 'pixop/admin/demo-user.ts',
+      description: 'Pixop local mode: creates the demo user',
+      memorySize: 256,
+      environment,
+    });
+    users.grantReadWriteData(provider.function);
+    teams.grantReadWriteData(provider.function);
+    const demo = new CustomResource(this, 'DemoUser', {
+      serviceToken: provider.function.functionArn,
+      resourceType: 'Custom::PixopDemoUser',
+      properties: { Email: 'demo@pixop.example' },
+    });
+    new CfnOutput(this, 'DemoUserFile', {
+      description: "The demo user's e-mail and password (local mode)",
+      value: demo.getAttString('CredentialsFile'),
+    });
+  }
+
+  private stateMachine(id: string, file: string, functions: Record<string, NodeFunction>): sfn.StateMachine {
+    const machine = new sfn.StateMachine(this, `${id}StateMachine`, {
+      definitionBody: sfn.DefinitionBody.fromFile(path.join(PROJECT_ROOT, 'statemachines', file)),
+      definitionSubstitutions: Object.fromEntries(
+        Object.entries(functions).map(([name, fn]) => [name, fn.function.functionArn]),
+      ),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    const findings = ['Resource::*'];
+    for (const fn of Object.values(functions)) {
+      fn.function.grantInvoke(machine);
+      findings.push(invokeGrantFinding(fn.function));
+    }
+    acknowledgeWildcards(
+      machine.role,
+      'X-Ray and CloudWatch Logs delivery actions accept only "*"; invoking a function grants its versions (<function>:*).',
+      findings,
+    );
+    return machine;
+  }
+}
+
+function table(
+  scope: Construct,
+  id: string,
+  partitionKey: KeyAttribute,
+  indexes: readonly IndexSpec[] = [],
+): dynamodb.Table {
+  const created = new dynamodb.Table(scope, id, {
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    partitionKey: attribute(partitionKey),
+  });
+  for (const index of indexes) {
+    created.addGlobalSecondaryIndex({
+      indexName: index.indexName,
+      partitionKey: attribute(index.partitionKey),
+      sortKey: attribute(index.sortKey),
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...index.nonKeyAttributes],
+    });
+  }
+  return created;
+}
+
+interface IndexSpec {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly nonKeyAttributes: readonly string[];
+}
+
+function attribute(key: KeyAttribute): dynamodb.Attribute {
+  return { name: key.name, type: key.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING };
+}
+
+function executionsOf(scope: Construct, machine: sfn.StateMachine): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${machine.stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/** How cdk-nag spells `executionsOf(machine)` in an IAM5 finding. */
+function executionsFinding(machine: sfn.StateMachine): string {
+  const logicalId = Stack.of(machine).getLogicalId(machine.node.defaultChild as sfn.CfnStateMachine);
+  return `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId}.Name>:*`;
+}
