@@ -1,4 +1,5 @@
 import { InvalidField } from './errors';
+import { sourceScanning } from './metadata';
 import type { ProcessingSegment } from './ports';
 import {
   FRAME_RATE_TAGS,
@@ -307,7 +308,7 @@ function chooseScanning(
   }
   if (request.scanning?.type === 'progressive' || request.deinterlacer) return undefined;
   // Auto: keep the source's interlacing where the target codec can carry it.
-  const source = meta.scanning.heuristics ?? meta.scanning.metadata;
+  const source = sourceScanning(meta);
   if (source.scanningType === 'interlaced' && supportsInterlaced(codec, dnx)) {
     return { tff: source.interlacedFieldOrder !== 'bottom_field' };
   }
@@ -530,7 +531,7 @@ function buildFilters(
   target: { width: number; height: number; frameRate: string; pixelFormat: string; interlaced?: { tff: boolean } },
 ): string[] {
   const filters: string[] = [];
-  const sourceInterlaced = (meta.scanning.heuristics ?? meta.scanning.metadata).scanningType === 'interlaced';
+  const sourceInterlaced = sourceScanning(meta).scanningType === 'interlaced';
   const which = sourceInterlaced ? 'all' : 'interlaced';
   switch (request.deinterlacer) {
     case 'deint':

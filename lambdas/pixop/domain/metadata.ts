@@ -100,7 +100,7 @@ export function pixelFormatInfo(name: string): PixelFormatInfo {
   return { name, chromaSubsampling: { yuv: 'unknown', bits: 8 } };
 }
 
-/** ffprobe's `field_order`: tt/tb top field first, bb/bt bottom field first. Unstated means progressive. */
+/** ffprobe's `field_order`: tt/tb top field first, bb/bt bottom field first; many files state none. */
 export function scanningFromFieldOrder(fieldOrder: string | undefined): ScanningInfo {
   switch (fieldOrder) {
     case 'tt':
@@ -109,9 +109,17 @@ export function scanningFromFieldOrder(fieldOrder: string | undefined): Scanning
     case 'bb':
     case 'bt':
       return { scanningType: 'interlaced', interlacedFieldOrder: 'bottom_field' };
-    default:
+    case 'progressive':
       return { scanningType: 'progressive' };
+    default:
+      return { scanningType: 'unknown' };
   }
+}
+
+/** What the source's scanning is: the deep analysis where it could tell, else what the file states. */
+export function sourceScanning(metadata: VideoMetadata): ScanningInfo {
+  const heuristics = metadata.scanning.heuristics;
+  return heuristics && heuristics.scanningType !== 'unknown' ? heuristics : metadata.scanning.metadata;
 }
 
 /**
@@ -122,7 +130,8 @@ export function scanningFromIdet(stderr: string): ScanningInfo | undefined {
   const match = /Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*Progressive:\s*(\d+)/.exec(stderr);
   if (!match) return undefined;
   const [tff, bff, progressive] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (tff + bff + progressive === 0) return undefined;
+  // Flat or synthetic pictures leave every frame undetermined: the analysis cannot tell.
+  if (tff + bff + progressive === 0) return { scanningType: 'unknown' };
   if (progressive >= tff + bff) return { scanningType: 'progressive' };
   return { scanningType: 'interlaced', interlacedFieldOrder: tff >= bff ? 'top_field' : 'bottom_field' };
 }

@@ -76,8 +76,18 @@ async function serve(gateway: ApiGatewayEmulator, request: http.IncomingMessage,
     console.error('Local gateway error', error);
     result = gatewayError(500, undefined, 'Internal server error');
   }
-  response.writeHead(result.statusCode, { ...result.headers, 'Content-Length': String(result.body.length) });
+  // A HEAD answer has no body but may state the length a GET would send.
+  const headLength = request.method === 'HEAD' ? headerOf(result.headers, 'content-length') : undefined;
+  response.writeHead(result.statusCode, {
+    ...result.headers,
+    'Content-Length': headLength ?? String(result.body.length),
+  });
   response.end(result.body);
+}
+
+function headerOf(headers: GatewayResponse['headers'], name: string): string | undefined {
+  const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === name);
+  return entry === undefined ? undefined : String(entry[1]);
 }
 
 function slug(name: string): string {
