@@ -53,17 +53,27 @@ describe('Pixop tokens', () => {
 
     expect(await failure(verifyToken(undefined, lookup, NOW))).toBe('NoJWTTokenFoundException');
     expect(await failure(verifyToken('abc', lookup, NOW))).toBe('InvalidJWTTokenFoundException');
-    expect(await failure(verifyToken(token, lookup, NOW + (TOKEN_TTL_SECONDS + 60) * 1000))).toBe('ExpiredJWTTokenException');
+    expect(await failure(verifyToken(token, lookup, NOW + (TOKEN_TTL_SECONDS + 60) * 1000))).toBe(
+      'ExpiredJWTTokenException',
+    );
     expect(await failure(verifyToken(token, lookup, NOW - 60_000))).toBe('PrematureJWTTokenException');
     expect(await failure(verifyToken(token, async () => ({ ...ada, banned: true }), NOW))).toBe('UserBannedException');
-    expect(await failure(verifyToken(token, async () => ({ ...ada, teamIds: ['team-9'] }), NOW))).toBe('InconsistentJWTClaimsException');
+    expect(await failure(verifyToken(token, async () => ({ ...ada, teamIds: ['team-9'] }), NOW))).toBe(
+      'InconsistentJWTClaimsException',
+    );
     expect(await failure(verifyToken(token, async () => undefined, NOW))).toBe('InvalidJWTTokenFoundException');
-    expect(await failure(verifyToken(token, async () => ({ ...ada, signingKey: newSigningKey() }), NOW))).toBe('InvalidJWTTokenFoundException');
+    expect(await failure(verifyToken(token, async () => ({ ...ada, signingKey: newSigningKey() }), NOW))).toBe(
+      'InvalidJWTTokenFoundException',
+    );
     expect(
       await failure(
-        verifyToken(token, async () => {
-          throw new Error('table unavailable');
-        }, NOW),
+        verifyToken(
+          token,
+          async () => {
+            throw new Error('table unavailable');
+          },
+          NOW,
+        ),
       ),
     ).toBe('AuthException');
   });
@@ -71,8 +81,15 @@ describe('Pixop tokens', () => {
   it('refuses tokens without expiry, tampered ones and ones signed with another key under the same key id', async () => {
     const ada = await user();
     const key = await importPKCS8(ada.signingKey.privateKeyPem, 'ES256');
-    const eternal = await new SignJWT({ tid: 'team-1' }).setProtectedHeader({ alg: 'ES256', kid: ada.signingKey.kid }).setSubject(ada.id).sign(key);
-    const other = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const eternal = await new SignJWT({ tid: 'team-1' })
+      .setProtectedHeader({ alg: 'ES256', kid: ada.signingKey.kid })
+      .setSubject(ada.id)
+      .sign(key);
+    const other = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const foreign = await new SignJWT({ tid: 'team-1' })
       .setProtectedHeader({ alg: 'ES256', kid: ada.signingKey.kid })
       .setSubject(ada.id)
@@ -80,7 +97,10 @@ describe('Pixop tokens', () => {
       .sign(await importPKCS8(other.privateKey, 'ES256'));
     const [header, , signature] = (await issueToken(ada, 'team-1', NOW)).split('.');
     const tampered = `${header}.${Buffer.from(JSON.stringify({ sub: ada.id, tid: 'team-2', exp: 9e9 })).toString('base64url')}.${signature}`;
-    const noClaims = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: ada.signingKey.kid }).setExpirationTime('1h').sign(key);
+    const noClaims = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: ada.signingKey.kid })
+      .setExpirationTime('1h')
+      .sign(key);
 
     expect(await failure(verifyToken(eternal, async () => ada, NOW))).toBe('EternalJWTTokenException');
     expect(await failure(verifyToken(foreign, async () => ada, NOW))).toBe('InvalidJWTTokenFoundException');
@@ -92,18 +112,27 @@ describe('Pixop tokens', () => {
 describe('Pixop authentication', () => {
   it('reads Bearer and Basic schemes case-insensitively', () => {
     expect(parseAuthorization('bearer abc')).toEqual({ scheme: 'bearer', token: 'abc' });
-    expect(parseAuthorization(`BASIC ${Buffer.from('a@b.c:p:w').toString('base64')}`)).toEqual({ scheme: 'basic', email: 'a@b.c', password: 'p:w' });
+    expect(parseAuthorization(`BASIC ${Buffer.from('a@b.c:p:w').toString('base64')}`)).toEqual({
+      scheme: 'basic',
+      email: 'a@b.c',
+      password: 'p:w',
+    });
     expect(parseAuthorization('Digest x')).toEqual({ scheme: 'none' });
   });
 
   it('takes Basic only where the route allows it, and a team-id only of the user’s teams', async () => {
     const ada = await user();
-    const lookups = { userById: async () => ada, userByEmail: async (email: string) => (email === ada.email ? ada : undefined) };
+    const lookups = {
+      userById: async () => ada,
+      userByEmail: async (email: string) => (email === ada.email ? ada : undefined),
+    };
     const header = `Basic ${Buffer.from('ada@example.com:correct horse').toString('base64')}`;
 
     expect((await authenticate(header, 'bearer-or-basic', lookups, NOW)).teamId).toBe('team-1');
     expect((await authenticate(header, 'bearer-or-basic', lookups, NOW, 'team-2')).teamId).toBe('team-2');
-    expect(await failure(authenticate(header, 'bearer-or-basic', lookups, NOW, 'team-3'))).toBe('InconsistentJWTClaimsException');
+    expect(await failure(authenticate(header, 'bearer-or-basic', lookups, NOW, 'team-3'))).toBe(
+      'InconsistentJWTClaimsException',
+    );
     expect(await failure(authenticate(header, 'bearer', lookups, NOW))).toBe('NoJWTTokenFoundException');
     const wrong = `Basic ${Buffer.from('ada@example.com:wrong one').toString('base64')}`;
     expect(await failure(authenticate(wrong, 'bearer-or-basic', lookups, NOW))).toBe('InvalidCredentialsException');

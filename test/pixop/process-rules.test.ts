@@ -45,39 +45,129 @@ describe('process-video rules', () => {
     ['FFV1 in MP4', { mediaContainerCodec: { container: 'mp4', codec: 'ffv1' } }, 'mediaContainerCodec.codec'],
     ['XDCAM in MOV', { mediaContainerCodec: { container: 'mov', codec: 'xdcam' } }, 'mediaContainerCodec.codec'],
     ['DNxHD in MTS', { mediaContainerCodec: { container: 'mts', codec: 'dnxhd' } }, 'mediaContainerCodec.codec'],
-    ['a ProRes profile for H.264', { mediaContainerCodec: { codec: 'h264' }, appleProresProfile: 'hq' }, 'appleProresProfile'],
-    ['a DNx profile for ProRes', { mediaContainerCodec: { codec: 'prores' }, dnxhdHrProfile: 'dnxhr_sq' }, 'dnxhdHrProfile'],
-    ['an unknown ProRes profile', { mediaContainerCodec: { codec: 'prores' }, appleProresProfile: 'ultra' }, 'appleProresProfile'],
+    [
+      'a ProRes profile for H.264',
+      { mediaContainerCodec: { codec: 'h264' }, appleProresProfile: 'hq' },
+      'appleProresProfile',
+    ],
+    [
+      'a DNx profile for ProRes',
+      { mediaContainerCodec: { codec: 'prores' }, dnxhdHrProfile: 'dnxhr_sq' },
+      'dnxhdHrProfile',
+    ],
+    [
+      'an unknown ProRes profile',
+      { mediaContainerCodec: { codec: 'prores' }, appleProresProfile: 'ultra' },
+      'appleProresProfile',
+    ],
     ['DNxHD at SD size', { mediaContainerCodec: { codec: 'dnxhd' }, dnxhdHrProfile: 'dnxhd_sq' }, 'dnxhdHrProfile'],
-    ['DNxHD at an odd frame rate', { mediaContainerCodec: { codec: 'dnxhd' }, dnxhdHrProfile: 'dnxhd_hq', resolution: { tag: 'hd_1080p' }, frameRate: { fps: 12 } }, 'dnxhdHrProfile'],
-    ['dnxhd_444', { mediaContainerCodec: { codec: 'dnxhd' }, dnxhdHrProfile: 'dnxhd_444', resolution: { width: 1920, height: 1080 } }, 'dnxhdHrProfile'],
-    ['interlaced DNxHR', { mediaContainerCodec: { codec: 'dnxhd' }, dnxhdHrProfile: 'dnxhr_hq', scanning: { tag: 'interlaced_tff' } }, 'scanning'],
-    ['interlaced HEVC', { mediaContainerCodec: { codec: 'hevc' }, scanning: { scanningType: 'interlaced' } }, 'scanning'],
-    ['interlaced output with a deinterlacer', { scanning: { tag: 'interlaced_bff' }, deinterlacer: 'yadif' }, 'scanning'],
-    ['a scanning tag with a scanning type', { scanning: { tag: 'progressive', scanningType: 'progressive' } }, 'scanning.tag'],
-    ['a field order without interlaced scanning', { scanning: { scanningType: 'progressive', interlacedFieldOrder: 'top_field' } }, 'scanning.interlacedFieldOrder'],
+    [
+      'DNxHD at an odd frame rate',
+      {
+        mediaContainerCodec: { codec: 'dnxhd' },
+        dnxhdHrProfile: 'dnxhd_hq',
+        resolution: { tag: 'hd_1080p' },
+        frameRate: { fps: 12 },
+      },
+      'dnxhdHrProfile',
+    ],
+    [
+      'DNxHR below 256x120',
+      { mediaContainerCodec: { codec: 'dnxhd' }, dnxhdHrProfile: 'dnxhr_lb', resolution: { width: 200 } },
+      'dnxhdHrProfile',
+    ],
+    [
+      'dnxhd_444',
+      {
+        mediaContainerCodec: { codec: 'dnxhd' },
+        dnxhdHrProfile: 'dnxhd_444',
+        resolution: { width: 1920, height: 1080 },
+      },
+      'dnxhdHrProfile',
+    ],
+    [
+      'interlaced DNxHR',
+      { mediaContainerCodec: { codec: 'dnxhd' }, dnxhdHrProfile: 'dnxhr_hq', scanning: { tag: 'interlaced_tff' } },
+      'scanning',
+    ],
+    [
+      'interlaced HEVC',
+      { mediaContainerCodec: { codec: 'hevc' }, scanning: { scanningType: 'interlaced' } },
+      'scanning',
+    ],
+    [
+      'interlaced output with a deinterlacer',
+      { scanning: { tag: 'interlaced_bff' }, deinterlacer: 'yadif' },
+      'scanning',
+    ],
+    [
+      'a scanning tag with a scanning type',
+      { scanning: { tag: 'progressive', scanningType: 'progressive' } },
+      'scanning.tag',
+    ],
+    [
+      'a field order without interlaced scanning',
+      { scanning: { scanningType: 'progressive', interlacedFieldOrder: 'top_field' } },
+      'scanning.interlacedFieldOrder',
+    ],
     ['an unknown scanning tag', { scanning: { tag: 'psf' } }, 'scanning.tag'],
     ['4:1:0 for H.264', { chromaSubsampling: { yuv: '4:1:0', bits: 8 } }, 'chromaSubsampling.yuv'],
     ['12 bits for H.264', { chromaSubsampling: { yuv: '4:2:0', bits: 12 } }, 'chromaSubsampling.bits'],
-    ['14 bits for HEVC', { mediaContainerCodec: { codec: 'hevc' }, chromaSubsampling: { yuv: '4:2:2', bits: 14 } }, 'chromaSubsampling.bits'],
-    ['4:4:4 for MPEG-2', { mediaContainerCodec: { codec: 'mpeg2' }, chromaSubsampling: { yuv: '4:4:4' } }, 'chromaSubsampling.yuv'],
-    ['4:2:0 for ProRes', { mediaContainerCodec: { codec: 'prores' }, chromaSubsampling: { yuv: '4:2:0' } }, 'chromaSubsampling.yuv'],
-    ['4:4:4 for ProRes HQ', { mediaContainerCodec: { codec: 'prores' }, appleProresProfile: 'hq', chromaSubsampling: { yuv: '4:4:4' } }, 'chromaSubsampling.yuv'],
-    ['8 bits for ProRes', { mediaContainerCodec: { codec: 'prores' }, chromaSubsampling: { yuv: '4:2:2', bits: 8 } }, 'chromaSubsampling.bits'],
+    [
+      '14 bits for HEVC',
+      { mediaContainerCodec: { codec: 'hevc' }, chromaSubsampling: { yuv: '4:2:2', bits: 14 } },
+      'chromaSubsampling.bits',
+    ],
+    [
+      '4:4:4 for MPEG-2',
+      { mediaContainerCodec: { codec: 'mpeg2' }, chromaSubsampling: { yuv: '4:4:4' } },
+      'chromaSubsampling.yuv',
+    ],
+    [
+      '4:2:0 for ProRes',
+      { mediaContainerCodec: { codec: 'prores' }, chromaSubsampling: { yuv: '4:2:0' } },
+      'chromaSubsampling.yuv',
+    ],
+    [
+      '4:4:4 for ProRes HQ',
+      { mediaContainerCodec: { codec: 'prores' }, appleProresProfile: 'hq', chromaSubsampling: { yuv: '4:4:4' } },
+      'chromaSubsampling.yuv',
+    ],
+    [
+      '8 bits for ProRes',
+      { mediaContainerCodec: { codec: 'prores' }, chromaSubsampling: { yuv: '4:2:2', bits: 8 } },
+      'chromaSubsampling.bits',
+    ],
     ['an unknown bit depth', { chromaSubsampling: { yuv: '4:2:0', bits: 9 } }, 'chromaSubsampling.bits'],
     ['the snake_case alias with a bad value', { chroma_subsampling: { yuv: '4:3:1' } }, 'chroma_subsampling.yuv'],
-    ['both chroma spellings', { chromaSubsampling: { yuv: '4:2:0' }, chroma_subsampling: { yuv: '4:2:0' } }, 'chromaSubsampling'],
+    [
+      'both chroma spellings',
+      { chromaSubsampling: { yuv: '4:2:0' }, chroma_subsampling: { yuv: '4:2:0' } },
+      'chromaSubsampling',
+    ],
     ['a bit rate below 0.01 Mb/s', { bitrate: { mbps: 0.001 } }, 'bitrate.mbps'],
     ['a bit rate above 4000 Mb/s', { bitrate: { mbps: 4001 } }, 'bitrate.mbps'],
     ['a bit rate for ProRes', { mediaContainerCodec: { codec: 'prores' }, bitrate: { mbps: 100 } }, 'bitrate.mbps'],
-    ['a bit rate for lossless FFV1', { mediaContainerCodec: { codec: 'ffv1' }, bitrate: { mbps: 100 } }, 'bitrate.mbps'],
-    ['XDCAM at another size', { mediaContainerCodec: { container: 'mxf', codec: 'xdcam' } }, 'mediaContainerCodec.codec'],
+    [
+      'a bit rate for lossless FFV1',
+      { mediaContainerCodec: { codec: 'ffv1' }, bitrate: { mbps: 100 } },
+      'bitrate.mbps',
+    ],
+    [
+      'XDCAM at another size',
+      { mediaContainerCodec: { container: 'mxf', codec: 'xdcam' } },
+      'mediaContainerCodec.codec',
+    ],
     ['an unknown deinterlacer', { deinterlacer: 'nnedi' }, 'deinterlacer'],
     ['an unknown denoiser', { denoiser: 'nlmeans' }, 'denoiser'],
     ['an unknown stabilizer', { stabilizer: 'vidstab' }, 'stabilizer'],
     ['an unknown scaler', { scaler: 'lanczos' }, 'scaler'],
     ['a resolution tag with a width', { resolution: { tag: 'hd_1080p', width: 1920 } }, 'resolution.tag'],
-    ['width, height and aspect ratio together', { resolution: { width: 640, height: 480, aspectRatioTag: '4:3' } }, 'resolution.aspectRatioTag'],
+    [
+      'width, height and aspect ratio together',
+      { resolution: { width: 640, height: 480, aspectRatioTag: '4:3' } },
+      'resolution.aspectRatioTag',
+    ],
     ['a resolution with nothing in it', { resolution: {} }, 'resolution'],
     ['a width below 16', { resolution: { width: 8 } }, 'resolution.width'],
     ['a height above 4320', { resolution: { height: 5000 } }, 'resolution.height'],
@@ -91,15 +181,28 @@ describe('process-video rules', () => {
     ['a frame rate without tag or fps', { frameRate: {} }, 'frameRate.fps'],
     ['fps above 999', { frameRate: { fps: 1000 } }, 'frameRate.fps'],
     ['an unknown post processor', { postProcessor: 'sharpen' }, 'postProcessor'],
-    ['a range ending before it starts', { range: { startPositionMilliseconds: 5000, endPositionMilliseconds: 4000 } }, 'range.endPositionMilliseconds'],
-    ['a range beyond the duration', { range: { startPositionMilliseconds: 0, endPositionMilliseconds: 10_001 } }, 'range.endPositionMilliseconds'],
-    ['a range starting at the end', { range: { startPositionMilliseconds: 10_000 } }, 'range.startPositionMilliseconds'],
+    [
+      'a range ending before it starts',
+      { range: { startPositionMilliseconds: 5000, endPositionMilliseconds: 4000 } },
+      'range.endPositionMilliseconds',
+    ],
+    [
+      'a range beyond the duration',
+      { range: { startPositionMilliseconds: 0, endPositionMilliseconds: 10_001 } },
+      'range.endPositionMilliseconds',
+    ],
+    [
+      'a range starting at the end',
+      { range: { startPositionMilliseconds: 10_000 } },
+      'range.startPositionMilliseconds',
+    ],
     ['a negative range start', { range: { startPositionMilliseconds: -1 } }, 'range.startPositionMilliseconds'],
     ['an unknown field', { sharpen: true }, 'sharpen'],
     ['an unknown nested field', { bitrate: { kbps: 5 } }, 'bitrate.kbps'],
     ['a body that is not an object', [1, 2], '(body)'],
   ])('refuses %s, naming the field', (_name, body, field) => {
-    const source = _name === '8K from an ultra-wide source' ? { frameWidth: 2400, frameHeight: 1000, displayAspectRatio: 2.4 } : {};
+    const source =
+      _name === '8K from an ultra-wide source' ? { frameWidth: 2400, frameHeight: 1000, displayAspectRatio: 2.4 } : {};
 
     expect(refusedField(body, source)).toBe(field);
   });
@@ -131,18 +234,39 @@ describe('process-video rules', () => {
 
   it('computes the missing side from an aspect ratio tag', () => {
     expect(plan({ resolution: { width: 640, aspectRatioTag: '4:3' } })).toMatchObject({ width: 640, height: 480 });
-    expect(plan({ resolution: { height: 640, aspectRatioTag: 'storage' } })).toMatchObject({ width: 1120, height: 640 });
+    expect(plan({ resolution: { height: 640, aspectRatioTag: 'storage' } })).toMatchObject({
+      width: 1120,
+      height: 640,
+    });
   });
 
   it('inherits chroma and bit depth from the source where the codec allows, else the nearest it can do', () => {
-    expect(plan({ mediaContainerCodec: { codec: 'h264' } })).toMatchObject({ yuv: '4:2:0', bits: 8, pixelFormat: 'yuv420p' });
-    expect(plan({ mediaContainerCodec: { codec: 'prores' } })).toMatchObject({ yuv: '4:2:2', bits: 10, pixelFormat: 'yuv422p10le', profile: 'standard' });
-    expect(plan({ mediaContainerCodec: { codec: 'prores' }, appleProresProfile: '4444xq' })).toMatchObject({ pixelFormat: 'yuv444p10le' });
-    expect(plan({ mediaContainerCodec: { codec: 'ffv1' }, chroma_subsampling: { yuv: '4:4:0', bits: 12 } })).toMatchObject({ pixelFormat: 'yuv440p12le' });
+    expect(plan({ mediaContainerCodec: { codec: 'h264' } })).toMatchObject({
+      yuv: '4:2:0',
+      bits: 8,
+      pixelFormat: 'yuv420p',
+    });
+    expect(plan({ mediaContainerCodec: { codec: 'prores' } })).toMatchObject({
+      yuv: '4:2:2',
+      bits: 10,
+      pixelFormat: 'yuv422p10le',
+      profile: 'standard',
+    });
+    expect(plan({ mediaContainerCodec: { codec: 'prores' }, appleProresProfile: '4444xq' })).toMatchObject({
+      pixelFormat: 'yuv444p10le',
+    });
+    expect(
+      plan({ mediaContainerCodec: { codec: 'ffv1' }, chroma_subsampling: { yuv: '4:4:0', bits: 12 } }),
+    ).toMatchObject({ pixelFormat: 'yuv440p12le' });
   });
 
   it('picks the DNxHD bit rate of the frame size and rate', () => {
-    const result = plan({ mediaContainerCodec: { container: 'mxf', codec: 'dnxhd' }, dnxhdHrProfile: 'dnxhd_hq', resolution: { width: 1920, height: 1080 }, frameRate: { tag: 'video_ntsc' } });
+    const result = plan({
+      mediaContainerCodec: { container: 'mxf', codec: 'dnxhd' },
+      dnxhdHrProfile: 'dnxhd_hq',
+      resolution: { width: 1920, height: 1080 },
+      frameRate: { tag: 'video_ntsc' },
+    });
 
     expect(result.encoderArgs).toEqual(expect.arrayContaining(['-b:v', '220M']));
     expect(result.frameRate).toBe('30000/1001');
@@ -185,7 +309,9 @@ describe('process-video rules', () => {
     const segments = planSegments({ durationSeconds: 60, fps: 30000 / 1001 }, 10);
 
     expect(segments).toHaveLength(6);
-    expect(segments.reduce((sum, segment) => sum + Math.round(segment.duration * (30000 / 1001)), 0)).toBe(Math.round(60 * (30000 / 1001)));
+    expect(segments.reduce((sum, segment) => sum + Math.round(segment.duration * (30000 / 1001)), 0)).toBe(
+      Math.round(60 * (30000 / 1001)),
+    );
   });
 
   it('writes NTSC rates as exact fractions', () => {

@@ -1,13 +1,25 @@
 import { etagMatches, parseRange, safeFileName, videoIdOfOriginalKey } from '../../lambdas/pixop/domain/media';
 import { metadataFromProbe, pixelFormatInfo, scanningFromIdet } from '../../lambdas/pixop/domain/metadata';
 import { halPage, parsePageRequest } from '../../lambdas/pixop/domain/pagination';
-import { assessQuality, colorfulness, noiseSigma, subjectiveScore, type Frame } from '../../lambdas/pixop/domain/quality';
+import {
+  assessQuality,
+  colorfulness,
+  noiseSigma,
+  subjectiveScore,
+  type Frame,
+} from '../../lambdas/pixop/domain/quality';
 import type { ProcessingState } from '../../lambdas/pixop/domain/records';
 import { processingPercent } from '../../lambdas/pixop/domain/views';
 
 describe('Pixop pages', () => {
   const page = (number: number, total: number) =>
-    halPage({ request: { page: number, pageSize: 10 }, total, embeddedName: 'projects', items: [], pageUrl: (n) => `u?page=${n}` });
+    halPage({
+      request: { page: number, pageSize: 10 },
+      total,
+      embeddedName: 'projects',
+      items: [],
+      pageUrl: (n) => `u?page=${n}`,
+    });
 
   it('links first, last, next and prev (also as previous) only where those pages exist', () => {
     expect(Object.keys(page(1, 25)._links)).toEqual(['self', 'next', 'first', 'last']);
@@ -71,9 +83,24 @@ describe('Pixop metadata', () => {
   it('builds the metadata object from an ffprobe report', () => {
     const metadata = metadataFromProbe(
       {
-        format: { format_name: 'mpegts', format_long_name: 'MPEG-TS (MPEG-2 Transport Stream)', duration: '4.000', size: '1000' },
+        format: {
+          format_name: 'mpegts',
+          format_long_name: 'MPEG-TS (MPEG-2 Transport Stream)',
+          duration: '4.000',
+          size: '1000',
+        },
         streams: [
-          { codec_type: 'video', codec_name: 'mpeg2video', codec_long_name: 'MPEG-2 video', pix_fmt: 'yuv422p', width: 1920, height: 1080, avg_frame_rate: '25/1', field_order: 'bb', sample_aspect_ratio: '1:1' },
+          {
+            codec_type: 'video',
+            codec_name: 'mpeg2video',
+            codec_long_name: 'MPEG-2 video',
+            pix_fmt: 'yuv422p',
+            width: 1920,
+            height: 1080,
+            avg_frame_rate: '25/1',
+            field_order: 'bb',
+            sample_aspect_ratio: '1:1',
+          },
           { codec_type: 'audio', codec_name: 'aac' },
         ],
       },
@@ -99,8 +126,12 @@ describe('Pixop metadata', () => {
       scanningType: 'interlaced',
       interlacedFieldOrder: 'bottom_field',
     });
-    expect(scanningFromIdet('Multi frame detection: TFF: 1 BFF: 0 Progressive: 40 Undetermined: 0')).toEqual({ scanningType: 'progressive' });
-    expect(scanningFromIdet('Multi frame detection: TFF: 0 BFF: 0 Progressive: 0 Undetermined: 50')).toEqual({ scanningType: 'unknown' });
+    expect(scanningFromIdet('Multi frame detection: TFF: 1 BFF: 0 Progressive: 40 Undetermined: 0')).toEqual({
+      scanningType: 'progressive',
+    });
+    expect(scanningFromIdet('Multi frame detection: TFF: 0 BFF: 0 Progressive: 0 Undetermined: 50')).toEqual({
+      scanningType: 'unknown',
+    });
   });
 });
 

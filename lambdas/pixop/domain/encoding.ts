@@ -435,7 +435,15 @@ function dnxArgs(
   fps: number,
   interlaced: { tff: boolean } | undefined,
 ): string[] {
-  if (dnx.startsWith('dnxhr')) return ['-profile:v', dnx];
+  if (dnx.startsWith('dnxhr')) {
+    if (width < 256 || height < 120) {
+      throw new InvalidField(
+        'dnxhdHrProfile',
+        `DNxHR frames are at least 256x120; the output would be ${width}x${height}`,
+      );
+    }
+    return ['-profile:v', dnx];
+  }
   const size = `${width}x${height}${interlaced ? 'i' : 'p'}`;
   const rates = DNXHD[size]?.[dnx.slice('dnxhd_'.length) as 'lb' | 'sq' | 'hq' | 'hqx'];
   const mbps = rates?.[rateBucket(fps) as RateBucket];
