@@ -7,6 +7,7 @@ import { aiBenchmark } from './ai';
 import { ingestBenchmark } from './ingest';
 import { kvsBenchmark } from './kvs';
 import { localApiBenchmark } from './local-api';
+import { pixopBenchmark } from './pixop';
 import { searchBenchmark } from './search';
 import { workflowBenchmark } from './workflow';
 import { printTable, type BenchRow } from './table';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   ingest: ingestBenchmark,
   kvs: kvsBenchmark,
   ai: aiBenchmark,
+  pixop: pixopBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -268,6 +269,47 @@ describe('Pixop Video Processing API v1 through local mode', () => {
       expect(now.status).toBe(200);
       expect(tooShort.status).toBe(400);
       expect(tooShort.json().errorMessage).toMatch(/^newPassword/);
+    });
+
+    it('creates teams and users with the admin CLI; a token can be asked for another of the user’s teams', async () => {
+      const admin = (args: string[], password?: string) =>
+        JSON.parse(
+          execFileSync(
+            process.execPath,
+            [
+              require.resolve('tsx/cli'),
+              'bin/pixop-admin.ts',
+              ...args,
+              '--outputs',
+              path.join(env.dataDir, 'outputs.json'),
+            ],
+            {
+              env: { ...process.env, PIXOP_PASSWORD: password ?? '' },
+              encoding: 'utf8',
+            },
+          ),
+        );
+      const team = admin(['create-team', '--name', 'Archive']);
+      const grace = admin(['create-user', '--email', 'Grace@Example.com', '--team', team.id], 'hopper-1906');
+      admin(['add-to-team', '--email', demo.email, '--team', team.id]);
+      const graceToken = await call('GET', '/accounts/v1/token', {
+        token: null,
+        headers: { authorization: basic('grace@example.com', 'hopper-1906') },
+      });
+      const switched = await call('GET', `/accounts/v1/token?team-id=${team.id}`);
+      const demoIdentity = await call('POST', '/accounts/v1/token', { token: switched.json().jwtToken });
+
+      expect(grace).toEqual({
+        id: expect.any(String),
+        email: 'grace@example.com',
+        name: 'grace',
+        teamIds: [team.id],
+        banned: false,
+      });
+      expect(graceToken.json()).toMatchObject({ userId: grace.id, teamId: team.id });
+      expect(switched.json().teamId).toBe(team.id);
+      expect(demoIdentity.json().team.name).toBe('Archive');
+      expect(demoIdentity.json().otherTeams.map((other: { id: string }) => other.id)).toEqual([identity.teamId]);
     });
 
     it('rotates the request signature secret', async () => {
