@@ -1,0 +1,17 @@
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { documentClient } from '../adapters/clients';
+import { DynamoDbUserStore } from '../adapters/dynamodb-accounts';
+import { loadConfig } from '../config';
+import { authorizeRequest } from './authorizer';
+
+const config = loadConfig(['usersTable']);
+const users = new DynamoDbUserStore(documentClient, config.usersTable);
+
+/** The REQUEST authorizer for Pixop's routes (wired once the gateway emulator runs Lambda authorizers). */
+export function handler(event: APIGatewayRequestAuthorizerEvent) {
+  return authorizeRequest(
+    event,
+    { userById: (id) => users.get(id), userByEmail: (email) => users.getByEmail(email) },
+    Date.now(),
+  );
+}
