@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       ? {
           endpoint: local.DynamoDbEndpoint,
           region: local.Region,
-          credentials: readCredentials(local.CredentialsFile ?? ''),
+          credentials: readCredentials(local.CredentialsFile ?? '', local.Profile ?? 'mediaplane'),
         }
       : {},
   );
@@ -130,9 +130,14 @@ async function password(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-function readCredentials(file: string): { accessKeyId: string; secretAccessKey: string } {
-  const text = fs.readFileSync(file, 'utf8');
-  const value = (key: string) => new RegExp(`^\\s*${key}\\s*=\\s*(\\S+)`, 'm').exec(text)?.[1] ?? '';
+/** The named profile of an AWS shared-credentials file (local mode's `credentials`). */
+function readCredentials(file: string, profile: string): { accessKeyId: string; secretAccessKey: string } {
+  const section =
+    fs
+      .readFileSync(file, 'utf8')
+      .split(/^\s*\[/m)
+      .find((part) => part.startsWith(`${profile}]`)) ?? '';
+  const value = (key: string) => new RegExp(`^\\s*${key}\\s*=\\s*(\\S+)`, 'm').exec(section)?.[1] ?? '';
   return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
 }
 

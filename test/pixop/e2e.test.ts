@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { importPKCS8, SignJWT } from 'jose';
@@ -272,26 +273,26 @@ describe('Pixop Video Processing API v1 through local mode', () => {
     });
 
     it('creates teams and users with the admin CLI; a token can be asked for another of the user’s teams', async () => {
-      const admin = (args: string[], password?: string) =>
+      // Asynchronously: local mode's engines run in this process and must keep answering the CLI.
+      const admin = async (args: string[], password?: string) =>
         JSON.parse(
-          execFileSync(
-            process.execPath,
-            [
-              require.resolve('tsx/cli'),
-              'bin/pixop-admin.ts',
-              ...args,
-              '--outputs',
-              path.join(env.dataDir, 'outputs.json'),
-            ],
-            {
-              env: { ...process.env, PIXOP_PASSWORD: password ?? '' },
-              encoding: 'utf8',
-            },
-          ),
+          (
+            await promisify(execFile)(
+              process.execPath,
+              [
+                require.resolve('tsx/cli'),
+                'bin/pixop-admin.ts',
+                ...args,
+                '--outputs',
+                path.join(env.dataDir, 'outputs.json'),
+              ],
+              { env: { ...process.env, PIXOP_PASSWORD: password ?? '' }, encoding: 'utf8' },
+            )
+          ).stdout,
         );
-      const team = admin(['create-team', '--name', 'Archive']);
-      const grace = admin(['create-user', '--email', 'Grace@Example.com', '--team', team.id], 'hopper-1906');
-      admin(['add-to-team', '--email', demo.email, '--team', team.id]);
+      const team = await admin(['create-team', '--name', 'Archive']);
+      const grace = await admin(['create-user', '--email', 'Grace@Example.com', '--team', team.id], 'hopper-1906');
+      await admin(['add-to-team', '--email', demo.email, '--team', team.id]);
       const graceToken = await call('GET', '/accounts/v1/token', {
         token: null,
         headers: { authorization: basic('grace@example.com', 'hopper-1906') },
