@@ -134,6 +134,11 @@ describe('Pixop authentication', () => {
       'InconsistentJWTClaimsException',
     );
     expect(await failure(authenticate(header, 'bearer', lookups, NOW))).toBe('NoJWTTokenFoundException');
+    const bearer = `Bearer ${await issueToken(ada, 'team-1', NOW)}`;
+    expect((await authenticate(bearer, 'bearer-or-basic', lookups, NOW, 'team-2')).teamId).toBe('team-2');
+    expect(await failure(authenticate(bearer, 'bearer-or-basic', lookups, NOW, 'team-3'))).toBe(
+      'InconsistentJWTClaimsException',
+    );
     const wrong = `Basic ${Buffer.from('ada@example.com:wrong one').toString('base64')}`;
     expect(await failure(authenticate(wrong, 'bearer-or-basic', lookups, NOW))).toBe('InvalidCredentialsException');
   });

@@ -66,7 +66,9 @@ export async function authenticate(
     return { user, teamId: chooseTeam(user, requestedTeamId), scheme: 'basic' };
   }
   const verified = await verifyToken(credentials.token, lookups.userById, nowMs);
-  return { user: verified.user, teamId: verified.teamId, scheme: 'bearer' };
+  // A token may ask for a new one for another of the user's teams (the Java SDK's `newToken(jwt, teamId)`).
+  const teamId = requestedTeamId ? chooseTeam(verified.user, requestedTeamId) : verified.teamId;
+  return { user: verified.user, teamId, scheme: 'bearer' };
 }
 
 async function lookupForBasic(lookups: AccountLookups, email: string): Promise<UserRecord | undefined> {
