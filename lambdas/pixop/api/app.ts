@@ -19,6 +19,7 @@ import { parseProcessRequest } from '../domain/process-request';
 import { VideoLibrary } from '../domain/videos';
 import { servicesAt, type ServiceUrls } from '../domain/views';
 import { routeScheme, type PixopRouteKey } from '../routes';
+import { logger } from '../logger';
 import { readUploadedFile } from './multipart';
 
 export interface PixopApiDependencies extends PixopPorts {
@@ -144,7 +145,7 @@ export function createPixopRoutes(deps: PixopApiDependencies): Readonly<Record<P
 
 /** The Lambda proxy handler: every error becomes Pixop's `{exception, errorMessage}` with its HTTP status. */
 export function createPixopApiHandler(routes: Readonly<Record<PixopRouteKey, RouteHandler>>) {
-  return createApiHandler({ routes, formatError: (error) => json(error.statusCode, errorBody(error)) });
+  return createApiHandler({ routes, logger, formatError: (error) => json(error.statusCode, errorBody(error)) });
 }
 
 async function upload(uploads: Uploads, request: ApiRequest, principal: Principal, urls: ServiceUrls, light: boolean) {
