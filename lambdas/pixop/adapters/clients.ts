@@ -11,11 +11,6 @@ export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({})
   marshallOptions: { removeUndefinedValues: true },
 });
 
-// Checksums only where S3 demands them, as the other backends' clients: the local S3 engine does not yet read
-// the default checksum trailers.
-export const s3Client = new S3Client({
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+export const s3Client = new S3Client({});
 
 export const sfnClient = new SFNClient({});
