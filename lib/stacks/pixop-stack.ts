@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ArnFormat, CfnOutput, CfnParameter, CustomResource, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -12,10 +13,10 @@ import { PIXOP_VARIABLES, type PixopConfigKey } from '../../lambdas/pixop/config
 import { PIXOP_ROUTES } from '../../lambdas/pixop/routes';
 import { PROJECTS_TABLE, TEAMS_TABLE, USERS_TABLE, VIDEOS_TABLE, type KeyAttribute } from '../../lambdas/pixop/tables';
 import { MEDIA_SIZING } from '../../lambdas/shared/media/function-spec';
-import { IamRestApi } from '../constructs/iam-rest-api';
 import { MediaFunction } from '../constructs/media-function';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
+import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { SecureBucket } from '../constructs/secure-bucket';
 
 /** The REST API's stage: Pixop's clients put it between the host and the service root. */
@@ -27,7 +28,7 @@ export const PIXOP_STAGE = 'api';
  * whose media functions run ffmpeg and ffprobe.
  */
 export class PixopStack extends Stack {
-  public readonly api: IamRestApi;
+  public readonly api: RestApiFromRoutes;
   public readonly mediaBucket: s3.Bucket;
   public readonly ingest: sfn.StateMachine;
   public readonly process: sfn.StateMachine;
@@ -217,13 +218,32 @@ export class PixopStack extends Stack {
       targets: [new targets.LambdaFunction(uploadEvents.function, { retryAttempts: 4 })],
     });
 
-    this.api = new IamRestApi(this, 'Api', {
+    // Pixop's authentication (a token, or e-mail and password where the original takes HTTP Basic) runs before
+    // the API function, as a REQUEST authorizer on the Authorization header. No result cache: a rotated signing
+    // key, a new password or a ban must stop the very next request, and a cached Allow would outlive a token's
+    // 15 minutes.
+    const authorizerFunction = new NodeFunction(this, 'Authorizer', {
+      entry: 'pixop/authorizer/handler.ts',
+      description: 'Pixop: authenticates every API request (bearer JWT, or HTTP Basic on the accounts routes)',
+      // HTTP Basic checks a scrypt hash (64 MiB and a CPU share); more memory is more CPU.
+      memorySize: 1024,
+      environment: environment(['usersTable'], tables),
+    });
+    users.grantReadData(authorizerFunction.function);
+    const authorizer = new apigateway.RequestAuthorizer(this, 'PixopAuthorizer', {
+      handler: authorizerFunction.function,
+      identitySources: [apigateway.IdentitySource.header('Authorization')],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
+    this.api = new RestApiFromRoutes(this, 'Api', {
       restApiName: 'PixopApi',
       stageName: PIXOP_STAGE,
       description: 'Pixop Video Processing REST API v1 (mediaplane)',
-      // Pixop authenticates with its own JWTs (and HTTP Basic on some accounts routes), checked by the function.
-      routes: PIXOP_ROUTES.map((route) => ({ method: route.method, path: route.path, auth: 'NONE' as const })),
+      routes: PIXOP_ROUTES,
       handler: apiFn,
+      authorizers: { pixop: authorizer },
+      gatewayResponses: pixopGatewayResponses(),
       // Media in and out: every body reaches the function base64-encoded and binary answers go back as bytes.
       binaryMediaTypes: ['*/*'],
     });
@@ -318,6 +338,57 @@ export class PixopStack extends Stack {
     );
     return machine;
   }
+}
+
+/**
+ * API Gateway's own answers in Pixop's `{exception, errorMessage}` shape. A refused token or password is the
+ * authorizer's Deny, whose context names one of Pixop's exceptions; Pixop answers those with 401, not the 403 of a
+ * Deny. No Authorization header at all is refused by the gateway before the authorizer runs.
+ */
+function pixopGatewayResponses(): apigateway.GatewayResponseOptions[] {
+  const body = (exception: string, message: string) => ({
+    'application/json': `{"exception":"${exception}","errorMessage":${message}}`,
+  });
+  return [
+    {
+      type: apigateway.ResponseType.ACCESS_DENIED,
+      statusCode: '401',
+      templates: body('$context.authorizer.exception', '"$context.authorizer.errorMessage"'),
+    },
+    {
+      type: apigateway.ResponseType.UNAUTHORIZED,
+      statusCode: '401',
+      templates: body('NoJWTTokenFoundException', '"No JWT token was found in the Authorization header"'),
+    },
+    {
+      type: apigateway.ResponseType.AUTHORIZER_FAILURE,
+      statusCode: '500',
+      templates: body('AuthException', '"The request could not be authenticated; try again"'),
+    },
+    {
+      type: apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR,
+      statusCode: '500',
+      templates: body('AuthException', '"The request could not be authenticated; try again"'),
+    },
+    {
+      // API Gateway's answer for a path no route matches.
+      type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      templates: body('NotFoundException', '"No such resource"'),
+    },
+    {
+      type: apigateway.ResponseType.THROTTLED,
+      templates: body('TooManyRequestsException', '$context.error.messageString'),
+    },
+    {
+      type: apigateway.ResponseType.DEFAULT_4XX,
+      templates: body('BadRequestException', '$context.error.messageString'),
+    },
+    {
+      type: apigateway.ResponseType.DEFAULT_5XX,
+      templates: body('InternalServerException', '$context.error.messageString'),
+    },
+  ];
 }
 
 function table(

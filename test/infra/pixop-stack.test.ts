@@ -21,13 +21,39 @@ describe('Pixop stack', () => {
     expect(outputs).not.toHaveProperty('DemoUserFile');
   });
 
-  it('routes every Pixop path to one function, authenticated by Pixop’s own JWT rather than IAM', () => {
+  it('routes every Pixop path to one function behind Pixop’s own uncached REQUEST authorizer, none open', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const authorizers = Object.entries(template.findResources('AWS::ApiGateway::Authorizer'));
 
     expect(methods).toHaveLength(PIXOP_ROUTES.length);
-    expect(new Set(methods.map((method) => method.Properties.AuthorizationType))).toEqual(new Set(['NONE']));
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties).toMatchObject({
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    for (const method of methods) {
+      expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+    }
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'PixopApi', BinaryMediaTypes: ['*/*'] });
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'api' });
+  });
+
+  it('answers a refused token or password in Pixop’s error shape with 401, the exception named by the authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'ACCESS_DENIED',
+      StatusCode: '401',
+      ResponseTemplates: {
+        'application/json':
+          '{"exception":"$context.authorizer.exception","errorMessage":"$context.authorizer.errorMessage"}',
+      },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"exception":"NoJWTTokenFoundException"') },
+    });
   });
 
   it('runs ffmpeg work on x86-64 media functions sized for long jobs, never in the API function', () => {

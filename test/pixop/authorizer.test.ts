@@ -94,4 +94,20 @@ describe('Pixop REQUEST authorizer', () => {
 
     expect(result.context?.exception).toBe('AuthException');
   });
+
+  it('carries the message JSON-escaped, so the gateway response template stays valid JSON', async () => {
+    const banned = { ...ada, banned: true, bannedReason: 'said "no" \\ twice' };
+    const token = await issueToken(banned, 'team-1', NOW);
+    const result = await authorizeRequest(
+      event('GET', '/videos/v1/projects', `Bearer ${token}`),
+      { userById: async () => banned, userByEmail: async () => banned },
+      NOW,
+    );
+    const rendered = `{"exception":"${result.context?.exception}","errorMessage":"${result.context?.errorMessage}"}`;
+
+    expect(JSON.parse(rendered)).toEqual({
+      exception: 'UserBannedException',
+      errorMessage: 'User user-1 is banned: said "no" \\ twice',
+    });
+  });
 });

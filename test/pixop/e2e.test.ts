@@ -45,6 +45,12 @@ describe('Pixop Video Processing API v1 through local mode', () => {
     return { status: response.status, headers: response.headers, bytes, json: () => JSON.parse(text) };
   };
   const basic = (email: string, password: string) => `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
+  /**
+   * API Gateway marks the answers it makes itself with `x-amzn-ErrorType`; the function's never carry it. A request
+   * refused by Pixop's authorizer is an AccessDeniedException (a Deny) or, without any Authorization header, an
+   * UnauthorizedException, rendered in Pixop's own body by the stack's gateway responses.
+   */
+  const refusedAtGateway = (response: { headers: Headers }) => response.headers.get('x-amzn-errortype');
 
   const waitFor = async (route: string, pick: (body: any) => string, timeoutMs = 120_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -185,11 +191,36 @@ describe('Pixop Video Processing API v1 through local mode', () => {
         async () => forge({ sub: identity.userId, tid: 'another-team' }),
         'InconsistentJWTClaimsException',
       ],
-    ])('refuses %s with 401 and its exception name', async (_case, makeToken, exception) => {
-      const response = await call('POST', '/accounts/v1/token', { token: await makeToken() });
+    ])('refuses %s at the gateway with 401 and its exception name', async (_case, makeToken, exception) => {
+      const bearer = await makeToken();
+      const response = await call('POST', '/accounts/v1/token', { token: bearer });
+      const videos = await call('GET', '/videos/v1/projects', { token: bearer });
 
       expect(response.status).toBe(401);
       expect(response.json()).toEqual({ exception, errorMessage: expect.any(String) });
+      expect(refusedAtGateway(response)).toBe(bearer ? 'AccessDeniedException' : 'UnauthorizedException');
+      expect(videos.status).toBe(401);
+      expect(videos.json()).toEqual(response.json());
+    });
+
+    it.each([
+      ['an empty Authorization header', '', 'NoJWTTokenFoundException'],
+      ['a scheme Pixop does not take', 'Digest username="ada"', 'NoJWTTokenFoundException'],
+      ['Basic credentials on a route that takes only tokens', 'Basic YWRhOnNlY3JldA==', 'NoJWTTokenFoundException'],
+      ['a bearer token that is not base64url JSON', 'Bearer ###.%%%.@@@', 'InvalidJWTTokenFoundException'],
+    ])('refuses %s at the gateway in Pixop’s body', async (_case, authorization, exception) => {
+      const response = await call('GET', '/videos/v1/projects', { token: null, headers: { authorization } });
+
+      expect(response.status).toBe(401);
+      expect(response.json()).toEqual({ exception, errorMessage: expect.any(String) });
+      expect(refusedAtGateway(response)).toMatch(/^(AccessDenied|Unauthorized)Exception$/);
+    });
+
+    it('answers a path no route matches with 404 in Pixop’s body', async () => {
+      const response = await call('GET', '/videos/v2/projects');
+
+      expect(response.status).toBe(404);
+      expect(response.json()).toEqual({ exception: 'NotFoundException', errorMessage: expect.any(String) });
     });
 
     it('refuses a banned user with UserBannedException', async () => {
@@ -210,6 +241,7 @@ describe('Pixop Video Processing API v1 through local mode', () => {
         expect(Item?.banned).toBe(false);
         expect(response.status).toBe(401);
         expect(response.json().exception).toBe('UserBannedException');
+        expect(refusedAtGateway(response)).toBe('AccessDeniedException');
       } finally {
         await ban(false);
       }
@@ -226,7 +258,9 @@ describe('Pixop Video Processing API v1 through local mode', () => {
       });
 
       expect(response.status).toBe(401);
+      expect(response.json()).toEqual({ exception: 'InvalidCredentialsException', errorMessage: expect.any(String) });
       expect(response.json()).toEqual(unknown.json());
+      expect(refusedAtGateway(response)).toBe('AccessDeniedException');
     });
 
     it('rotates the signing key with generate-auth-secret: older tokens stop working', async () => {
@@ -247,6 +281,7 @@ describe('Pixop Video Processing API v1 through local mode', () => {
       expect(rotated.json().user.authSignaturePublicKeyId).not.toBe(before);
       expect(stale.status).toBe(401);
       expect(stale.json().exception).toBe('InvalidJWTTokenFoundException');
+      expect(refusedAtGateway(stale)).toBe('AccessDeniedException');
       expect(fresh.status).toBe(200);
     });
 
@@ -267,6 +302,7 @@ describe('Pixop Video Processing API v1 through local mode', () => {
       expect(changed.status).toBe(200);
       expect(JSON.stringify(changed.json())).not.toContain(newPassword);
       expect(old.status).toBe(401);
+      expect(refusedAtGateway(old)).toBe('AccessDeniedException');
       expect(now.status).toBe(200);
       expect(tooShort.status).toBe(400);
       expect(tooShort.json().errorMessage).toMatch(/^newPassword/);

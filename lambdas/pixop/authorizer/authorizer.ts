@@ -1,6 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authenticate, type AccountLookups } from '../domain/auth';
 import { AuthExceptions, AuthFailure } from '../domain/errors';
+import { logger } from '../logger';
 import { routeScheme } from '../routes';
 
 /**
@@ -8,7 +9,10 @@ import { routeScheme } from '../routes';
  * gateway can refuse a request before it reaches the function. An accepted call carries the principal in the
  * authorizer context (`userId`, `teamId`, `scheme`); a refused one is a Deny whose context holds Pixop's
  * `exception` and `errorMessage`, for the gateway responses to render as `{exception, errorMessage}` with 401.
- * The authorizer answers per request (no caching): a rotated key or a ban takes effect at once.
+ * The authorizer answers per request (no caching): a rotated key, a new password or a ban takes effect at once.
+ *
+ * Gateway response templates insert context values as they are (no `$util` there), so `errorMessage` is carried
+ * JSON-escaped, ready to sit between the template's quotes.
  */
 export async function authorizeRequest(
   event: APIGatewayRequestAuthorizerEvent,
@@ -33,10 +37,10 @@ export async function authorizeRequest(
       error instanceof AuthFailure
         ? error
         : new AuthFailure(AuthExceptions.General, 'The request could not be authenticated');
-    if (!(error instanceof AuthFailure)) console.error('Authorizer failure', (error as Error).name);
+    if (!(error instanceof AuthFailure)) logger.error('Authorizer failure', { errorName: (error as Error).name });
     return policy('anonymous', 'Deny', event.methodArn, {
       exception: failure.exception,
-      errorMessage: failure.message,
+      errorMessage: JSON.stringify(failure.message).slice(1, -1),
     });
   }
 }

@@ -7,7 +7,7 @@ import { authorizeRequest } from './authorizer';
 const config = loadConfig(['usersTable']);
 const users = new DynamoDbUserStore(documentClient, config.usersTable);
 
-/** The REQUEST authorizer for Pixop's routes (wired once the gateway emulator runs Lambda authorizers). */
+/** The REQUEST authorizer in front of every Pixop route (see `PIXOP_ROUTES`). */
 export function handler(event: APIGatewayRequestAuthorizerEvent) {
   return authorizeRequest(
     event,
