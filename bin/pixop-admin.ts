@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbTeamStore, DynamoDbUserStore } from '../lambdas/pixop/adapters/dynamodb-accounts';
+import { TeamsTable } from '../lambdas/pixop/tables/teams';
+import { UsersTable } from '../lambdas/pixop/tables/users';
 import { AccountAdministration } from '../lambdas/pixop/domain/accounts';
 import type { UserRecord } from '../lambdas/pixop/domain/records';
 import { HttpError } from '../lambdas/shared/http/errors';
@@ -64,8 +65,8 @@ async function main(): Promise<void> {
   );
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const admin = new AccountAdministration({
-    users: new DynamoDbUserStore(documents, stack.UsersTableName),
-    teams: new DynamoDbTeamStore(documents, stack.TeamsTableName),
+    users: new UsersTable(documents, stack.UsersTableName),
+    teams: new TeamsTable(documents, stack.TeamsTableName),
     now: Date.now,
   });
   const email = () => required(values.email, '--email');

@@ -11,13 +11,17 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PIXOP_VARIABLES, type PixopConfigKey } from '../../lambdas/pixop/config';
 import { PIXOP_ROUTES } from '../../lambdas/pixop/routes';
-import { PROJECTS_TABLE, TEAMS_TABLE, USERS_TABLE, VIDEOS_TABLE, type KeyAttribute } from '../../lambdas/pixop/tables';
+import { PROJECTS_TABLE } from '../../lambdas/pixop/tables/projects';
+import { TEAMS_TABLE } from '../../lambdas/pixop/tables/teams';
+import { USERS_TABLE } from '../../lambdas/pixop/tables/users';
+import { VIDEOS_TABLE } from '../../lambdas/pixop/tables/videos';
 import { MEDIA_SIZING } from '../../lambdas/shared/media/function-spec';
 import { MediaFunction } from '../constructs/media-function';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { SecureBucket } from '../constructs/secure-bucket';
+import { SecureTable } from '../constructs/secure-table';
 
 /** The REST API's stage: Pixop's clients put it between the host and the service root. */
 export const PIXOP_STAGE = 'api';
@@ -51,10 +55,10 @@ export class PixopStack extends Stack {
       description: 'Length of the segments a video is cut into for parallel encoding.',
     });
 
-    const users = table(this, 'UsersTable', USERS_TABLE.partitionKey);
-    const teams = table(this, 'TeamsTable', TEAMS_TABLE.partitionKey);
-    const projects = table(this, 'ProjectsTable', PROJECTS_TABLE.partitionKey, Object.values(PROJECTS_TABLE.indexes));
-    const videos = table(this, 'VideosTable', VIDEOS_TABLE.partitionKey, Object.values(VIDEOS_TABLE.indexes));
+    const users = new SecureTable(this, 'UsersTable', { schema: USERS_TABLE });
+    const teams = new SecureTable(this, 'TeamsTable', { schema: TEAMS_TABLE });
+    const projects = new SecureTable(this, 'ProjectsTable', { schema: PROJECTS_TABLE });
+    const videos = new SecureTable(this, 'VideosTable', { schema: VIDEOS_TABLE });
 
     const accessLogs = new SecureBucket(this, 'AccessLogs').bucket;
     this.mediaBucket = new SecureBucket(this, 'Media', {
@@ -389,41 +393,6 @@ function pixopGatewayResponses(): apigateway.GatewayResponseOptions[] {
       templates: body('InternalServerException', '$context.error.messageString'),
     },
   ];
-}
-
-function table(
-  scope: Construct,
-  id: string,
-  partitionKey: KeyAttribute,
-  indexes: readonly IndexSpec[] = [],
-): dynamodb.Table {
-  const created = new dynamodb.Table(scope, id, {
-    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    encryption: dynamodb.TableEncryption.AWS_MANAGED,
-    partitionKey: attribute(partitionKey),
-  });
-  for (const index of indexes) {
-    created.addGlobalSecondaryIndex({
-      indexName: index.indexName,
-      partitionKey: attribute(index.partitionKey),
-      sortKey: attribute(index.sortKey),
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: [...index.nonKeyAttributes],
-    });
-  }
-  return created;
-}
-
-interface IndexSpec {
-  readonly indexName: string;
-  readonly partitionKey: KeyAttribute;
-  readonly sortKey: KeyAttribute;
-  readonly nonKeyAttributes: readonly string[];
-}
-
-function attribute(key: KeyAttribute): dynamodb.Attribute {
-  return { name: key.name, type: key.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING };
 }
 
 function executionsOf(scope: Construct, machine: sfn.StateMachine): string {

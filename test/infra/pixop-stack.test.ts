@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PIXOP_ROUTES } from '../../lambdas/pixop/routes';
-import { VIDEOS_TABLE } from '../../lambdas/pixop/tables';
+import { VIDEOS_TABLE } from '../../lambdas/pixop/tables/videos';
 import { testApp } from '../support/app';
 
 describe('Pixop stack', () => {

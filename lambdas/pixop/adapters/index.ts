@@ -1,11 +1,12 @@
+import { s3Client, sfnClient } from '../clients';
 import type { PixopPorts } from '../domain/ports';
-import { documentClient, s3Client, sfnClient } from './clients';
-import { DynamoDbTeamStore, DynamoDbUserStore } from './dynamodb-accounts';
-import { DynamoDbProjectStore, DynamoDbVideoStore } from './dynamodb-library';
+import { documentClient } from '../tables/document-client';
+import { ProjectsTable } from '../tables/projects';
+import { TeamsTable } from '../tables/teams';
+import { UsersTable } from '../tables/users';
+import { VideosTable } from '../tables/videos';
 import { S3MediaStore } from './s3-media';
 import { SfnWorkflows } from './sfn-workflows';
-
-export { VideoGone } from './dynamodb-library';
 
 export interface PixopResources {
   readonly usersTable: string;
@@ -20,10 +21,10 @@ export interface PixopResources {
 /** Every port on the module-scope SDK clients. */
 export function createPixopPorts(resources: PixopResources): PixopPorts {
   return {
-    users: new DynamoDbUserStore(documentClient, resources.usersTable),
-    teams: new DynamoDbTeamStore(documentClient, resources.teamsTable),
-    projects: new DynamoDbProjectStore(documentClient, resources.projectsTable),
-    videos: new DynamoDbVideoStore(documentClient, resources.videosTable),
+    users: new UsersTable(documentClient, resources.usersTable),
+    teams: new TeamsTable(documentClient, resources.teamsTable),
+    projects: new ProjectsTable(documentClient, resources.projectsTable),
+    videos: new VideosTable(documentClient, resources.videosTable),
     media: new S3MediaStore(s3Client, resources.mediaBucket),
     workflows: new SfnWorkflows(sfnClient, {
       ingest: resources.ingestStateMachineArn,

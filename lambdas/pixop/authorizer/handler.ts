@@ -1,11 +1,11 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { documentClient } from '../adapters/clients';
-import { DynamoDbUserStore } from '../adapters/dynamodb-accounts';
 import { loadConfig } from '../config';
+import { documentClient } from '../tables/document-client';
+import { UsersTable } from '../tables/users';
 import { authorizeRequest } from './authorizer';
 
 const config = loadConfig(['usersTable']);
-const users = new DynamoDbUserStore(documentClient, config.usersTable);
+const users = new UsersTable(documentClient, config.usersTable);
 
 /** The REQUEST authorizer in front of every Pixop route (see `PIXOP_ROUTES`). */
 export function handler(event: APIGatewayRequestAuthorizerEvent) {

@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { mediaTools } from '../../shared/media/tools';
 import { createPixopPorts } from '../adapters';
-import { s3Client } from '../adapters/clients';
+import { s3Client } from '../clients';
 import { loadConfig } from '../config';
 import { MediaSteps, streamFiles } from './steps';
 

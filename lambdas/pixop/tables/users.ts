@@ -1,21 +1,29 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   GetCommand,
   PutCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { TableSchema } from '../../shared/dynamodb/schema';
 import { normalizeEmail } from '../domain/accounts';
 import { conflict, notFound } from '../domain/errors';
-import type { TeamStore, UserStore } from '../domain/ports';
-import type { TeamRecord, UserRecord } from '../domain/records';
-import { EMAIL_CLAIM_PREFIX } from '../tables';
+import type { UserStore } from '../domain/ports';
+import type { UserRecord } from '../domain/records';
+
+/**
+ * Users by id, and one claim item per e-mail address (`id` = `email#<address>`, `userId`) that makes addresses
+ * unique: DynamoDB enforces uniqueness only on keys.
+ */
+export const USERS_TABLE = {
+  partitionKey: { name: 'id', type: 'S' },
+} as const satisfies TableSchema;
+
+export const EMAIL_CLAIM_PREFIX = 'email#';
 
 /** Users keyed by id, plus one `email#<address>` claim item per user that keeps addresses unique. */
-export class DynamoDbUserStore implements UserStore {
+export class UsersTable implements UserStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -99,38 +107,4 @@ export class DynamoDbUserStore implements UserStore {
 
 function claimId(email: string): string {
   return `${EMAIL_CLAIM_PREFIX}${normalizeEmail(email)}`;
-}
-
-export class DynamoDbTeamStore implements TeamStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(id: string): Promise<TeamRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id } }));
-    return Item as TeamRecord | undefined;
-  }
-
-  async getMany(ids: readonly string[]): Promise<TeamRecord[]> {
-    const unique = [...new Set(ids)];
-    const found: TeamRecord[] = [];
-    // BatchGetItem takes 100 keys; a user is in far fewer teams, but unprocessed keys are retried all the same.
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Array<Record<string, unknown>> | undefined = unique.slice(i, i + 100).map((id) => ({ id }));
-      while (keys && keys.length > 0) {
-        const output: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-        );
-        found.push(...((output.Responses?.[this.tableName] ?? []) as TeamRecord[]));
-        keys = output.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    // In the user's order, so "the first team" stays the default.
-    return unique.map((id) => found.find((team) => team.id === id)).filter((team): team is TeamRecord => !!team);
-  }
-
-  async put(team: TeamRecord): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: team }));
-  }
 }

@@ -6,20 +6,50 @@ import {
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
-  type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { notFound } from '../domain/errors';
-import type { Listing, ProjectStore, VideoFilter, VideoStore, VideoSummaryRecord } from '../domain/ports';
+import type { TableSchema } from '../../shared/dynamodb/schema';
+import type { Listing, VideoFilter, VideoStore, VideoSummaryRecord } from '../domain/ports';
 import type {
   IngestionState,
   ProcessingState,
-  ProjectRecord,
   QualityAssessment,
   UploadState,
   VideoMetadata,
   VideoRecord,
 } from '../domain/records';
-import { PROJECTS_TABLE, VIDEOS_TABLE, type SecondaryIndex } from '../tables';
+import { queryIndex } from './query-index';
+
+const CREATED = { name: 'createdKey', type: 'S' } as const;
+/** What a listing shows of a video, copied into each index. */
+const VIDEO_SUMMARY = {
+  type: 'INCLUDE',
+  nonKeyAttributes: ['parentId', 'projectId', 'teamId', 'name', 'fileName', 'dateCreated', 'timeLastUpdated'],
+} as const;
+
+/** Videos by id; a team's, a project's and a parent's videos, newest first, through one index each. */
+export const VIDEOS_TABLE = {
+  partitionKey: { name: 'id', type: 'S' },
+  indexes: {
+    team: {
+      indexName: 'team-created',
+      partitionKey: { name: 'teamId', type: 'S' },
+      sortKey: CREATED,
+      projection: VIDEO_SUMMARY,
+    },
+    project: {
+      indexName: 'project-created',
+      partitionKey: { name: 'projectId', type: 'S' },
+      sortKey: CREATED,
+      projection: VIDEO_SUMMARY,
+    },
+    parent: {
+      indexName: 'parent-created',
+      partitionKey: { name: 'parentId', type: 'S' },
+      sortKey: CREATED,
+      projection: VIDEO_SUMMARY,
+    },
+  },
+} as const satisfies TableSchema;
 
 /**
  * The video a worker writes to was deleted meanwhile (deleting a video stops its run, but a task already running
@@ -32,86 +62,7 @@ export class VideoGone extends Error {
   }
 }
 
-/**
- * Every item of an index partition, newest first, with the total. Pixop pages by number, which DynamoDB cannot
- * jump to, so the listing reads the partition's (projected, small) index entries and slices the page.
- */
-async function queryIndex<T>(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  index: SecondaryIndex,
-  value: string,
-  offset: number,
-  limit: number,
-  keep: (item: T) => boolean = () => true,
-): Promise<Listing<T>> {
-  const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#key = :value',
-        ExpressionAttributeNames: { '#key': index.partitionKey.name },
-        ExpressionAttributeValues: { ':value': value },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as T[]).filter(keep));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return { items: items.slice(offset, offset + limit), total: items.length };
-}
-
-export class DynamoDbProjectStore implements ProjectStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(id: string): Promise<ProjectRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
-    );
-    return Item as ProjectRecord | undefined;
-  }
-
-  async put(project: ProjectRecord): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: project }));
-  }
-
-  async rename(id: string, name: string, timeLastUpdated: string): Promise<ProjectRecord> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: 'SET #name = :name, timeLastUpdated = :time',
-          ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': name, ':time': timeLastUpdated },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes as ProjectRecord;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw notFound('Project', id);
-      throw error;
-    }
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { id } }));
-  }
-
-  listByTeam(teamId: string, offset: number, limit: number): Promise<Listing<ProjectRecord>> {
-    return queryIndex<ProjectRecord>(this.client, this.tableName, PROJECTS_TABLE.indexes.team, teamId, offset, limit);
-  }
-}
-
-export class DynamoDbVideoStore implements VideoStore {
+export class VideosTable implements VideoStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
