@@ -24,6 +24,17 @@ const SECONDS = Number(process.env.PIXOP_BENCH_SECONDS ?? '60');
 /** Segments for the parallel runs: 10 s, six of them for a minute. */
 const SEGMENT_SECONDS = 10;
 /** The process-video request every run makes: H.264 in MOV, denoised, at the source size. */
+/** The parts of Pixop's answers the benchmark reads (the API's own field names). */
+interface PixopAnswer {
+  readonly jwtToken: string;
+  readonly videoId: string;
+  readonly processedVideoId: string;
+  readonly uploadUrl: string;
+  readonly uploadFields: Record<string, string>;
+  readonly ingestionState: { readonly ingestionStatus: string };
+  readonly processingState: { readonly processingStatus: string };
+  readonly video: { readonly id: string };
+}
 const REQUEST = { mediaContainerCodec: { container: 'mov', codec: 'h264' }, denoiser: 'hqdn3d', bitrate: { mbps: 8 } };
 
 /**
@@ -89,7 +100,7 @@ export async function pixopBenchmark(): Promise<BenchRow[]> {
         headers: { authorization: authorization ?? `Bearer ${token}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      const json = (await response.json()) as Record<string, any>;
+      const json = (await response.json()) as PixopAnswer;
       if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
       return json;
     };
@@ -102,7 +113,7 @@ export async function pixopBenchmark(): Promise<BenchRow[]> {
         `Basic ${Buffer.from(`${demo.email}:${demo.password}`).toString('base64')}`,
       )
     ).jwtToken;
-    const poll = async (route: string, status: (body: Record<string, any>) => string) => {
+    const poll = async (route: string, status: (body: PixopAnswer) => string) => {
       for (;;) {
         const value = status(await call('GET', route));
         if (value === 'DONE') return;
@@ -115,8 +126,7 @@ export async function pixopBenchmark(): Promise<BenchRow[]> {
     const { videoId } = await call('PUT', '/videos/v1/video', { name: 'bench' });
     const presigned = await call('POST', `/media/v1/upload/light/${videoId}`, { fileName: 'source.mp4' });
     const form = new FormData();
-    for (const [name, value] of Object.entries(presigned.uploadFields as Record<string, string>))
-      form.append(name, value);
+    for (const [name, value] of Object.entries(presigned.uploadFields)) form.append(name, value);
     form.append('file', new Blob([fs.readFileSync(source)]), 'source.mp4');
     const stored = await fetch(presigned.uploadUrl, { method: 'POST', body: form });
     if (!stored.ok) throw new Error(`presigned upload: ${stored.status}`);
