@@ -479,6 +479,29 @@ describe('Pixop Video Processing API v1 through local mode', () => {
       expect(children._embedded.totalFound).toBe(0);
     });
 
+    it.each([
+      ['a body that is not JSON', '{"scaler":', 'application/json'],
+      ['a JSON array', '[1, 2]', 'application/json'],
+      ['a field of the wrong type', '{"bitrate":{"mbps":"fast"}}', 'application/json'],
+      ['an unknown value', '{"scaler":"magic"}', 'application/json'],
+      ['a bit rate out of range', '{"bitrate":{"mbps":5000}}', 'application/json'],
+      [
+        'width, height and aspect ratio together',
+        '{"resolution":{"width":640,"height":360,"aspectRatioTag":"16:9"}}',
+        'application/json',
+      ],
+    ])('answers process-video with %s with 400 in Pixop’s body, and starts nothing', async (_case, body, type) => {
+      const response = await call('POST', `/videos/v1/process-video/${sourceId}`, {
+        body,
+        headers: { 'content-type': type },
+      });
+      const children = (await call('GET', `/videos/v1/videos?parent-id=${sourceId}`)).json();
+
+      expect(response.status).toBe(400);
+      expect(response.json()).toEqual({ exception: 'BadRequestException', errorMessage: expect.any(String) });
+      expect(children._embedded.totalFound).toBe(0);
+    });
+
     it('processes the video (segments in parallel, then joined) into a new video whose parent is the source', async () => {
       const response = await call('POST', `/videos/v1/process-video/${sourceId}`, {
         body: {
@@ -629,9 +652,21 @@ describe('Pixop Video Processing API v1 through local mode', () => {
       const created = (await call('PUT', '/videos/v1/video', { body: {} })).json();
       const noFile = await call('POST', `/media/v1/upload/${created.videoId}`, { body: empty });
       const unknown = await call('POST', '/media/v1/upload/no-such-video', { body: form() });
+      const truncated = await call('POST', `/media/v1/upload/${created.videoId}`, {
+        body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nabc',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      });
+      const plainText = await call('POST', `/media/v1/upload/${created.videoId}`, {
+        body: 'just text',
+        headers: { 'content-type': 'text/plain' },
+      });
 
       expect(again.status).toBe(409);
       expect(noFile.status).toBe(400);
+      expect(truncated.status).toBe(400);
+      expect(truncated.json().exception).toBe('BadRequestException');
+      expect(plainText.status).toBe(415);
+      expect(plainText.json()).toEqual({ exception: expect.any(String), errorMessage: expect.any(String) });
       expect(unknown.status).toBe(404);
       expect(unknown.json().exception).toBe('NotFoundException');
     });
