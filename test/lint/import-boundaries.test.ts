@@ -25,7 +25,7 @@ describe('import boundaries (npm run lint)', () => {
   it('sees every backend', () => {
     // Assess
     expect(BACKENDS).toEqual(
-      expect.arrayContaining(['kvs-consumer', 'm2a-mediapackage', 'media-insights', 'media2cloud']),
+      expect.arrayContaining(['kvs-consumer', 'm2a-mediapackage', 'media-insights', 'media2cloud', 'pixop']),
     );
   });
 
