@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { importPKCS8, SignJWT } from 'jose';
 import { startTestLocalMode, type TestLocalMode } from '../support/local';
 import { makeClip, probe } from './support';
+
+const REPOSITORY = path.join(__dirname, '..', '..');
 
 /**
  * Pixop's demo flow and every documented error, end to end through local mode: the synthesized Pixop stack, the
@@ -94,6 +97,24 @@ describe('Pixop Video Processing API v1 through local mode', () => {
     if (options.nbf !== undefined) jwt.setNotBefore(options.nbf);
     return jwt.sign(key);
   };
+
+  /** `npm run pixop:admin`, asynchronously: local mode's engines run in this process and must keep answering it. */
+  const admin = async (args: string[], password?: string) =>
+    JSON.parse(
+      (
+        await promisify(execFile)(
+          process.execPath,
+          [
+            require.resolve('tsx/cli'),
+            path.join(REPOSITORY, 'bin', 'pixop-admin.ts'),
+            ...args,
+            '--outputs',
+            path.join(env.dataDir, 'outputs.json'),
+          ],
+          { env: { ...process.env, PIXOP_PASSWORD: password ?? '' }, encoding: 'utf8' },
+        )
+      ).stdout,
+    );
 
   beforeAll(async () => {
     env = await startTestLocalMode();
@@ -309,23 +330,6 @@ describe('Pixop Video Processing API v1 through local mode', () => {
     });
 
     it('creates teams and users with the admin CLI; a token can be asked for another of the user’s teams', async () => {
-      // Asynchronously: local mode's engines run in this process and must keep answering the CLI.
-      const admin = async (args: string[], password?: string) =>
-        JSON.parse(
-          (
-            await promisify(execFile)(
-              process.execPath,
-              [
-                require.resolve('tsx/cli'),
-                'bin/pixop-admin.ts',
-                ...args,
-                '--outputs',
-                path.join(env.dataDir, 'outputs.json'),
-              ],
-              { env: { ...process.env, PIXOP_PASSWORD: password ?? '' }, encoding: 'utf8' },
-            )
-          ).stdout,
-        );
       const team = await admin(['create-team', '--name', 'Archive']);
       const grace = await admin(['create-user', '--email', 'Grace@Example.com', '--team', team.id], 'hopper-1906');
       await admin(['add-to-team', '--email', demo.email, '--team', team.id]);
@@ -670,6 +674,158 @@ describe('Pixop Video Processing API v1 through local mode', () => {
       expect(unknown.status).toBe(404);
       expect(unknown.json().exception).toBe('NotFoundException');
     });
+  });
+
+  describe('other teams, large media and cancelled processing', () => {
+    let videoId: string;
+    let projectId: string;
+    let noisy: string;
+
+    beforeAll(async () => {
+      // Lossless noise: a 2 s clip larger than what a Lambda function can answer inline.
+      noisy = makeClip(media, 'noisy.mp4', {
+        width: 480,
+        height: 270,
+        seconds: 2,
+        audio: false,
+        args: ['-vf', 'noise=alls=100:allf=t+u', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0'],
+      });
+      const created = (await call('PUT', '/videos/v1/video', { body: { name: 'noisy' } })).json();
+      videoId = created.videoId;
+      projectId = created.projectId;
+      const presigned = (
+        await call('POST', `/media/v1/upload/light/${videoId}`, { body: { fileName: 'noisy.mp4' } })
+      ).json();
+      const form = new FormData();
+      for (const [name, value] of Object.entries(presigned.uploadFields as Record<string, string>))
+        form.append(name, value);
+      form.append('file', new Blob([readFileSync(noisy)]), 'noisy.mp4');
+      expect((await fetch(presigned.uploadUrl, { method: 'POST', body: form })).status).toBeLessThan(300);
+      await waitFor(`/videos/v1/check-ingest-video-progress/${videoId}`, (body) => body.ingestionState.ingestionStatus);
+    }, 180_000);
+
+    it('answers another team’s ids as unknown (404), whatever the route', async () => {
+      const team = await admin(['create-team', '--name', 'Elsewhere']);
+      await admin(['create-user', '--email', 'mallory@example.com', '--team', team.id], 'not-in-your-team');
+      const other = (
+        await call('GET', '/accounts/v1/token', {
+          token: null,
+          headers: { authorization: basic('mallory@example.com', 'not-in-your-team') },
+        })
+      ).json().jwtToken;
+      const attempts = await Promise.all([
+        call('GET', `/videos/v1/video/${videoId}`, { token: other }),
+        call('GET', `/videos/v1/project/${projectId}`, { token: other }),
+        call('POST', `/videos/v1/project/${projectId}`, { token: other, body: { name: 'taken over' } }),
+        call('GET', `/videos/v1/check-ingest-video-progress/${videoId}`, { token: other }),
+        call('POST', `/videos/v1/process-video/${videoId}`, { token: other, body: {} }),
+        call('HEAD', `/media/v1/download/original/${videoId}`, { token: other }),
+        call('POST', `/media/v1/upload/${videoId}`, { token: other, body: { fileName: 'x.mp4' } }),
+        call('DELETE', `/videos/v1/video/${videoId}`, { token: other }),
+        call('DELETE', `/videos/v1/project/${projectId}`, { token: other }),
+        call('GET', `/videos/v1/videos?project-id=${projectId}`, { token: other }),
+      ]);
+      const theirs = (await call('GET', '/videos/v1/videos', { token: other })).json();
+      const ours = await call('GET', `/videos/v1/video/${videoId}`);
+
+      expect(attempts.map((response) => response.status)).toEqual(attempts.map(() => 404));
+      expect(attempts[0]?.json()).toEqual({ exception: 'NotFoundException', errorMessage: expect.any(String) });
+      expect(theirs._embedded.totalFound).toBe(0);
+      expect(ours.status).toBe(200);
+      expect(ours.json().video.projectId).toBe(projectId);
+    });
+
+    it('refuses process-video for a video without media (409) and for an unknown video (404)', async () => {
+      const empty = (await call('PUT', '/videos/v1/video', { body: {} })).json();
+      const notIngested = await call('POST', `/videos/v1/process-video/${empty.videoId}`, { body: {} });
+      const unknown = await call('POST', '/videos/v1/process-video/no-such-video', { body: {} });
+      await call('DELETE', `/videos/v1/video/${empty.videoId}`);
+
+      expect(notIngested.status).toBe(409);
+      expect(notIngested.json()).toEqual({ exception: 'ConflictException', errorMessage: expect.any(String) });
+      expect(unknown.status).toBe(404);
+      expect(unknown.json().exception).toBe('NotFoundException');
+    });
+
+    it('redirects a download too large to answer inline to a presigned S3 URL; HEAD is answered directly', async () => {
+      const response = await call('GET', `/media/v1/download/original/${videoId}`);
+      const location = response.headers.get('location') ?? '';
+      const fromS3 = await fetch(location);
+      const bytes = Buffer.from(await fromS3.arrayBuffer());
+      const head = await call('HEAD', `/media/v1/download/original/${videoId}`);
+
+      expect(statSync(noisy).size).toBeGreaterThan(4 * 1024 * 1024);
+      expect(response.status).toBe(302);
+      expect(location).toMatch(/X-Amz-Signature=/);
+      expect(fromS3.status).toBe(200);
+      expect(fromS3.headers.get('content-disposition')).toBe('attachment; filename="noisy.mp4"');
+      expect(bytes.equals(readFileSync(noisy))).toBe(true);
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(String(statSync(noisy).size));
+      expect(head.headers.get('etag')).toMatch(/^"[0-9a-f-]+"$/);
+    });
+
+    it('stops the processing of a processed video that is deleted', async () => {
+      const started = (
+        await call('POST', `/videos/v1/process-video/${videoId}`, {
+          body: { resolution: { tag: '4x' }, denoiser: 'hqdn3d' },
+        })
+      ).json();
+      const deleted = await call('DELETE', `/videos/v1/video/${started.processedVideoId}`);
+      const sfn = new SFNClient({
+        region: env.local.region,
+        endpoint: env.local.outputs.Local?.StepFunctionsEndpoint,
+        credentials: env.local.credentials,
+      });
+      try {
+        const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+        const machine = machines.find((each) => each.name?.startsWith('Pixop-ProcessStateMachine'));
+        const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn })))
+          .executions;
+        const execution = executions?.find((each) => each.name === started.processedVideoId);
+        const gone = await call('GET', `/videos/v1/check-process-video-progress/${started.processedVideoId}`);
+        const children = (await call('GET', `/videos/v1/videos?parent-id=${videoId}`)).json();
+
+        expect(deleted.json()).toEqual({ deletedVideos: [{ videoId: started.processedVideoId }] });
+        expect(execution?.status).toBe('ABORTED');
+        expect(gone.status).toBe(404);
+        expect(children._embedded.totalFound).toBe(0);
+      } finally {
+        sfn.destroy();
+      }
+    });
+  });
+
+  describe('Pixop’s curl demo, as the README shows it', () => {
+    it('runs as written with curl: token, project, video, upload, ingestion, 1080p, download, a refusal, deletes', async () => {
+      const readme = readFileSync(path.join(REPOSITORY, 'README.md'), 'utf8');
+      const section = readme.slice(readme.indexOf('## Pixop Video Processing API v1'));
+      const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+      // The README's paths are relative to the repository; here they lead to this run's data directory.
+      const cwd = mkdtempSync(path.join(tmpdir(), 'pixop-readme-'));
+      symlinkSync(env.dataDir, path.join(cwd, '.mediaplane'));
+      symlinkSync(path.join(REPOSITORY, 'node_modules'), path.join(cwd, 'node_modules'));
+      try {
+        const { stdout } = await promisify(execFile)('bash', ['-e', '-c', script], {
+          cwd,
+          encoding: 'utf8',
+          timeout: 300_000,
+        });
+
+        expect(script).toContain('curl -s -u "$DEMO" "$PIXOP/accounts/v1/token"');
+        expect(stdout).toMatch(/"checkIngestProgressUrl":"http:[^"]+"/);
+        // The API's answers end without a newline, so the next line printed follows on the same line.
+        expect(stdout).toMatch(/^(\{.*\})?h264$/m);
+        expect(stdout).toMatch(/Video: h264 .*, 1890x1080 /);
+        expect(stdout).toContain(
+          '{"exception":"InvalidJWTTokenFoundException","errorMessage":"The JWT token could not be parsed"}',
+        );
+        expect(stdout).toMatch(/\{"deletedVideos":\[\{"videoId":"[^"]+"\},\{"videoId":"[^"]+"\}\]\}/);
+        expect(stdout).toMatch(/\{"project":\{"id":"[^"]+","name":"Demo project"/);
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    }, 320_000);
   });
 });
 
