@@ -23,7 +23,6 @@ const run = promisify(execFile);
 const SECONDS = Number(process.env.PIXOP_BENCH_SECONDS ?? '60');
 /** Segments for the parallel runs: 10 s, six of them for a minute. */
 const SEGMENT_SECONDS = 10;
-/** The process-video request every run makes: H.264 in MOV, denoised, at the source size. */
 /** The parts of Pixop's answers the benchmark reads (the API's own field names). */
 interface PixopAnswer {
   readonly jwtToken: string;
@@ -35,6 +34,7 @@ interface PixopAnswer {
   readonly processingState: { readonly processingStatus: string };
   readonly video: { readonly id: string };
 }
+/** The process-video request every run makes: H.264 in MOV, denoised, at the source size. */
 const REQUEST = { mediaContainerCodec: { container: 'mov', codec: 'h264' }, denoiser: 'hqdn3d', bitrate: { mbps: 8 } };
 
 /**

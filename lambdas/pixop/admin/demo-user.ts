@@ -5,6 +5,7 @@ import { createPixopPorts } from '../adapters';
 import { loadConfig } from '../config';
 import { AccountAdministration } from '../domain/accounts';
 import { sendCustomResourceResponse, type CustomResourceEvent } from './cfn-response';
+import { logger } from '../logger';
 
 const config = loadConfig(['usersTable', 'teamsTable']);
 const ports = createPixopPorts({
@@ -49,7 +50,7 @@ export async function handler(event: CustomResourceEvent): Promise<void> {
       data: { CredentialsFile: file },
     });
   } catch (error) {
-    console.error('Demo user', (error as Error).name, (error as Error).message);
+    logger.error('Demo user', { errorName: (error as Error).name, errorMessage: (error as Error).message });
     await sendCustomResourceResponse(event, {
       status: 'FAILED',
       physicalResourceId: event.PhysicalResourceId ?? email,

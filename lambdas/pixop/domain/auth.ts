@@ -2,6 +2,7 @@ import { AuthExceptions, AuthFailure, RequestExceptions } from './errors';
 import { verifyPassword } from './passwords';
 import type { UserRecord } from './records';
 import { verifyToken, type UserLookup } from './tokens';
+import { logger } from '../logger';
 
 /** How a route may be called: a bearer token only, or (accounts routes) HTTP Basic as well. */
 export type AuthScheme = 'bearer' | 'bearer-or-basic';
@@ -75,7 +76,7 @@ async function lookupForBasic(lookups: AccountLookups, email: string): Promise<U
   try {
     return await lookups.userByEmail(email);
   } catch (error) {
-    console.error('Basic authentication: user lookup failed', (error as Error).name);
+    logger.error('Basic authentication: user lookup failed', { errorName: (error as Error).name });
     throw new AuthFailure(AuthExceptions.General, 'The credentials could not be checked; try again');
   }
 }

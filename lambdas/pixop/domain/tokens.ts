@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
 import { AuthExceptions, AuthFailure } from './errors';
 import type { SigningKey, UserRecord } from './records';
+import { logger } from '../logger';
 
 /** Pixop's tokens live 15 minutes. */
 export const TOKEN_TTL_SECONDS = 15 * 60;
@@ -84,7 +85,7 @@ export async function verifyToken(
   try {
     user = await lookup(userId);
   } catch (error) {
-    console.error('Token verification: user lookup failed', (error as Error).name);
+    logger.error('Token verification: user lookup failed', { errorName: (error as Error).name });
     throw new AuthFailure(AuthExceptions.General, 'The JWT token could not be authenticated; try again');
   }
   // An unknown user or a key other than the user's current one (rotated by generate-auth-secret) is a token we
