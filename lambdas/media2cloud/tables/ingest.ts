@@ -103,7 +103,9 @@ export type IndexKey = Readonly<Record<string, string | number>>;
 
 /** Whether `begin` wrote the record, and what it held before (undefined for a new asset). */
 export type BeginIngestResult =
-  { readonly accepted: true; readonly previous: IngestRecord | undefined } | { readonly accepted: false };
+  | { readonly accepted: true; readonly previous: IngestRecord | undefined }
+  /** `other-key`: the uuid names another asset; `in-flight`: the asset is being processed already. */
+  | { readonly accepted: false; readonly reason: 'other-key' | 'in-flight' };
 
 export interface AssetRun {
   readonly executionArn: string;
@@ -167,11 +169,13 @@ export class IngestTable {
 
   /**
    * Writes the first ingest fields over the record, keeping the others (a re-ingest keeps proxies and analysis as
-   * the original's merge does). Refused when the uuid holds an asset with another key.
+   * the original's merge does). Refused when the uuid holds an asset with another key, or one still being
+   * processed: the condition makes concurrent requests for one asset start one run, never several.
    */
   async begin(start: IngestStart): Promise<BeginIngestResult> {
-    const names: Record<string, string> = { '#uuid': UUID, '#key': 'key' };
-    const values: Record<string, unknown> = { ':key': start.key };
+    const names: Record<string, string> = { '#uuid': UUID, '#key': 'key', '#overall': 'overallStatus' };
+    // The status a new run writes is the one that marks a run in flight.
+    const values: Record<string, unknown> = { ':key': start.key, ':inFlight': start.overallStatus };
     const assignments: string[] = [];
     Object.entries(start).forEach(([field, value], position) => {
       if (field === UUID || value === undefined) return;
@@ -185,8 +189,9 @@ export class IngestTable {
           TableName: this.tableName,
           Key: { [UUID]: start.uuid },
           UpdateExpression: `SET ${assignments.join(', ')}`,
-          // A new asset, or the same key again (a re-ingest); never another asset's uuid.
-          ConditionExpression: 'attribute_not_exists(#uuid) OR #key = :key',
+          // A new asset, or the same key again once its last run has ended; never another asset's uuid.
+          ConditionExpression:
+            'attribute_not_exists(#uuid) OR (#key = :key AND (attribute_not_exists(#overall) OR #overall <> :inFlight))',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_OLD',
@@ -194,8 +199,9 @@ export class IngestTable {
       );
       return { accepted: true, previous: Attributes as IngestRecord | undefined };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { accepted: false };
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.get(start.uuid);
+      return { accepted: false, reason: current?.key === start.key ? 'in-flight' : 'other-key' };
     }
   }
 
