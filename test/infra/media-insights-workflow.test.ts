@@ -12,9 +12,9 @@ describe('MediaInsights workflow engine', () => {
   const functionIdWithEnv = (name: string) =>
     Object.keys(functions).find((id) => functions[id]?.Properties.Environment?.Variables?.[name] !== undefined);
 
-  it('exposes the original output key WorkflowApiEndpoint and the MaxConcurrentWorkflows parameter (default 5, at least 1)', () => {
+  it('exposes the original output key WorkflowApiEndpoint and the MaxConcurrentWorkflows parameter (default 5, 1 to 1000)', () => {
     template.hasOutput('WorkflowApiEndpoint', {});
-    template.hasParameter('MaxConcurrentWorkflows', { Type: 'Number', Default: 5, MinValue: 1 });
+    template.hasParameter('MaxConcurrentWorkflows', { Type: 'Number', Default: 5, MinValue: 1, MaxValue: 1000 });
   });
 
   it('serves every workflow route, signed except GET /', () => {
