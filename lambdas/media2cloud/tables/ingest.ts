@@ -115,8 +115,19 @@ export interface AssetRun {
 export interface AssetStatuses {
   readonly status: string;
   readonly overallStatus: string;
-  readonly errorMessage?: string;
 }
+
+/** The fields a run's claim changes, as they were before it: each absent one is removed again. */
+export interface PreviousStatuses {
+  readonly status?: unknown;
+  readonly overallStatus?: unknown;
+  readonly errorMessage?: unknown;
+}
+
+/** What `claimRun` found: the asset is now marked, it does not exist, or a run is in flight already. */
+export type RunClaim = 'claimed' | 'missing' | 'in-flight';
+
+const STATUS_FIELDS = ['status', 'overallStatus', 'errorMessage'] as const;
 
 const UUID = INGEST_TABLE.partitionKey.name;
 
@@ -227,16 +238,56 @@ export class IngestTable {
     );
   }
 
-  /** Sets `status`, `overallStatus` and `errorMessage` (removed when not given); `false` when the asset is gone. */
-  setStatus(uuid: string, statuses: AssetStatuses): Promise<boolean> {
-    const names = { '#status': 'status', '#overall': 'overallStatus', '#error': 'errorMessage' };
-    const values = { ':status': statuses.status, ':overall': statuses.overallStatus };
-    return statuses.errorMessage === undefined
-      ? this.updateExisting(uuid, 'SET #status = :status, #overall = :overall REMOVE #error', names, values)
-      : this.updateExisting(uuid, 'SET #status = :status, #overall = :overall, #error = :error', names, {
-          ...values,
-          ':error': statuses.errorMessage,
-        });
+  /**
+   * Marks the asset as having a run in flight (`overallStatus` = the given one, `errorMessage` removed), unless one
+   * is in flight already: the condition makes concurrent requests for one asset start one run, never several.
+   */
+  async claimRun(uuid: string, statuses: AssetStatuses): Promise<RunClaim> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [UUID]: uuid },
+          UpdateExpression: 'SET #status = :status, #overall = :overall REMOVE #error',
+          ConditionExpression: 'attribute_exists(#uuid) AND (attribute_not_exists(#overall) OR #overall <> :overall)',
+          ExpressionAttributeNames: {
+            '#uuid': UUID,
+            '#status': 'status',
+            '#overall': 'overallStatus',
+            '#error': 'errorMessage',
+          },
+          ExpressionAttributeValues: { ':status': statuses.status, ':overall': statuses.overallStatus },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.get(uuid)) === undefined ? 'missing' : 'in-flight';
+    }
+  }
+
+  /** Puts `status`, `overallStatus` and `errorMessage` back as they were before `claimRun`; `false` when gone. */
+  restoreStatuses(uuid: string, previous: PreviousStatuses): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const set: string[] = [];
+    const remove: string[] = [];
+    STATUS_FIELDS.forEach((field, position) => {
+      names[`#s${position}`] = field;
+      if (previous[field] === undefined) {
+        remove.push(`#s${position}`);
+      } else {
+        values[`:s${position}`] = previous[field];
+        set.push(`#s${position} = :s${position}`);
+      }
+    });
+    const expression = [
+      set.length > 0 ? `SET ${set.join(', ')}` : '',
+      remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    return this.updateExisting(uuid, expression, names, set.length > 0 ? values : undefined);
   }
 
   /** Removes the `analysis` list (the media types with current results); `false` when the asset does not exist. */
