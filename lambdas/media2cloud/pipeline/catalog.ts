@@ -214,6 +214,15 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     substitution: 'RecordErrorFunctionArn',
   },
   {
+    id: 'ExecutionEnded',
+    description: 'Media2Cloud: marks the asset of a run that failed, timed out or was stopped (ERROR, errorMessage)',
+    entry: 'media2cloud/pipeline/status/handler.ts',
+    handler: 'executionEnded',
+    environment: ['INGEST_TABLE_NAME', 'SEARCH_ENDPOINT'],
+    access: ['ingestTable', 'searchIndex'],
+    sizing: SMALL,
+  },
+  {
     id: 'AssetRemoval',
     description: 'Media2Cloud: removes an asset (stops its execution, deletes records, proxies, search document)',
     entry: 'media2cloud/pipeline/removal/handler.ts',
