@@ -63,7 +63,10 @@ export class MediaInsightsStack extends Stack {
   }
 }
 
-/** `-c mediaInsightsMediaBuckets=a,b` narrows which buckets operators may read media from. */
+/**
+ * `-c mediaInsightsMediaBuckets=a,b`: buckets besides the dataplane bucket operators may read media from; `*` opts
+ * into any bucket, as the original.
+ */
 function mediaBucketsContext(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   const buckets = String(value)

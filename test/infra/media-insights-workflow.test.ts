@@ -89,6 +89,29 @@ describe('MediaInsights workflow engine', () => {
     expect(registration?.Properties.MaxConcurrentWorkflows).toEqual({ Ref: 'MaxConcurrentWorkflows' });
   });
 
+  it('lets operators read media from the dataplane bucket only, unless more buckets (or any: *) are configured', () => {
+    const reads = (stack: Template) =>
+      Object.values(stack.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+        (policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+          .filter((statement) => statement.Action === 's3:GetObject')
+          .map((statement) => JSON.stringify(statement.Resource)),
+      );
+    const anyBucket = Template.fromStack(
+      testApp({ mediaInsightsMediaBuckets: 'my-media,*' }, { nag: false }).stacks.mediaInsights,
+    );
+
+    expect(reads(template).length).toBeGreaterThan(0);
+    for (const resource of reads(template)) {
+      expect(resource).toMatch(
+        /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataplaneBucket[0-9A-F]+","Arn"\]\},"\/\*"\]\]\}$/,
+      );
+    }
+    for (const resource of reads(anyBucket)) {
+      expect(resource).toContain(':s3:::my-media/*');
+      expect(resource).toContain(':s3:::*/*');
+    }
+  });
+
   it('deploys the test operators only with -c mieTestOperators=true', () => {
     const withTests = Template.fromStack(testApp({ mieTestOperators: 'true' }, { nag: false }).stacks.mediaInsights);
     const [registration] = Object.values(withTests.findResources('Custom::MediaInsightsRegistration'));
