@@ -173,11 +173,12 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
   },
   {
     id: 'PrepareAnalysis',
-    description: 'Media2Cloud analysis: resolves aiOptions, plans analyzers, sets ANALYSIS_STARTED',
+    description:
+      'Media2Cloud analysis: resolves aiOptions, plans analyzers, drops the last results, sets ANALYSIS_STARTED',
     entry: ANALYSIS,
     handler: 'prepareAnalysis',
-    environment: ['INGEST_TABLE_NAME', 'PROXY_BUCKET', 'SEARCH_ENDPOINT', 'DEFAULT_AI_OPTIONS'],
-    access: ['readProxyBucket', 'ingestTable', 'searchIndex'],
+    environment: ['INGEST_TABLE_NAME', 'AIML_TABLE_NAME', 'PROXY_BUCKET', 'SEARCH_ENDPOINT', 'DEFAULT_AI_OPTIONS'],
+    access: ['readProxyBucket', 'ingestTable', 'aimlTable', 'searchIndex'],
     sizing: SMALL,
     substitution: 'PrepareAnalysisFunctionArn',
   },
