@@ -80,6 +80,7 @@ describe('Media2Cloud after kill -9 of local mode', () => {
     const again = await api.post('assets', { input: { uuid: interrupted.uuid, key: 'interrupted.jpg' } });
 
     // Assess
+    expect(completed).toMatchObject({ overallStatus: 'COMPLETED', status: 'ANALYSIS_COMPLETED' });
     expect(started.status).toBe(200);
     expect(execution.status).toBe('FAILED');
     expect(after).toMatchObject({ overallStatus: 'ERROR', status: 'INGEST_ERROR' });
