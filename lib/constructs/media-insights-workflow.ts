@@ -44,7 +44,7 @@ export interface MediaInsightsWorkflowProps {
   readonly catalog?: readonly CatalogOperator[];
   /** Where operators write derived media (thumbnails, proxies). */
   readonly dataplaneBucket: s3.IBucket;
-  /** Buckets operators may read workflow input media from. @default - any bucket */
+  /** Buckets besides the dataplane bucket operators may read workflow input media from (`['*']`: any). @default - none */
   readonly mediaBuckets?: readonly string[];
 }
 

@@ -144,6 +144,21 @@ export class Media2CloudPipeline extends Construct {
       },
       targets: [new targets.LambdaFunction(this.fn('S3Event').function, { retryAttempts: 4 })],
     });
+
+    // A run that ends outside its states' catches (stopped, timed out, its host gone) would leave its asset
+    // PROCESSING for ever; the original's status-change handling marks it, so does this rule.
+    new events.Rule(this, 'RunEnded', {
+      description: 'Media2Cloud: marks the asset of a pipeline execution that failed, timed out or was stopped',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [...stateMachines.values()].map((machine) => machine.stateMachineArn),
+        },
+      },
+      targets: [new targets.LambdaFunction(this.fn('ExecutionEnded').function, { retryAttempts: 4 })],
+    });
   }
 
   /** The state machine `POST /assets` and uploads start: ingest, then analysis. */

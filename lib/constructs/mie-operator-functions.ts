@@ -23,8 +23,9 @@ export interface OperatorFunctionsProps {
   readonly executionTable: dynamodb.ITable;
   readonly scheduler: lambda.IFunction;
   /**
-   * Buckets workflow input media may live in. The data plane does not copy media, so operators read it where the
-   * user keeps it. @default - any bucket (`*`), as the original's operators
+   * Buckets besides the dataplane bucket that workflow input media may live in. The data plane does not copy media,
+   * so operators read it where the user keeps it; `['*']` opts into any bucket, as the original's operators.
+   * @default - the dataplane bucket only
    */
   readonly mediaBuckets?: readonly string[];
 }
@@ -79,22 +80,28 @@ export class OperatorFunctions extends Construct {
       switch (access) {
         case 'readInputMedia':
         case 'readConfiguredObject': {
-          const buckets = props.mediaBuckets ?? ['*'];
+          const buckets = props.mediaBuckets ?? [];
           fn.role.addToPolicy(
             new iam.PolicyStatement({
               actions: ['s3:GetObject'],
-              resources: buckets.map((bucket) =>
-                Stack.of(this).formatArn({
-                  service: 's3',
-                  region: '',
-                  account: '',
-                  resource: bucket,
-                  resourceName: '*',
-                }),
-              ),
+              resources: [
+                props.dataplaneBucket.arnForObjects('*'),
+                ...buckets.map((bucket) =>
+                  Stack.of(this).formatArn({
+                    service: 's3',
+                    region: '',
+                    account: '',
+                    resource: bucket,
+                    resourceName: '*',
+                  }),
+                ),
+              ],
             }),
           );
-          findings.push(...buckets.map((bucket) => `Resource::arn:<AWS::Partition>:s3:::${bucket}/*`));
+          findings.push(
+            `Resource::<${Stack.of(this).getLogicalId(props.dataplaneBucket.node.defaultChild as never)}.Arn>/*`,
+            ...buckets.map((bucket) => `Resource::arn:<AWS::Partition>:s3:::${bucket}/*`),
+          );
           break;
         }
         case 'writeAssetOutputs':

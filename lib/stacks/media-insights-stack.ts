@@ -4,6 +4,7 @@ import { MediaInsightsDataplane } from '../constructs/media-insights-dataplane';
 import { MediaInsightsWorkflow } from '../constructs/media-insights-workflow';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { BUILT_IN_OPERATORS, TEST_OPERATORS } from '../../lambdas/media-insights/operators/catalog';
+import { MAX_CONCURRENT_WORKFLOWS_LIMIT } from '../../lambdas/media-insights/workflow/domain/types';
 
 /** The Media Insights on AWS version whose API this stack reimplements, reported by `GET /version`. */
 export const MEDIA_INSIGHTS_FRAMEWORK_VERSION = 'v5.1.8';
@@ -27,6 +28,7 @@ export class MediaInsightsStack extends Stack {
       type: 'Number',
       default: 5,
       minValue: 1,
+      maxValue: MAX_CONCURRENT_WORKFLOWS_LIMIT,
       description: 'Maximum number of workflows to run at the same time; more are queued.',
     });
     this.workflow = new MediaInsightsWorkflow(this, 'Workflow', {
@@ -61,7 +63,10 @@ export class MediaInsightsStack extends Stack {
   }
 }
 
-/** `-c mediaInsightsMediaBuckets=a,b` narrows which buckets operators may read media from. */
+/**
+ * `-c mediaInsightsMediaBuckets=a,b`: buckets besides the dataplane bucket operators may read media from; `*` opts
+ * into any bucket, as the original.
+ */
 function mediaBucketsContext(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   const buckets = String(value)

@@ -12,9 +12,9 @@ describe('MediaInsights workflow engine', () => {
   const functionIdWithEnv = (name: string) =>
     Object.keys(functions).find((id) => functions[id]?.Properties.Environment?.Variables?.[name] !== undefined);
 
-  it('exposes the original output key WorkflowApiEndpoint and the MaxConcurrentWorkflows parameter (default 5, at least 1)', () => {
+  it('exposes the original output key WorkflowApiEndpoint and the MaxConcurrentWorkflows parameter (default 5, 1 to 1000)', () => {
     template.hasOutput('WorkflowApiEndpoint', {});
-    template.hasParameter('MaxConcurrentWorkflows', { Type: 'Number', Default: 5, MinValue: 1 });
+    template.hasParameter('MaxConcurrentWorkflows', { Type: 'Number', Default: 5, MinValue: 1, MaxValue: 1000 });
   });
 
   it('serves every workflow route, signed except GET /', () => {
@@ -87,6 +87,29 @@ describe('MediaInsights workflow engine', () => {
       BUILT_IN_OPERATORS.map((operator) => operator.Name),
     );
     expect(registration?.Properties.MaxConcurrentWorkflows).toEqual({ Ref: 'MaxConcurrentWorkflows' });
+  });
+
+  it('lets operators read media from the dataplane bucket only, unless more buckets (or any: *) are configured', () => {
+    const reads = (stack: Template) =>
+      Object.values(stack.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+        (policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+          .filter((statement) => statement.Action === 's3:GetObject')
+          .map((statement) => JSON.stringify(statement.Resource)),
+      );
+    const anyBucket = Template.fromStack(
+      testApp({ mediaInsightsMediaBuckets: 'my-media,*' }, { nag: false }).stacks.mediaInsights,
+    );
+
+    expect(reads(template).length).toBeGreaterThan(0);
+    for (const resource of reads(template)) {
+      expect(resource).toMatch(
+        /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataplaneBucket[0-9A-F]+","Arn"\]\},"\/\*"\]\]\}$/,
+      );
+    }
+    for (const resource of reads(anyBucket)) {
+      expect(resource).toContain(':s3:::my-media/*');
+      expect(resource).toContain(':s3:::*/*');
+    }
   });
 
   it('deploys the test operators only with -c mieTestOperators=true', () => {

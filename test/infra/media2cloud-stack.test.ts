@@ -132,6 +132,24 @@ describe('Media2Cloud stack', () => {
     });
   });
 
+  it('marks the asset of any pipeline execution that failed, timed out or was stopped', () => {
+    const [endedId] = functionDescribed('Media2Cloud: marks the asset of a run that failed');
+
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: ['Ingest', 'Analysis', 'Main'].map((id) => ({
+            Ref: Match.stringLikeRegexp(`^Pipeline${id}StateMachine`),
+          })),
+        },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [endedId, 'Arn'] } })],
+    });
+  });
+
   it('creates an encrypted OpenSearch domain, development-sized unless the context asks for production', () => {
     const production = Template.fromStack(
       testApp({ media2cloudSearchCluster: 'production' }, { nag: false }).stacks.media2Cloud,

@@ -173,11 +173,12 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
   },
   {
     id: 'PrepareAnalysis',
-    description: 'Media2Cloud analysis: resolves aiOptions, plans analyzers, sets ANALYSIS_STARTED',
+    description:
+      'Media2Cloud analysis: resolves aiOptions, plans analyzers, drops the last results, sets ANALYSIS_STARTED',
     entry: ANALYSIS,
     handler: 'prepareAnalysis',
-    environment: ['INGEST_TABLE_NAME', 'PROXY_BUCKET', 'SEARCH_ENDPOINT', 'DEFAULT_AI_OPTIONS'],
-    access: ['readProxyBucket', 'ingestTable', 'searchIndex'],
+    environment: ['INGEST_TABLE_NAME', 'AIML_TABLE_NAME', 'PROXY_BUCKET', 'SEARCH_ENDPOINT', 'DEFAULT_AI_OPTIONS'],
+    access: ['readProxyBucket', 'ingestTable', 'aimlTable', 'searchIndex'],
     sizing: SMALL,
     substitution: 'PrepareAnalysisFunctionArn',
   },
@@ -212,6 +213,15 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     access: ['ingestTable', 'searchIndex'],
     sizing: SMALL,
     substitution: 'RecordErrorFunctionArn',
+  },
+  {
+    id: 'ExecutionEnded',
+    description: 'Media2Cloud: marks the asset of a run that failed, timed out or was stopped (ERROR, errorMessage)',
+    entry: 'media2cloud/pipeline/status/handler.ts',
+    handler: 'executionEnded',
+    environment: ['INGEST_TABLE_NAME', 'SEARCH_ENDPOINT'],
+    access: ['ingestTable', 'searchIndex'],
+    sizing: SMALL,
   },
   {
     id: 'AssetRemoval',

@@ -103,7 +103,9 @@ export type IndexKey = Readonly<Record<string, string | number>>;
 
 /** Whether `begin` wrote the record, and what it held before (undefined for a new asset). */
 export type BeginIngestResult =
-  { readonly accepted: true; readonly previous: IngestRecord | undefined } | { readonly accepted: false };
+  | { readonly accepted: true; readonly previous: IngestRecord | undefined }
+  /** `other-key`: the uuid names another asset; `in-flight`: the asset is being processed already. */
+  | { readonly accepted: false; readonly reason: 'other-key' | 'in-flight' };
 
 export interface AssetRun {
   readonly executionArn: string;
@@ -113,8 +115,19 @@ export interface AssetRun {
 export interface AssetStatuses {
   readonly status: string;
   readonly overallStatus: string;
-  readonly errorMessage?: string;
 }
+
+/** The fields a run's claim changes, as they were before it: each absent one is removed again. */
+export interface PreviousStatuses {
+  readonly status?: unknown;
+  readonly overallStatus?: unknown;
+  readonly errorMessage?: unknown;
+}
+
+/** What `claimRun` found: the asset is now marked, it does not exist, or a run is in flight already. */
+export type RunClaim = 'claimed' | 'missing' | 'in-flight';
+
+const STATUS_FIELDS = ['status', 'overallStatus', 'errorMessage'] as const;
 
 const UUID = INGEST_TABLE.partitionKey.name;
 
@@ -167,11 +180,13 @@ export class IngestTable {
 
   /**
    * Writes the first ingest fields over the record, keeping the others (a re-ingest keeps proxies and analysis as
-   * the original's merge does). Refused when the uuid holds an asset with another key.
+   * the original's merge does). Refused when the uuid holds an asset with another key, or one still being
+   * processed: the condition makes concurrent requests for one asset start one run, never several.
    */
   async begin(start: IngestStart): Promise<BeginIngestResult> {
-    const names: Record<string, string> = { '#uuid': UUID, '#key': 'key' };
-    const values: Record<string, unknown> = { ':key': start.key };
+    const names: Record<string, string> = { '#uuid': UUID, '#key': 'key', '#overall': 'overallStatus' };
+    // The status a new run writes is the one that marks a run in flight.
+    const values: Record<string, unknown> = { ':key': start.key, ':inFlight': start.overallStatus };
     const assignments: string[] = [];
     Object.entries(start).forEach(([field, value], position) => {
       if (field === UUID || value === undefined) return;
@@ -185,8 +200,9 @@ export class IngestTable {
           TableName: this.tableName,
           Key: { [UUID]: start.uuid },
           UpdateExpression: `SET ${assignments.join(', ')}`,
-          // A new asset, or the same key again (a re-ingest); never another asset's uuid.
-          ConditionExpression: 'attribute_not_exists(#uuid) OR #key = :key',
+          // A new asset, or the same key again once its last run has ended; never another asset's uuid.
+          ConditionExpression:
+            'attribute_not_exists(#uuid) OR (#key = :key AND (attribute_not_exists(#overall) OR #overall <> :inFlight))',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_OLD',
@@ -194,8 +210,9 @@ export class IngestTable {
       );
       return { accepted: true, previous: Attributes as IngestRecord | undefined };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { accepted: false };
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.get(start.uuid);
+      return { accepted: false, reason: current?.key === start.key ? 'in-flight' : 'other-key' };
     }
   }
 
@@ -221,16 +238,56 @@ export class IngestTable {
     );
   }
 
-  /** Sets `status`, `overallStatus` and `errorMessage` (removed when not given); `false` when the asset is gone. */
-  setStatus(uuid: string, statuses: AssetStatuses): Promise<boolean> {
-    const names = { '#status': 'status', '#overall': 'overallStatus', '#error': 'errorMessage' };
-    const values = { ':status': statuses.status, ':overall': statuses.overallStatus };
-    return statuses.errorMessage === undefined
-      ? this.updateExisting(uuid, 'SET #status = :status, #overall = :overall REMOVE #error', names, values)
-      : this.updateExisting(uuid, 'SET #status = :status, #overall = :overall, #error = :error', names, {
-          ...values,
-          ':error': statuses.errorMessage,
-        });
+  /**
+   * Marks the asset as having a run in flight (`overallStatus` = the given one, `errorMessage` removed), unless one
+   * is in flight already: the condition makes concurrent requests for one asset start one run, never several.
+   */
+  async claimRun(uuid: string, statuses: AssetStatuses): Promise<RunClaim> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [UUID]: uuid },
+          UpdateExpression: 'SET #status = :status, #overall = :overall REMOVE #error',
+          ConditionExpression: 'attribute_exists(#uuid) AND (attribute_not_exists(#overall) OR #overall <> :overall)',
+          ExpressionAttributeNames: {
+            '#uuid': UUID,
+            '#status': 'status',
+            '#overall': 'overallStatus',
+            '#error': 'errorMessage',
+          },
+          ExpressionAttributeValues: { ':status': statuses.status, ':overall': statuses.overallStatus },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.get(uuid)) === undefined ? 'missing' : 'in-flight';
+    }
+  }
+
+  /** Puts `status`, `overallStatus` and `errorMessage` back as they were before `claimRun`; `false` when gone. */
+  restoreStatuses(uuid: string, previous: PreviousStatuses): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const set: string[] = [];
+    const remove: string[] = [];
+    STATUS_FIELDS.forEach((field, position) => {
+      names[`#s${position}`] = field;
+      if (previous[field] === undefined) {
+        remove.push(`#s${position}`);
+      } else {
+        values[`:s${position}`] = previous[field];
+        set.push(`#s${position} = :s${position}`);
+      }
+    });
+    const expression = [
+      set.length > 0 ? `SET ${set.join(', ')}` : '',
+      remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    return this.updateExisting(uuid, expression, names, set.length > 0 ? values : undefined);
   }
 
   /** Removes the `analysis` list (the media types with current results); `false` when the asset does not exist. */

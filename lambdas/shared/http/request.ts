@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { BadRequestError } from './errors';
+import { parseJsonText } from './json';
 
 /** What a route handler sees, however the request arrived (API Gateway in AWS or the local emulator). */
 export interface ApiRequest {
@@ -56,16 +57,12 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
 }
 
 /**
- * The body parsed as JSON. An absent or empty body is `undefined`; anything that is not JSON is a 400 in the
- * API's own error format, never a crash.
+ * The body parsed as JSON. An absent or empty body is `undefined`; anything that is not JSON, nests too deep or
+ * holds a number JavaScript cannot represent exactly is a 400 in the API's own error format, never a crash.
  */
 export function jsonBody(request: ApiRequest): unknown {
   if (request.rawBody === undefined || request.rawBody.length === 0) return undefined;
-  try {
-    return JSON.parse(request.rawBody.toString('utf8'));
-  } catch {
-    throw new BadRequestError('Request body is not valid JSON');
-  }
+  return parseJsonText(request.rawBody.toString('utf8'));
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

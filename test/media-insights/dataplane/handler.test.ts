@@ -720,3 +720,76 @@ describe('checkout, checkin and checkouts', () => {
     expect((listing.body as { locks: { AssetId: string }[] }).locks.map((lock) => lock.AssetId)).not.toContain(assetId);
   });
 });
+
+describe('input the store cannot hold', () => {
+  async function assetCount(): Promise<number> {
+    return ((await api({ resource: '/metadata' })).body as { assets: string[] }).assets.length;
+  }
+
+  it('refuses a 450 KB MediaType on /create with 400 naming the field, creating nothing', async () => {
+    // Prepare
+    const before = await assetCount();
+
+    // Act
+    const response = await api({
+      resource: '/create',
+      method: 'POST',
+      body: { Input: { MediaType: 'V'.repeat(450 * 1024), S3Bucket: MEDIA_BUCKET, S3Key: 'upload/movie.mp4' } },
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toEqual({
+      Code: 'BadRequestError',
+      Message: expect.stringMatching(
+        /^Invalid input for asset creation: MediaType is too large: the record would take/,
+      ),
+    });
+    expect(await assetCount()).toBe(before);
+  });
+
+  it('refuses a 450 KB LockedBy on /checkout with 400 naming the field, locking nothing', async () => {
+    // Prepare
+    const assetId = await createAsset();
+    const pathParameters = { asset_id: assetId };
+
+    // Act
+    const response = await api({
+      resource: '/checkout/{asset_id}',
+      method: 'POST',
+      pathParameters,
+      body: { LockedBy: 'u'.repeat(450 * 1024) },
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect((response.body as { Message: string }).Message).toMatch(
+      /^Invalid input for locking asset: LockedBy is too large/,
+    );
+    const listing = await api({ resource: '/checkouts' });
+    expect((listing.body as { locks: { AssetId: string }[] }).locks.map((lock) => lock.AssetId)).not.toContain(assetId);
+  });
+
+  it.each([
+    [
+      'nested 100,000 deep',
+      '{"Results":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}',
+      'nests deeper than 64 levels',
+    ],
+    [
+      'holding 2**63',
+      '{"OperatorName":"op","WorkflowId":"w","Results":{"n":9223372036854775808}}',
+      'holds a number beyond ±2^53 at $.Results.n',
+    ],
+  ])('refuses /metadata bodies %s with 400 in chalice format', async (_case, body, reason) => {
+    // Prepare
+    const assetId = await createAsset();
+
+    // Act
+    const response = await storeMetadata(assetId, body);
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toEqual({ Code: 'BadRequestError', Message: `Request body ${reason}` });
+  });
+});

@@ -114,7 +114,7 @@ describe('GET /analysis/{uuid}', () => {
 });
 
 describe('POST /analysis/{uuid}', () => {
-  it('drops the current results and starts the analysis state machine with the original input', async () => {
+  it('starts the analysis state machine with the original input, leaving the results for the run to replace', async () => {
     // Prepare
     const uuid = '20000000-0000-4000-8000-000000000001';
     await analysedAsset(uuid);
@@ -144,13 +144,115 @@ describe('POST /analysis/{uuid}', () => {
       },
     ]);
     const record = await bed.record(uuid);
-    expect(record).not.toHaveProperty('analysis');
     expect(record).toMatchObject({ executionArn: body.executionArn, aiOptions: { celeb: true, framebased: false } });
     // Processing from the answer on, not the last run's COMPLETED until the state machine writes its status.
     expect(record).toMatchObject({ status: 'ANALYSIS_STARTED', overallStatus: 'PROCESSING' });
-    expect(await bed.analysis(uuid, 'video')).toBeUndefined();
-    expect(await bed.analysis(uuid, 'audio')).toBeUndefined();
-    expect(bed.search.dropped).toEqual([uuid]);
+    // The run's first step replaces them (pipeline tests); the request itself drops nothing.
+    expect(record?.analysis).toEqual(['video', 'audio']);
+    expect(await bed.analysis(uuid, 'video')).toEqual(videoAnalysis(uuid));
+    expect(bed.search.dropped).toEqual([]);
+  });
+
+  it('leaves the asset exactly as it was when the state machine cannot be started, results and all', async () => {
+    // Prepare
+    const uuid = '20000000-0000-4000-8000-000000000010';
+    await analysedAsset(uuid, { status: 'ANALYSIS_COMPLETED' });
+    const before = await bed.record(uuid);
+    bed.stateMachines.failNext = new Error('ExecutionLimitExceeded');
+    const logs = captureLogs();
+
+    // Act
+    const response = await analysisCall('POST', uuid, { input: { aiOptions: { celeb: false } } });
+    logs.restore();
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(await bed.record(uuid)).toEqual(before);
+    expect(await bed.analysis(uuid, 'video')).toEqual(videoAnalysis(uuid));
+    expect(await bed.analysis(uuid, 'audio')).toEqual(audioAnalysis(uuid));
+    expect((await analysisCall('GET', uuid)).body).toEqual([videoAnalysis(uuid), audioAnalysis(uuid)]);
+  });
+
+  it('refuses a run while one is in flight with 409, changing nothing', async () => {
+    // Prepare
+    const uuid = '20000000-0000-4000-8000-000000000011';
+    await analysedAsset(uuid, { status: 'ANALYSIS_STARTED', overallStatus: 'PROCESSING' });
+    const before = await bed.record(uuid);
+
+    // Act
+    const response = await analysisCall('POST', uuid);
+
+    // Assess
+    expectError(
+      response,
+      409,
+      'M2CException',
+      `POST /analysis/${uuid} - ${uuid} is being processed; try again when its current run has ended`,
+    );
+    expect(bed.stateMachines.starts).toEqual([]);
+    expect(await bed.record(uuid)).toEqual(before);
+  });
+
+  it('starts one run for ten concurrent requests; the others get 409', async () => {
+    // Prepare
+    const uuid = '20000000-0000-4000-8000-000000000012';
+    await analysedAsset(uuid);
+
+    // Act
+    const responses = await Promise.all([...Array(10).keys()].map(() => analysisCall('POST', uuid)));
+
+    // Assess
+    expect(responses.map((response) => response.statusCode).sort()).toEqual([200, ...Array(9).fill(409)]);
+    expect(bed.stateMachines.starts).toHaveLength(1);
+  });
+
+  it.each([
+    ['larger than 64 KB', { celeb: true, note: 'x'.repeat(70 * 1024) }, /^invalid aiOptions: aiOptions is too large/],
+    [
+      'holding a number DynamoDB cannot store',
+      { minConfidence: 1e-200 },
+      /^invalid aiOptions: aiOptions holds a number/,
+    ],
+    [
+      'nested deeper than DynamoDB stores',
+      JSON.parse('{"a":'.repeat(40) + '1' + '}'.repeat(40)),
+      /^invalid aiOptions: aiOptions nests deeper than the 32 levels/,
+    ],
+  ])('refuses aiOptions %s with 400, changing nothing', async (_case, aiOptions, message) => {
+    // Prepare
+    const uuid = '20000000-0000-4000-8000-000000000013';
+    await analysedAsset(uuid);
+    const before = await bed.record(uuid);
+
+    // Act
+    const response = await analysisCall('POST', uuid, { input: { aiOptions } });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    const errorMessage = (response.body as { errorMessage: string }).errorMessage;
+    expect(errorMessage.slice(`POST /analysis/${uuid} - `.length)).toMatch(message);
+    expect(bed.stateMachines.starts).toEqual([]);
+    expect(await bed.record(uuid)).toEqual(before);
+  });
+
+  it('refuses aiOptions that would make the record larger than DynamoDB holds, naming the field', async () => {
+    // Prepare
+    const uuid = '20000000-0000-4000-8000-000000000014';
+    await analysedAsset(uuid, { mediainfo: { track: 'm'.repeat(360 * 1024) } });
+    const before = await bed.record(uuid);
+
+    // Act
+    const response = await analysisCall('POST', uuid, {
+      input: { aiOptions: { celeb: true, note: 'n'.repeat(60 * 1024) } },
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect((response.body as { errorMessage: string }).errorMessage).toMatch(
+      new RegExp(`^POST /analysis/${uuid} - mediainfo is too large: the record would take \\d+ bytes`),
+    );
+    expect(bed.stateMachines.starts).toEqual([]);
+    expect(await bed.record(uuid)).toEqual(before);
   });
 
   it('puts the statuses and the error back when the state machine cannot be started', async () => {
@@ -173,6 +275,7 @@ describe('POST /analysis/{uuid}', () => {
       status: 'ANALYSIS_ERROR',
       overallStatus: 'ERROR',
       errorMessage: 'old failure',
+      analysis: ['video', 'audio'],
     });
   });
 

@@ -306,6 +306,108 @@ describe('POST /assets', () => {
   });
 });
 
+describe('POST /assets limits', () => {
+  it('refuses attributes that would make the record larger than DynamoDB holds, naming them, writing nothing', async () => {
+    // Prepare
+    const uuid = '88888888-3333-4333-8444-555555555555';
+    await bed.putObject(INGEST_BUCKET, 'big.mp4', 'x');
+    const attributes = Object.fromEntries([...Array(3000).keys()].map((k) => [`attribute${k}`, 'v'.repeat(150)]));
+
+    // Act
+    const response = await ingest({ uuid, key: 'big.mp4', attributes });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatchObject({
+      errorName: 'M2CException',
+      errorMessage: expect.stringMatching(/^POST \/assets - attributes is too large: the record would take \d+ bytes/),
+    });
+    expect(bed.stateMachines.starts).toEqual([]);
+    expect(await bed.record(uuid)).toBeUndefined();
+  });
+
+  it.each([
+    ['aiOptions larger than 64 KB', { celeb: true, note: 'x'.repeat(70 * 1024) }],
+    ['aiOptions nested deeper than DynamoDB stores', JSON.parse('{"a":'.repeat(40) + '1' + '}'.repeat(40))],
+  ])('refuses %s with 400, writing nothing', async (_case, aiOptions) => {
+    // Prepare
+    const uuid = '99999999-3333-4333-8444-555555555555';
+    await bed.putObject(INGEST_BUCKET, 'a.mp4', 'x');
+
+    // Act
+    const response = await ingest({ uuid, key: 'a.mp4', aiOptions });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect((response.body as { errorMessage: string }).errorMessage).toMatch(/^POST \/assets - invalid aiOptions: /);
+    expect(await bed.record(uuid)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'JSON nested 100,000 deep',
+      '{"input":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}',
+      'nests deeper than 64 levels',
+    ],
+    [
+      'a number beyond 2^53',
+      '{"input":{"key":"a.mp4","attributes":{"n":1e308}}}',
+      'holds a number beyond ±2^53 at $.input.attributes.n',
+    ],
+  ])('refuses %s with 400 in its own error body', async (_case, body, reason) => {
+    // Act
+    const response = await bed.api({ resource: '/assets', method: 'POST', body });
+
+    // Assess
+    expectError(response, 400, 'M2CException', `POST /assets - Request body ${reason}`);
+    expect(bed.stateMachines.starts).toEqual([]);
+  });
+
+  it('starts one ingest for ten concurrent requests with the same uuid and key; the others get 409', async () => {
+    // Prepare
+    const uuid = 'aaaaaaaa-3333-4333-8444-555555555555';
+    await bed.putObject(INGEST_BUCKET, 'race.mp4', 'x');
+
+    // Act
+    const responses = await Promise.all([...Array(10).keys()].map(() => ingest({ uuid, key: 'race.mp4' })));
+
+    // Assess
+    const statuses = responses.map((response) => response.statusCode).sort();
+    expect(statuses).toEqual([200, ...Array(9).fill(409)]);
+    expect(bed.stateMachines.starts).toHaveLength(1);
+    const refused = responses.find((response) => response.statusCode === 409)!;
+    expectError(
+      refused,
+      409,
+      'M2CException',
+      `POST /assets - ${uuid} is being processed; try again when its current run has ended`,
+    );
+    expect(await bed.record(uuid)).toMatchObject({ overallStatus: 'PROCESSING', executionArn: expect.any(String) });
+  });
+
+  it('refuses to re-ingest an asset whose run is still in flight, with 409', async () => {
+    // Prepare
+    const uuid = 'bbbbbbbb-3333-4333-8444-555555555555';
+    const record = {
+      uuid,
+      key: 'busy.mp4',
+      bucket: INGEST_BUCKET,
+      status: 'INGEST_STARTED',
+      overallStatus: 'PROCESSING',
+    };
+    await bed.putObject(INGEST_BUCKET, 'busy.mp4', 'x');
+    await bed.putRecord(record);
+
+    // Act
+    const response = await ingest({ uuid, key: 'busy.mp4' });
+
+    // Assess
+    expect(response.statusCode).toBe(409);
+    expect(bed.stateMachines.starts).toEqual([]);
+    expect(await bed.record(uuid)).toEqual(record);
+  });
+});
+
 describe('POST /assets with a batch manifest', () => {
   const GIVEN = '77777777-2222-4333-8444-555555555555';
 
@@ -383,7 +485,7 @@ describe('POST /assets with a batch manifest', () => {
 describe('GET /assets/{uuid}', () => {
   it('returns the whole ingest record', async () => {
     // Prepare
-    const uuid = '88888888-2222-4333-8444-555555555555';
+    const uuid = '88888888-3333-4333-8444-555555555555';
     const record = {
       uuid,
       bucket: INGEST_BUCKET,
@@ -422,7 +524,7 @@ describe('GET /assets/{uuid}', () => {
 describe('DELETE /assets/{uuid}', () => {
   it('queues the removal with the execution to stop and answers REMOVED at once', async () => {
     // Prepare
-    const uuid = 'aaaaaaaa-2222-4333-8444-555555555555';
+    const uuid = 'aaaaaaaa-3333-4333-8444-555555555555';
     const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:m2c-main:run';
     await bed.putRecord({ uuid, key: 'busy.mp4', overallStatus: 'PROCESSING', executionArn });
 

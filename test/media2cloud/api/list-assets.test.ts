@@ -167,6 +167,17 @@ describe('GET /assets', () => {
       { type: 'audio', token: Buffer.from('{"uuid":"a","type":"video","timestamp":1}').toString('base64') },
     ],
     ['not URL-decodable', { token: '%E0%A4%A' }],
+    [
+      'a key longer than DynamoDB allows',
+      {
+        token: Buffer.from(JSON.stringify({ uuid: 'a'.repeat(3000), type: 'video', timestamp: 1 })).toString('base64'),
+      },
+    ],
+    [
+      'a sort key DynamoDB cannot hold',
+      { token: Buffer.from('{"uuid":"a","type":"video","timestamp":1e300}').toString('base64') },
+    ],
+    ['far longer than any key', { token: 'A'.repeat(100_000) }],
   ])('refuses a token that is %s with 400', async (_case, query) => {
     // Prepare: query as given
 

@@ -368,6 +368,24 @@ describe('Media2Cloud pipeline: main, ingest and analysis state machines on loca
     ]);
   });
 
+  it("replaces the last run's results when an analysis runs again (POST /analysis leaves that to the run)", async () => {
+    const { uuid, key } = runs.document!;
+    const before = await harness.record(uuid);
+    expect(before?.analysis).toEqual(['document']);
+    // A result of an earlier run with other options, listed as current.
+    await harness.analyses.merge({ uuid, type: 'video', status: 'COMPLETED', startTime: 1, endTime: 2 });
+    await harness.deps.records.update(uuid, { set: { analysis: ['document', 'video'] } });
+
+    const { executionArn } = await harness.sfn.startExecution({
+      stateMachineArn: stateMachineArn('Analysis'),
+      input: JSON.stringify({ input: { uuid, bucket: INGEST_BUCKET, key }, uuid }),
+    });
+
+    expect(await harness.waitFor(executionArn!)).toBe('SUCCEEDED');
+    expect((await harness.analyses.list(uuid)).map((record) => record.type)).toEqual(['document']);
+    expect(await harness.record(uuid)).toMatchObject({ analysis: ['document'], overallStatus: 'COMPLETED' });
+  });
+
   it('ends a corrupt file in ERROR with INGEST_ERROR and a message saying why', async () => {
     const { uuid, status } = runs.corrupt!;
     const record = await harness.record(uuid);

@@ -37,6 +37,7 @@ import { pdfPageRenderer } from '../../../lambdas/media2cloud/pipeline/media/pdf
 import type { PipelineDependencies, SearchIndexPort, StatusUpdate } from '../../../lambdas/media2cloud/pipeline/ports';
 import { removeAsset } from '../../../lambdas/media2cloud/pipeline/removal/remove-asset';
 import { handleS3Event } from '../../../lambdas/media2cloud/pipeline/s3-event/s3-event';
+import { executionEnded } from '../../../lambdas/media2cloud/pipeline/status/execution-ended';
 import { recordError } from '../../../lambdas/media2cloud/pipeline/status/record-error';
 import { startLocalEngines, type LocalEngines } from '../../media-insights/dataplane/support';
 
@@ -181,7 +182,10 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
     'media2cloud/pipeline/ingest/docinfo-handler.ts': { runDocinfo: ingestHandlers(deps).runDocinfo },
     'media2cloud/pipeline/analysis/handler.ts': analysisHandlers(deps),
     'media2cloud/pipeline/analysis/analyzer-handler.ts': { runAnalyzer: analysisHandlers(deps).runAnalyzer },
-    'media2cloud/pipeline/status/handler.ts': { recordError: (event) => recordError(event, deps) },
+    'media2cloud/pipeline/status/handler.ts': {
+      recordError: (event) => recordError(event, deps),
+      executionEnded: (event) => executionEnded(event, deps),
+    },
     'media2cloud/pipeline/removal/handler.ts': { handler: (event) => removeAsset(event, deps) },
     'media2cloud/pipeline/s3-event/handler.ts': { handler: (event) => handleS3Event(event, deps) },
   };

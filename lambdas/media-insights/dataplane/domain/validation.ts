@@ -1,3 +1,5 @@
+import { MAX_ITEM_BYTES } from '../../../shared/dynamodb/item-size';
+import { itemLimitViolation } from '../../../shared/dynamodb/limits';
 import { BadRequestError, isPlainObject } from '../../../shared/http';
 import { isSafeObjectKey, isSafePathSegment, isValidBucketName } from './keys';
 import type { MediaObjectRef } from './ports';
@@ -43,6 +45,7 @@ export function parseNewAsset(body: unknown): NewAssetInput {
   const s3Bucket = requireString(input, 'S3Bucket', context);
   assertBucket(s3Bucket, `Invalid input for ${context}`);
   assertObjectKey(s3Key, `Invalid input for ${context}`);
+  assertFitsRecord({ MediaType: mediaType, S3Bucket: s3Bucket, S3Key: s3Key }, context);
   return { mediaType, s3Bucket, s3Key };
 }
 
@@ -97,7 +100,20 @@ export function parseStoreMetadata(body: unknown, assetId: string): StoreMetadat
 
 /** `{"LockedBy"}` of POST /checkout/{asset_id}. */
 export function parseLockedBy(body: unknown): string {
-  return requireString(requireObject(body, 'locking asset'), 'LockedBy', 'locking asset');
+  const lockedBy = requireString(requireObject(body, 'locking asset'), 'LockedBy', 'locking asset');
+  assertFitsRecord({ LockedBy: lockedBy }, 'locking asset');
+  return lockedBy;
+}
+
+/**
+ * What the caller sends becomes one DynamoDB item next to a few attributes of ours (ids, timestamps): refused here,
+ * naming the field, rather than failing the write as a ValidationException after other writes were made.
+ */
+const RECORD_HEADROOM_BYTES = 1024;
+
+function assertFitsRecord(fields: Readonly<Record<string, unknown>>, context: string): void {
+  const violation = itemLimitViolation(fields, MAX_ITEM_BYTES - RECORD_HEADROOM_BYTES);
+  if (violation) throw new BadRequestError(`Invalid input for ${context}: ${violation.message}`);
 }
 
 /** A path parameter that names an asset or a workflow run, and so becomes part of an S3 key. */

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_CONCURRENT_WORKFLOWS } from '../domain/types';
+import { DEFAULT_MAX_CONCURRENT_WORKFLOWS, MAX_CONCURRENT_WORKFLOWS_LIMIT } from '../domain/types';
 
 /**
  * What the stack hands the workflow API function and the registration custom resource. Read once at cold start: a
@@ -53,8 +53,10 @@ function parseMaxConcurrent(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_MAX_CONCURRENT_WORKFLOWS;
   const parsed = Number(value);
   // The stack parameter has MinValue 1; anything else is a deployment mistake worth failing on.
-  if (!Number.isInteger(parsed) || parsed < 1) {
-    throw new Error(`DEFAULT_MAX_CONCURRENT_WORKFLOWS must be an integer >= 1, got '${value}'`);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_CONCURRENT_WORKFLOWS_LIMIT) {
+    throw new Error(
+      `DEFAULT_MAX_CONCURRENT_WORKFLOWS must be an integer from 1 to ${MAX_CONCURRENT_WORKFLOWS_LIMIT}, got '${value}'`,
+    );
   }
   return parsed;
 }

@@ -76,6 +76,8 @@ export const Messages = {
   invalidConfigurationOperation: (operation: string) => `Exception: Invalid operation '${operation}'`,
   /** original; it also accepts exactly 1, despite the wording. */
   maxConcurrentWorkflows: 'MaxConcurrentWorkflows must be a value > 1',
+  /** ours: the original has no maximum. */
+  maxConcurrentWorkflowsLimit: (limit: number) => `MaxConcurrentWorkflows must be at most ${limit}`,
   /** original. */
   notWaitingAtStage: "Workflow status is not 'Waiting' or Current stage doesn't match the request",
 

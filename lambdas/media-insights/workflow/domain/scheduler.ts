@@ -2,7 +2,13 @@
  * The workflow scheduler's decisions. The original keeps queued executions in an SQS standard queue and runs a
  * single-instance Lambda every minute, and whenever an execution is queued, resumed, completes or fails.
  */
-import { DEFAULT_MAX_CONCURRENT_WORKFLOWS, WorkflowStatus, type ExecutionStage, type WorkflowExecution } from './types';
+import {
+  DEFAULT_MAX_CONCURRENT_WORKFLOWS,
+  MAX_CONCURRENT_WORKFLOWS_LIMIT,
+  WorkflowStatus,
+  type ExecutionStage,
+  type WorkflowExecution,
+} from './types';
 
 /** An execution waiting for a slot: newly created (`Queued`) or resumed after a Wait operator (`Resumed`). */
 export interface QueuedExecution {
@@ -35,12 +41,12 @@ export function countRunning(statuses: Iterable<string>): number {
 
 /**
  * `MaxConcurrentWorkflows` from the system table item, if any. The original stores whatever number was posted and
- * truncates it when reading.
+ * truncates it when reading; a value stored before the maximum existed counts as the maximum.
  */
 export function maxConcurrentWorkflows(item: { Value?: unknown } | undefined): number {
   if (item === undefined) return DEFAULT_MAX_CONCURRENT_WORKFLOWS;
   const value = Math.trunc(Number(item.Value));
-  return Number.isFinite(value) ? value : DEFAULT_MAX_CONCURRENT_WORKFLOWS;
+  return Number.isFinite(value) ? Math.min(value, MAX_CONCURRENT_WORKFLOWS_LIMIT) : DEFAULT_MAX_CONCURRENT_WORKFLOWS;
 }
 
 /**

@@ -18,6 +18,13 @@ export const METADATA_ONLY = 'MetadataOnly';
 /** The stack parameter's default; the scheduler code itself falls back to 10 when the variable is absent. */
 export const DEFAULT_MAX_CONCURRENT_WORKFLOWS = 5;
 
+/**
+ * Ours: the original has no maximum, and one too large for the scheduler to hold a slot list for stops every run
+ * (4294967296 throws `RangeError: Invalid array length`). Each running workflow invokes Lambda functions, whose
+ * default account concurrency is 1,000, so more could never run at once anyway.
+ */
+export const MAX_CONCURRENT_WORKFLOWS_LIMIT = 1000;
+
 /** Seconds the generated async-operation state machine waits between two calls of the monitor Lambda. */
 export const MONITOR_POLL_SECONDS = 10;
 

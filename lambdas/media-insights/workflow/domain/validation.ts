@@ -6,6 +6,7 @@ import { BadRequestError } from '../../../shared/http/errors';
 import { Messages } from './messages';
 import {
   INPUT_MEDIA_TYPES,
+  MAX_CONCURRENT_WORKFLOWS_LIMIT,
   type ConfigurationOverrides,
   type InputMediaType,
   type JsonObject,
@@ -246,6 +247,9 @@ export function validateSystemConfiguration(body: unknown): SystemConfigurationI
     const value = item.Value;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw new BadRequestError(Messages.maxConcurrentWorkflows);
+    }
+    if (value > MAX_CONCURRENT_WORKFLOWS_LIMIT) {
+      throw new BadRequestError(Messages.maxConcurrentWorkflowsLimit(MAX_CONCURRENT_WORKFLOWS_LIMIT));
     }
   }
   return { ...item, Name: name };

@@ -5,7 +5,7 @@
  */
 import { HttpError } from '../../../shared/http/errors';
 import { isObject } from '../domain/validation';
-import type { JsonObject } from '../domain/types';
+import { MAX_CONCURRENT_WORKFLOWS_LIMIT, type JsonObject } from '../domain/types';
 
 /** What the custom resource registers, in the order it must be registered (each builds on the one before). */
 export interface Registration {
@@ -120,8 +120,15 @@ function withWorkflowStages(workflow: JsonObject, entry: string): JsonObject {
 function maxConcurrent(value: unknown): number | undefined {
   if (value === undefined || value === '') return undefined;
   const number = typeof value === 'string' ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) {
-    throw new InvalidPropertiesError('MaxConcurrentWorkflows must be an integer >= 1');
+  if (
+    typeof number !== 'number' ||
+    !Number.isInteger(number) ||
+    number < 1 ||
+    number > MAX_CONCURRENT_WORKFLOWS_LIMIT
+  ) {
+    throw new InvalidPropertiesError(
+      `MaxConcurrentWorkflows must be an integer from 1 to ${MAX_CONCURRENT_WORKFLOWS_LIMIT}`,
+    );
   }
   return number;
 }

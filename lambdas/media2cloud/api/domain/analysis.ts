@@ -1,7 +1,9 @@
+import { itemLimitViolation } from '../../../shared/dynamodb/limits';
 import { logger } from '../../shared/logger';
-import { assetNotFound } from './errors';
-import type { Media2CloudDependencies } from './ports';
 import type { AnalysisRecord } from '../../tables/analysis';
+import { assertExecutionInputFits } from './assets';
+import { assetNotFound, invalid, runInFlight } from './errors';
+import type { Media2CloudDependencies } from './ports';
 import { Statuses, type AiOptions } from './records';
 import type { AnalysisInput } from './validation';
 
@@ -37,49 +39,53 @@ export class AnalysisResults {
   }
 
   /**
-   * Drops the current results, then starts the analysis state machine, or the main one when the new options need
-   * frames the last ingest did not capture. The options are recorded once the run has started.
+   * Starts the analysis state machine, or the main one when the new options need frames the last ingest did not
+   * capture. Everything is checked before anything is written; the only write before the start marks the asset as
+   * in flight (so concurrent requests start one run, the others get 409), and a failed start puts the statuses back
+   * exactly as they were. The results of the last run stay until the new run's first step replaces them, so a
+   * request that fails never loses them.
    */
   async rerun(uuid: string, input: AnalysisInput): Promise<AnalysisStarted> {
     const record = await this.deps.ingest.get(uuid);
     if (!record) throw assetNotFound(uuid);
+    if (record.overallStatus === Statuses.Processing) throw runInFlight(uuid);
     const { settings } = this.deps;
     const previous = record.aiOptions ?? settings.defaultAiOptions;
     const aiOptions = input.aiOptions ?? previous;
-
-    await this.clear(uuid);
     const withIngest = needsIngest(previous, aiOptions);
     const stateMachineArn = withIngest ? settings.mainStateMachineArn : settings.analysisStateMachineArn;
-    // PROCESSING from the moment the request is answered: a client polling the asset must not read the last run's
-    // COMPLETED before the state machine's first step writes its own status.
-    await this.deps.ingest.setStatus(uuid, {
+    const executionInput = {
+      input: {
+        uuid,
+        ...(record.bucket === undefined ? {} : { bucket: record.bucket }),
+        ...(record.key === undefined ? {} : { key: record.key }),
+        ...(record.destination === undefined ? {} : { destination: record.destination }),
+        ...(record.attributes === undefined ? {} : { attributes: record.attributes }),
+        aiOptions,
+      },
+      uuid,
+    };
+    const running = {
       status: withIngest ? Statuses.IngestStarted : Statuses.AnalysisStarted,
       overallStatus: Statuses.Processing,
-    });
+    };
+    // The record must still fit with the new options and the run's ARN (at most 2,048 bytes) on it.
+    const violation = itemLimitViolation({ ...record, ...running, aiOptions, executionArn: 'x'.repeat(2048) });
+    if (violation) throw invalid(violation.message);
+    assertExecutionInputFits(executionInput);
+
+    // PROCESSING from the moment the request is answered: a client polling the asset must not read the last run's
+    // COMPLETED before the state machine's first step writes its own status.
+    const claim = await this.deps.ingest.claimRun(uuid, running);
+    if (claim === 'missing') throw assetNotFound(uuid);
+    if (claim === 'in-flight') throw runInFlight(uuid);
     let execution;
     try {
-      execution = await this.deps.stateMachines.start(stateMachineArn, {
-        input: {
-          uuid,
-          ...(record.bucket === undefined ? {} : { bucket: record.bucket }),
-          ...(record.key === undefined ? {} : { key: record.key }),
-          ...(record.destination === undefined ? {} : { destination: record.destination }),
-          ...(record.attributes === undefined ? {} : { attributes: record.attributes }),
-          aiOptions,
-        },
-        uuid,
-      });
+      execution = await this.deps.stateMachines.start(stateMachineArn, executionInput);
     } catch (error) {
-      if (typeof record.status === 'string' && typeof record.overallStatus === 'string') {
-        const statuses = {
-          status: record.status,
-          overallStatus: record.overallStatus,
-          ...(typeof record.errorMessage === 'string' ? { errorMessage: record.errorMessage } : {}),
-        };
-        await this.deps.ingest.setStatus(uuid, statuses).catch((restoreError: unknown) => {
-          logger.error('Unable to put back the statuses of the asset', { uuid, error: restoreError });
-        });
-      }
+      await this.deps.ingest.restoreStatuses(uuid, record).catch((restoreError: unknown) => {
+        logger.error('Unable to put back the statuses of the asset', { uuid, error: restoreError });
+      });
       throw error;
     }
     // The run has started whatever happens now; failing the request would invite a second one.

@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import { HttpError } from '../../../shared/http';
 import { logger } from '../../shared/logger';
 import { SCHEMA_VERSION, type IngestRecord } from '../../tables/ingest';
-import { accessDenied, assetNotFound, invalid, notFound, uuidInUse } from './errors';
+import { itemLimitViolation } from '../../../shared/dynamodb/limits';
+import { accessDenied, assetNotFound, runInFlight, invalid, notFound, uuidInUse } from './errors';
 import { toAssetListPage, type AssetListPage, type AssetListQuery } from './listing';
 import { MAX_MANIFEST_BYTES, parseManifest } from './manifest';
 import { isManifestKey, mimeOf, typeOf } from './mime';
@@ -70,10 +71,9 @@ export class AssetLibrary {
   private async ingestOne(input: IngestInput): Promise<IngestStarted> {
     const { settings } = this.deps;
     const uuid = input.uuid ?? this.deps.newUuid();
-    if (input.uuid !== undefined) {
-      const existing = await this.deps.ingest.get(uuid);
-      if (existing?.key !== undefined && existing.key !== input.key) throw uuidInUse(uuid);
-    }
+    const existing = input.uuid === undefined ? undefined : await this.deps.ingest.get(uuid);
+    if (existing?.key !== undefined && existing.key !== input.key) throw uuidInUse(uuid);
+    if (existing?.overallStatus === Statuses.Processing) throw runInFlight(uuid);
     const bucket = input.bucket ?? settings.ingestBucket;
     const source = await this.headSource({ bucket, key: input.key });
     const destination: Destination = {
@@ -106,24 +106,31 @@ export class AssetLibrary {
       destination,
     };
 
+    const executionInput = {
+      input: {
+        uuid,
+        bucket,
+        key: input.key,
+        destination,
+        ...(input.group === undefined ? {} : { group: input.group }),
+        ...(input.attributes === undefined ? {} : { attributes: input.attributes }),
+        ...callerAiOptions,
+        ...(input.mime === undefined ? {} : { mime: input.mime }),
+        ...(input.md5 === undefined ? {} : { md5: input.md5 }),
+      },
+    };
+    // `begin` merges into the record: what it would hold must fit one item, and the execution's input what Step
+    // Functions takes, or nothing is written.
+    const violation = itemLimitViolation({ ...existing, ...start });
+    if (violation) throw invalid(violation.message);
+    assertExecutionInputFits(executionInput);
+
     const begun = await this.deps.ingest.begin(start);
-    // Another request took the uuid for another key between our check and our write.
-    if (!begun.accepted) throw uuidInUse(uuid);
+    // Another request took the uuid for another key, or started a run on it, between our check and our write.
+    if (!begun.accepted) throw begun.reason === 'in-flight' ? runInFlight(uuid) : uuidInUse(uuid);
     let execution;
     try {
-      execution = await this.deps.stateMachines.start(settings.mainStateMachineArn, {
-        input: {
-          uuid,
-          bucket,
-          key: input.key,
-          destination,
-          ...(input.group === undefined ? {} : { group: input.group }),
-          ...(input.attributes === undefined ? {} : { attributes: input.attributes }),
-          ...callerAiOptions,
-          ...(input.mime === undefined ? {} : { mime: input.mime }),
-          ...(input.md5 === undefined ? {} : { md5: input.md5 }),
-        },
-      });
+      execution = await this.deps.stateMachines.start(settings.mainStateMachineArn, executionInput);
     } catch (error) {
       await this.deps.ingest.restore(uuid, begun.previous).catch((restoreError: unknown) => {
         logger.error('Unable to roll back the ingest record', { uuid, error: restoreError });
@@ -191,6 +198,18 @@ export class AssetLibrary {
     if (source === 'missing') throw notFound(`s3://${ref.bucket}/${ref.key} not found`);
     if (source === 'denied') throw accessDenied(`s3://${ref.bucket}/${ref.key} cannot be read`);
     return source;
+  }
+}
+
+/** Step Functions refuses an execution input over 256 KB (UTF-8). */
+export const MAX_EXECUTION_INPUT_BYTES = 256 * 1024;
+
+export function assertExecutionInputFits(input: unknown): void {
+  const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
+  if (bytes > MAX_EXECUTION_INPUT_BYTES) {
+    throw invalid(
+      `the request is too large: the run's input would take ${bytes} bytes, more than ${MAX_EXECUTION_INPUT_BYTES}`,
+    );
   }
 }
 

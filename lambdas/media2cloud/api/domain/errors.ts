@@ -28,6 +28,11 @@ export function uuidInUse(uuid: string): ConflictError {
   return new ConflictError(`${uuid} is already used for other asset`, ErrorNames.Invalid);
 }
 
+/** Ours: the original starts a second run on an asset still being processed. */
+export function runInFlight(uuid: string): ConflictError {
+  return new ConflictError(`${uuid} is being processed; try again when its current run has ended`, ErrorNames.Invalid);
+}
+
 export function accessDenied(message: string): ForbiddenError {
   return new ForbiddenError(message, ErrorNames.AccessDenied);
 }

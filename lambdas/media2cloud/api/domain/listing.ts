@@ -1,3 +1,4 @@
+import { keyValueViolation, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from '../../../shared/dynamodb/limits';
 import { isPlainObject } from '../../../shared/http';
 import { INGEST_TABLE, SCHEMA_VERSION, type IndexEntry, type IndexKey, type IngestIndex } from '../../tables/ingest';
 import { invalid } from './errors';
@@ -5,6 +6,8 @@ import { invalid } from './errors';
 export const DEFAULT_PAGE_SIZE = 20;
 /** Ours: the original passes any number to DynamoDB (and fails on a non-number). */
 export const MAX_PAGE_SIZE = 1000;
+/** Base64 of the longest key DynamoDB accepts (a table key and an index's two), with room for the JSON around it. */
+const MAX_TOKEN_LENGTH = Math.ceil(((2 * MAX_PARTITION_KEY_BYTES + MAX_SORT_KEY_BYTES + 512) * 4) / 3);
 
 /** `GET /assets`: which index partition to read, from where, how much. */
 export interface AssetListQuery {
@@ -88,7 +91,7 @@ export function encodePageToken(key: IndexKey): string {
 export function decodePageToken(token: string, index: IngestIndex, value: string | number): IndexKey {
   // A `+` sent unencoded arrives as a space after URL decoding.
   const base64 = token.replace(/ /g, '+');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw invalid('invalid token');
+  if (base64.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw invalid('invalid token');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
@@ -104,7 +107,9 @@ export function decodePageToken(token: string, index: IngestIndex, value: string
     parsed[tableKey] === '' ||
     parsed[index.partitionKey.name] !== value ||
     typeof parsed[index.sortKey.name] !== 'number' ||
-    !Number.isFinite(parsed[index.sortKey.name])
+    // DynamoDB refuses a start key it could never have returned, as a server error in the original.
+    keyValueViolation(parsed[tableKey], 'partition') !== undefined ||
+    keyValueViolation(parsed[index.sortKey.name], 'sort') !== undefined
   ) {
     throw invalid('invalid token');
   }

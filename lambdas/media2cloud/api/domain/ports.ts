@@ -11,7 +11,7 @@ import type { AiOptions, StartedExecution } from './records';
 
 export type IngestStore = Pick<
   IngestTable,
-  'get' | 'listIndex' | 'begin' | 'restore' | 'recordRun' | 'dropAnalysis' | 'setStatus'
+  'get' | 'listIndex' | 'begin' | 'restore' | 'recordRun' | 'dropAnalysis' | 'claimRun' | 'restoreStatuses'
 >;
 
 export type AnalysisStore = Pick<AnalysisTable, 'list' | 'deleteAll'>;

@@ -1,3 +1,4 @@
+import { itemLimitViolation } from '../../../shared/dynamodb/limits';
 import { isPlainObject } from '../../../shared/http';
 import { invalid } from './errors';
 import type { AiOptions } from './records';
@@ -60,9 +61,17 @@ export function parseUuid(value: unknown): string {
   return value;
 }
 
+/**
+ * Ours: the original's options are a few hundred bytes, and they travel in the asset record and in every execution
+ * input (Step Functions takes 256 KB), so a much larger value can only fail later, as a server error.
+ */
+export const MAX_AI_OPTIONS_BYTES = 64 * 1024;
+
 export function parseAiOptions(value: unknown): AiOptions | undefined {
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) throw invalid('invalid aiOptions');
+  const violation = itemLimitViolation({ aiOptions: value }, MAX_AI_OPTIONS_BYTES);
+  if (violation) throw invalid(`invalid aiOptions: ${violation.message}`);
   return value;
 }
 

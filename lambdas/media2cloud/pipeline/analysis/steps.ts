@@ -32,8 +32,9 @@ type Dependencies = Pick<PipelineDependencies, 'config' | 'records' | 'analyses'
 
 /**
  * `Prepare analysis`: resolves `aiOptions` (the record's, overlaid by the request's, completed from the global
- * settings or the stack default, unavailable services off), decides which analyzers run, and sets
- * `ANALYSIS_STARTED` with this execution as the record's `executionArn`.
+ * settings or the stack default, unavailable services off), decides which analyzers run, sets `ANALYSIS_STARTED`
+ * with this execution as the record's `executionArn`, and replaces the last run's results: the run drops them
+ * itself, so `POST /analysis` changes nothing before the run has started and a failed request loses nothing.
  */
 export async function prepareAnalysis(
   event: unknown,
@@ -83,8 +84,10 @@ export async function prepareAnalysis(
     status: Status.AnalysisStarted,
     overallStatus: OverallStatus.Processing,
     fields: { executionArn: optionalString(body.executionArn), aiOptions },
-    remove: ['errorMessage'],
+    // The list goes first: once it is gone no reader takes the records below as current.
+    remove: ['errorMessage', 'analysis'],
   });
+  await deps.analyses.deleteAll(uuid);
   // A re-run replaces the AI results; mediaplane's own fields are rewritten by their analyzers.
   await ignoreMissingDocument(deps.search.dropAnalysisFields(uuid));
   return { uuid, input: { ...input, aiOptions }, asset, analyzers, requestTime: deps.now() };

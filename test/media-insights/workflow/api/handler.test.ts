@@ -225,6 +225,25 @@ describe('/system/configuration', () => {
     expectError(response, 400, 'BadRequestError', 'MaxConcurrentWorkflows must be a value > 1');
   });
 
+  it.each([
+    ['above the documented maximum', '4294967296', 'MaxConcurrentWorkflows must be at most 1000'],
+    ['beyond 2^53', '1e308', 'Request body holds a number beyond ±2^53 at $.Value'],
+  ])('refuses a MaxConcurrentWorkflows %s with a 400, storing nothing', async (_case, value, message) => {
+    // Prepare
+    const before = (await api({ resource: '/system/configuration' })).body;
+
+    // Act
+    const response = await api({
+      resource: '/system/configuration',
+      method: 'POST',
+      body: `{"Name":"MaxConcurrentWorkflows","Value":${value}}`,
+    });
+
+    // Assess
+    expectError(response, 400, 'BadRequestError', message);
+    expect((await api({ resource: '/system/configuration' })).body).toEqual(before);
+  });
+
   it('stores any other setting as posted, extra keys included', async () => {
     // Prepare
     const item = { Name: 'ReportingLevel', Value: 'verbose', Owner: 'ops' };

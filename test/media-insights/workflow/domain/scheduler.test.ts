@@ -89,6 +89,14 @@ describe('maxConcurrentWorkflows', () => {
     // Assess
     expect(limits).toEqual([3, 2]);
   });
+
+  it('counts a value stored before the maximum existed as the maximum, so scheduling never stops', () => {
+    // Act
+    const limit = maxConcurrentWorkflows({ Value: 4294967296 });
+
+    // Assess
+    expect(limit).toBe(1000);
+  });
 });
 
 describe('stateMachineStart', () => {

@@ -374,6 +374,18 @@ describe('validateSystemConfiguration', () => {
     expect(message).toBe('MaxConcurrentWorkflows must be a value > 1');
   });
 
+  it('rejects MaxConcurrentWorkflows above 1000, which the scheduler could not hold slots for', () => {
+    // Act
+    const atLimit = validateSystemConfiguration({ Name: 'MaxConcurrentWorkflows', Value: 1000 });
+    const message = badRequestMessage(() =>
+      validateSystemConfiguration({ Name: 'MaxConcurrentWorkflows', Value: 4294967296 }),
+    );
+
+    // Assess
+    expect(atLimit.Value).toBe(1000);
+    expect(message).toBe('MaxConcurrentWorkflows must be at most 1000');
+  });
+
   it('stores other parameters as given', () => {
     // Act
     const item = validateSystemConfiguration({ Name: 'Other', Value: 'anything' });

@@ -75,7 +75,12 @@ describe('parseRegistration', () => {
     [
       'a MaxConcurrentWorkflows of 0',
       { Operations: [], MaxConcurrentWorkflows: '0' },
-      'MaxConcurrentWorkflows must be an integer >= 1',
+      'MaxConcurrentWorkflows must be an integer from 1 to 1000',
+    ],
+    [
+      'a MaxConcurrentWorkflows above the maximum',
+      { Operations: [], MaxConcurrentWorkflows: '4294967296' },
+      'MaxConcurrentWorkflows must be an integer from 1 to 1000',
     ],
   ])('refuses %s', (_case, properties, message) => {
     // Act

@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { loadOrCreateCredentials } from '../../lib/local/credentials';
+import { makeJpegWithMetadata } from '../media2cloud/pipeline/fixtures';
+import { apiClient } from '../support/local';
+
+/**
+ * kill -9 in the middle of a Media2Cloud ingest, then `npm start` again on the same data directory: the execution
+ * that was running is FAILED, its status-change event reaches the pipeline's rule, and the asset ends in ERROR
+ * instead of PROCESSING for ever — while what was stored before the kill is all still there.
+ */
+describe('Media2Cloud after kill -9 of local mode', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-kill-'));
+  const media = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-kill-media-'));
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child!.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    // Whatever of a killed local mode might linger (tsx runs it in a process of its own).
+    for (const group of groups) killGroup(group, 'SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(media, { recursive: true, force: true });
+  });
+
+  it('ends the interrupted ingest in ERROR after the restart, keeps the earlier asset, and lets the asset be ingested again', async () => {
+    // Prepare: one asset ingested to the end, a second one started and interrupted by kill -9.
+    const jpeg = fs.readFileSync(await makeJpegWithMetadata(media));
+    child = await startLocalMode(dataDir);
+    let outputs = readOutputs(dataDir);
+    const credentials = loadOrCreateCredentials(dataDir);
+    let api = apiClient(`${outputs.Media2Cloud.ApiEndpoint}/`, credentials);
+    const s3 = new S3Client({
+      region: outputs.Local.Region,
+      endpoint: outputs.Local.S3Endpoint,
+      forcePathStyle: true,
+      credentials,
+    });
+    for (const key of ['earlier.jpg', 'interrupted.jpg']) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: outputs.Media2Cloud.IngestBucket,
+          Key: key,
+          Body: jpeg,
+          // As the original's web portal marks its uploads: only POST /assets starts the ingest.
+          Metadata: { webupload: 'true' },
+        }),
+      );
+    }
+    s3.destroy();
+    const earlier = (await api.post('assets', { input: { key: 'earlier.jpg' } })).json();
+    const completed = await settled(api, earlier.uuid);
+    const started = await api.post('assets', { input: { key: 'interrupted.jpg' } });
+    const interrupted = started.json();
+
+    // Act
+    // The whole process group, as when the machine or the terminal dies: tsx and the local-mode process under it.
+    const killed = new Promise((resolve) => child!.on('exit', resolve));
+    killGroup(child.pid!, 'SIGKILL');
+    await killed;
+    child = await startLocalMode(dataDir);
+    outputs = readOutputs(dataDir);
+    api = apiClient(`${outputs.Media2Cloud.ApiEndpoint}/`, credentials);
+    const after = await settled(api, interrupted.uuid);
+    const sfn = new SFNClient({
+      region: outputs.Local.Region,
+      endpoint: outputs.Local.StepFunctionsEndpoint,
+      credentials,
+    });
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: interrupted.executionArn }));
+    sfn.destroy();
+    const again = await api.post('assets', { input: { uuid: interrupted.uuid, key: 'interrupted.jpg' } });
+
+    // Assess
+    expect(completed).toMatchObject({ overallStatus: 'COMPLETED', status: 'ANALYSIS_COMPLETED' });
+    expect(started.status).toBe(200);
+    expect(execution.status).toBe('FAILED');
+    expect(after).toMatchObject({ overallStatus: 'ERROR', status: 'INGEST_ERROR' });
+    expect(after.errorMessage).toMatch(/ended FAILED/);
+    expect((await api.get(`assets/${earlier.uuid}`)).json()).toEqual(completed);
+    expect(again.status).toBe(200);
+  }, 240_000);
+});
+
+/** Process groups started here (one per `npm start`), so none outlives the test. */
+const groups: number[] = [];
+
+function killGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+interface LocalOutputs {
+  readonly Media2Cloud: Record<string, string>;
+  readonly Local: Record<string, string>;
+}
+
+function readOutputs(dataDir: string): LocalOutputs {
+  return JSON.parse(fs.readFileSync(path.join(dataDir, 'outputs.json'), 'utf8')) as LocalOutputs;
+}
+
+/** `npm start` in a child process on free ports, resolved once it says it is ready. */
+async function startLocalMode(dataDir: string): Promise<ChildProcess> {
+  fs.rmSync(path.join(dataDir, 'outputs.json'), { force: true });
+  const process_ = spawn(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        MEDIAPLANE_PORT: '0',
+        MEDIAPLANE_DATA_DIR: dataDir,
+        MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  groups.push(process_.pid!);
+  let output = '';
+  process_.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  process_.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Ready.')) {
+    if (process_.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`local mode did not start:\n${output.slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return process_;
+}
+
+/** Polls the asset until its run has ended (COMPLETED or ERROR). */
+async function settled(api: ReturnType<typeof apiClient>, uuid: string): Promise<Record<string, any>> {
+  const deadline = Date.now() + 120_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    const response = await api.get(`assets/${uuid}`);
+    last = `${response.status} ${response.text.slice(0, 500)}`;
+    if (response.status === 200 && ['COMPLETED', 'ERROR'].includes(response.json().overallStatus)) {
+      return response.json();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`asset ${uuid} did not settle: ${last}`);
+}
