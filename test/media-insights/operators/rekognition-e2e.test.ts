@@ -11,8 +11,25 @@ import { faceSample, renderText } from '../../local/rekognition/support';
 // Every job runs the stand-in's real models on the video's frames (one a second); the first use loads each model.
 jest.setTimeout(600_000);
 
-const VIDEO_OPERATORS = ['labelDetection', 'faceDetection', 'shotDetection', 'technicalCueDetection', 'textDetection'];
-const IMAGE_OPERATORS = ['labelDetectionImage', 'faceDetectionImage', 'textDetectionImage', 'faceSearchImage'];
+const VIDEO_OPERATORS = [
+  'celebrityRecognition',
+  'contentModeration',
+  'faceDetection',
+  'faceSearch',
+  'labelDetection',
+  'personTracking',
+  'shotDetection',
+  'technicalCueDetection',
+  'textDetection',
+];
+const IMAGE_OPERATORS = [
+  'celebrityRecognitionImage',
+  'contentModerationImage',
+  'faceDetectionImage',
+  'faceSearchImage',
+  'labelDetectionImage',
+  'textDetectionImage',
+];
 
 type Execution = {
   AssetId: string;
@@ -55,13 +72,24 @@ describe('Media Insights Rekognition operators through local mode', () => {
     return output;
   }
 
-  async function run(stage: string, operations: string[], media: object, configuration: object): Promise<Execution> {
-    expect((await api.post('workflow/stage', { Name: stage, Operations: operations })).status).toBe(200);
-    const workflow = `${stage}Workflow`;
-    const created = await api.post('workflow', { Name: workflow, StartAt: stage, Stages: { [stage]: { End: true } } });
+  /** Creates a workflow of the given stages (each a list of operations), runs it on `media` and waits for its end. */
+  async function run(name: string, stages: [string, string[]][], media: object, configuration: object) {
+    for (const [stage, operations] of stages) {
+      expect((await api.post('workflow/stage', { Name: stage, Operations: operations })).status).toBe(200);
+    }
+    const created = await api.post('workflow', {
+      Name: name,
+      StartAt: stages[0]![0],
+      Stages: Object.fromEntries(
+        stages.map(([stage], index) => [
+          stage,
+          index + 1 < stages.length ? { Next: stages[index + 1]![0] } : { End: true },
+        ]),
+      ),
+    });
     expect(created.status).toBe(200);
     const started = await api.post('workflow/execution', {
-      Name: workflow,
+      Name: name,
       Input: { Media: media },
       Configuration: configuration,
     });
@@ -112,13 +140,27 @@ describe('Media Insights Rekognition operators through local mode', () => {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
 
+    // The original's end-to-end shape: a preprocessing stage makes the proxy the Rekognition stage then reads.
+    // Per-execution overrides enable the operators registered disabled and give face search its collection.
     [video, image] = await Promise.all([
-      run('RekognitionVideo', VIDEO_OPERATORS, { Video: { S3Bucket: bucket, S3Key: 'media/scenes.mp4' } }, {}),
       run(
-        'RekognitionImage',
-        IMAGE_OPERATORS,
+        'RekognitionVideoWorkflow',
+        [
+          ['RekognitionPreprocess', ['Mediainfo', 'Thumbnail']],
+          ['RekognitionVideo', VIDEO_OPERATORS],
+        ],
+        { Video: { S3Bucket: bucket, S3Key: 'media/scenes.mp4' } },
+        {
+          RekognitionVideo: {
+            faceSearch: { MediaType: 'Video', Enabled: true, CollectionId: 'e2e-people' },
+            personTracking: { MediaType: 'Video', Enabled: true },
+          },
+        },
+      ),
+      run(
+        'RekognitionImageWorkflow',
+        [['RekognitionImage', IMAGE_OPERATORS]],
         { Image: { S3Bucket: bucket, S3Key: 'media/people.jpg' } },
-        // Per-execution overrides: faceSearchImage is registered disabled and without a collection.
         { RekognitionImage: { faceSearchImage: { MediaType: 'Image', Enabled: true, CollectionId: 'e2e-people' } } },
       ),
     ]);
@@ -126,7 +168,7 @@ describe('Media Insights Rekognition operators through local mode', () => {
 
   afterAll(() => env?.stop());
 
-  it('runs a stage of video operators to Complete, each after its Rekognition Video job', () => {
+  it('runs every video operator to Complete after a preprocessing stage, each after its Rekognition Video job', () => {
     const outputs = video.Workflow.Stages['RekognitionVideo']!.Outputs;
 
     expect(video.Message).toBeUndefined();
@@ -142,11 +184,28 @@ describe('Media Insights Rekognition operators through local mode', () => {
     const faces = await results(video, 'faceDetection');
 
     expect(labels).toMatchObject({ JobStatus: 'SUCCEEDED', VideoMetadata: { Codec: 'h264', FrameWidth: 640 } });
+    // The job read the proxy the Thumbnail operator made, not the upload.
+    expect(labels.Video.S3Object.Name).toMatch(/^private\/assets\/.+\/scenes_proxy\.mp4$/);
     expect(labels).not.toHaveProperty('$metadata');
     expect(labels.Labels.map((entry: { Label: { Name: string } }) => entry.Label.Name)).toContain('Person');
     // Face detection asks for every attribute, as the original.
     expect(faces.Faces.length).toBeGreaterThanOrEqual(3);
     expect(faces.Faces[0]).toMatchObject({ Timestamp: expect.any(Number), Face: { AgeRange: expect.any(Object) } });
+  });
+
+  it('finds the people of the collection, and tracks and names (or not) the faces it sees', async () => {
+    const search = await results(video, 'faceSearch');
+    const persons = await results(video, 'personTracking');
+    const celebrities = await results(video, 'celebrityRecognition');
+    const moderation = await results(video, 'contentModeration');
+
+    expect(search.Persons.length).toBeGreaterThan(0);
+    expect(search.Persons[0].FaceMatches[0]).toMatchObject({ Face: { ExternalImageId: 'people' } });
+    expect(persons).toMatchObject({ JobStatus: 'SUCCEEDED', Persons: expect.any(Array) });
+    expect(persons.Persons.length).toBeGreaterThan(0);
+    // No famous faces are known offline unless the data directory names some.
+    expect(celebrities).toMatchObject({ JobStatus: 'SUCCEEDED', Celebrities: [] });
+    expect(moderation).toMatchObject({ JobStatus: 'SUCCEEDED', ModerationLabels: expect.any(Array) });
   });
 
   it('keeps shots and technical cues apart, as the two operators ask for one segment type each', async () => {
@@ -174,7 +233,7 @@ describe('Media Insights Rekognition operators through local mode', () => {
     expect(Math.min(...lines.map((entry: { Timestamp: number }) => entry.Timestamp))).toBeGreaterThanOrEqual(3000);
   });
 
-  it('runs a stage of image operators to Complete, with per-execution configuration', () => {
+  it('runs every image operator to Complete, with per-execution configuration', () => {
     const outputs = image.Workflow.Stages['RekognitionImage']!.Outputs;
 
     expect(image.Message).toBeUndefined();
@@ -189,6 +248,8 @@ describe('Media Insights Rekognition operators through local mode', () => {
     const faces = await results(image, 'faceDetection');
     const text = await results(image, 'textDetection');
     const search = await results(image, 'faceSearch');
+    const celebrities = await results(image, 'celebrityRecognition');
+    const moderation = await results(image, 'contentModeration');
     const missing = await dataplane.get(`metadata/${image.AssetId}/labelDetectionImage`);
 
     expect(labels.Labels.map((label: { Name: string }) => label.Name)).toContain('Person');
@@ -201,6 +262,8 @@ describe('Media Insights Rekognition operators through local mode', () => {
       Similarity: expect.any(Number),
       Face: { ExternalImageId: 'people' },
     });
+    expect(celebrities).toMatchObject({ CelebrityFaces: [], UnrecognizedFaces: expect.any(Array) });
+    expect(moderation).toHaveProperty('ModerationLabels');
     expect(missing.status).toBe(404);
   });
 });
