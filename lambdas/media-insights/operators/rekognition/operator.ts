@@ -11,7 +11,12 @@ import {
   parseOperatorEvent,
   withStatus,
 } from '../shared/operator';
-import { InvalidPageTokenError, serviceErrorCode, type RekognitionVision } from '../../../shared/ai/rekognition';
+import {
+  InvalidPageTokenError,
+  serviceErrorCode,
+  type RekognitionVision,
+  type VideoAnalysisPage,
+} from '../../../shared/ai/rekognition';
 import { IMAGE_EXTENSIONS, rekognitionOperation, VIDEO_EXTENSIONS, type RekognitionOperation } from './operations';
 
 /** What the operators ask of Rekognition: the adapter's raw-answer methods. */
@@ -161,7 +166,7 @@ export async function runRekognitionCheck(event: unknown, deps: RekognitionDepen
   let token = typeof metadata['PageToken'] === 'string' ? metadata['PageToken'] : '';
   let paginated = Object.hasOwn(metadata, 'PageToken');
   for (let read = 0; read < PAGES_PER_INVOCATION; read += 1) {
-    let page;
+    let page: VideoAnalysisPage;
     try {
       page = await deps.rekognition.getVideoAnalysisPage(operation.video.kind, jobId, { nextToken: token });
     } catch (error) {
