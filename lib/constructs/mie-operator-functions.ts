@@ -30,6 +30,31 @@ export interface OperatorFunctionsProps {
   readonly mediaBuckets?: readonly string[];
 }
 
+/** Rekognition's image and stored-video analyses the operators call; none supports resource-level permissions. */
+const REKOGNITION_ANALYSES = [
+  'DetectFaces',
+  'DetectLabels',
+  'DetectModerationLabels',
+  'DetectText',
+  'RecognizeCelebrities',
+  'StartCelebrityRecognition',
+  'GetCelebrityRecognition',
+  'StartContentModeration',
+  'GetContentModeration',
+  'StartFaceDetection',
+  'GetFaceDetection',
+  'StartFaceSearch',
+  'GetFaceSearch',
+  'StartLabelDetection',
+  'GetLabelDetection',
+  'StartPersonTracking',
+  'GetPersonTracking',
+  'StartSegmentDetection',
+  'GetSegmentDetection',
+  'StartTextDetection',
+  'GetTextDetection',
+] as const;
+
 /** One function per distinct handler of the operator catalog, sized, configured and granted as each one needs. */
 export class OperatorFunctions extends Construct {
   public readonly operators: OperatorDefinition[];
@@ -117,6 +142,33 @@ export class OperatorFunctions extends Construct {
             `Resource::<${Stack.of(this).getLogicalId(props.dataplaneBucket.node.defaultChild as never)}.Arn>/private/assets/*`,
           );
           break;
+        case 'readAssetOutputs':
+          props.dataplaneBucket.grantRead(fn.function, 'private/assets/*');
+          findings.push('Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*');
+          findings.push(
+            `Resource::<${Stack.of(this).getLogicalId(props.dataplaneBucket.node.defaultChild as never)}.Arn>/private/assets/*`,
+          );
+          break;
+        case 'analyseWithRekognition':
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: REKOGNITION_ANALYSES.map((action) => `rekognition:${action}`),
+              resources: ['*'],
+            }),
+          );
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['rekognition:DescribeCollection', 'rekognition:SearchFacesByImage'],
+              resources: [
+                Stack.of(this).formatArn({ service: 'rekognition', resource: 'collection', resourceName: '*' }),
+              ],
+            }),
+          );
+          findings.push(
+            'Resource::*',
+            'Resource::arn:<AWS::Partition>:rekognition:<AWS::Region>:<AWS::AccountId>:collection/*',
+          );
+          break;
         case 'invokeDataplane':
           props.dataplaneHandler.grantInvoke(fn.function);
           findings.push(invokeGrantFinding(props.dataplaneHandler));
@@ -140,8 +192,9 @@ export class OperatorFunctions extends Construct {
       acknowledgeWildcards(
         fn.role,
         'Operators read workflow media where users keep it (the data plane does not copy it; narrow with the ' +
-          "mediaInsightsMediaBuckets context), write only under the data plane bucket's private/assets/ prefix, " +
-          'and invoke the data plane and scheduler functions (including their versions).',
+          "mediaInsightsMediaBuckets context), read and write only under the data plane bucket's private/assets/ " +
+          'prefix, invoke the data plane and scheduler functions (including their versions), call the Rekognition ' +
+          'analyses, which have no resource-level permissions, and search any face collection a workflow names.',
         [...new Set(findings)],
       );
     }

@@ -142,4 +142,44 @@ describe('MediaInsights workflow engine', () => {
       ]),
     });
   });
+
+  it('lets the Rekognition operators call the analyses (no resource-level permissions) and read face collections', () => {
+    const policiesOf = (fn: { [key: string]: any }) =>
+      Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+        policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === fn.Properties.Role['Fn::GetAtt'][0]),
+      );
+    const rekognition = Object.values(functions).filter((fn) =>
+      String(fn.Properties.Description).includes('rekognition/handler.ts'),
+    );
+    const statements = rekognition.flatMap((fn) =>
+      policiesOf(fn).flatMap((policy) => policy.Properties.PolicyDocument.Statement),
+    );
+
+    expect(rekognition).toHaveLength(2);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: expect.arrayContaining(['rekognition:StartLabelDetection', 'rekognition:GetSegmentDetection']),
+          Resource: '*',
+        }),
+        expect.objectContaining({
+          Action: ['rekognition:DescribeCollection', 'rekognition:SearchFacesByImage'],
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':rekognition:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':collection/*',
+              ],
+            ],
+          },
+        }),
+      ]),
+    );
+  });
 });

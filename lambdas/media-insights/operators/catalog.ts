@@ -36,6 +36,13 @@ export type OperatorAccess =
   | 'readConfiguredObject'
   /** `s3:PutObject` and `s3:GetObject` on `DATAPLANE_BUCKET/private/assets/*`. */
   | 'writeAssetOutputs'
+  /** `s3:GetObject` on `DATAPLANE_BUCKET/private/assets/*`: media earlier operators made (the proxy encode). */
+  | 'readAssetOutputs'
+  /**
+   * The Rekognition image and stored-video analyses (which have no resource-level permissions), and
+   * `DescribeCollection` / `SearchFacesByImage` on this account's face collections.
+   */
+  | 'analyseWithRekognition'
   /** `lambda:InvokeFunction` on `DATAPLANE_HANDLER_ARN`. */
   | 'invokeDataplane'
   /** `dynamodb:UpdateItem` and `dynamodb:GetItem` on `WORKFLOW_EXECUTION_TABLE_NAME`. */
@@ -60,6 +67,60 @@ export type CatalogOperator = OperatorEntry &
   );
 
 const SMALL: FunctionSizing = { timeoutSeconds: 60, memorySizeMb: 256, ephemeralStorageMb: 512 };
+
+/**
+ * The original's Rekognition operators: each video analysis is an Async operator whose monitor pages the job's
+ * results into the data plane; most have a Sync `…Image` twin. One start and one monitor function serve them all
+ * (the operation's name says which analysis); the original's registration defaults are kept.
+ */
+const REKOGNITION_FUNCTIONS = {
+  environment: ['DATAPLANE_HANDLER_ARN'],
+  access: ['readInputMedia', 'readAssetOutputs', 'analyseWithRekognition', 'invokeDataplane'],
+  // The monitor stores up to 11 pages of 1000 results per invocation (the original gives it up to 300 s, 512 MB).
+  sizing: { timeoutSeconds: 300, memorySizeMb: 512, ephemeralStorageMb: 512 },
+} as const;
+
+function rekognitionVideoOperator(Name: string, Description: string, Enabled = true, extra = {}): CatalogOperator {
+  return {
+    Name,
+    Description,
+    Type: 'Async',
+    Configuration: { MediaType: 'Video', Enabled, ...extra },
+    start: 'rekognition/handler.ts#startRekognition',
+    monitor: 'rekognition/handler.ts#checkRekognition',
+    ...REKOGNITION_FUNCTIONS,
+  };
+}
+
+function rekognitionImageOperator(Name: string, Description: string, Enabled = true, extra = {}): CatalogOperator {
+  return {
+    Name,
+    Description,
+    Type: 'Sync',
+    Configuration: { MediaType: 'Image', Enabled, ...extra },
+    start: 'rekognition/handler.ts#startRekognition',
+    ...REKOGNITION_FUNCTIONS,
+  };
+}
+
+/** In the original's registration order. */
+export const REKOGNITION_OPERATORS: readonly CatalogOperator[] = [
+  rekognitionVideoOperator('celebrityRecognition', 'CelebRecognition operator'),
+  rekognitionImageOperator('celebrityRecognitionImage', 'CelebRecognition image operator'),
+  rekognitionVideoOperator('contentModeration', 'Content moderation operator'),
+  rekognitionImageOperator('contentModerationImage', 'Content moderation image operator'),
+  rekognitionVideoOperator('faceDetection', 'Face detection operator'),
+  rekognitionImageOperator('faceDetectionImage', 'Face detection image operator'),
+  rekognitionVideoOperator('faceSearch', 'Face search operator', false, { CollectionId: '' }),
+  rekognitionImageOperator('faceSearchImage', 'Face search image operator', false, { CollectionId: '' }),
+  rekognitionVideoOperator('labelDetection', 'Label detection operator'),
+  rekognitionVideoOperator('technicalCueDetection', 'technicalCueDetection operator'),
+  rekognitionVideoOperator('shotDetection', 'shotDetection operator'),
+  rekognitionVideoOperator('textDetection', 'Text detection operator'),
+  rekognitionImageOperator('textDetectionImage', 'Text Detection image operator'),
+  rekognitionImageOperator('labelDetectionImage', 'Label detection image operator'),
+  rekognitionVideoOperator('personTracking', 'Person tracking', false),
+];
 
 /** The operators the original registers in its operator library that mediaplane implements offline. */
 export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
@@ -118,6 +179,7 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     access: ['updateWorkflowExecutions', 'invokeScheduler'],
     sizing: SMALL,
   },
+  ...REKOGNITION_OPERATORS,
 ];
 
 function testOperator(

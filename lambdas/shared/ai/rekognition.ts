@@ -7,6 +7,7 @@
 import {
   CreateCollectionCommand,
   DeleteCollectionCommand,
+  DescribeCollectionCommand,
   DeleteFacesCommand,
   DetectFacesCommand,
   DetectLabelsCommand,
@@ -321,6 +322,46 @@ function videoInfo(wire: VideoMetadata | VideoMetadata[] | undefined): VideoInfo
 
 export class VideoAnalysisTimeout extends Error {}
 
+/** One `Get*` answer as the service sent it, for callers that keep the service's own pages. */
+export interface VideoAnalysisPage {
+  readonly status: string;
+  /** Why the job failed. @default none */
+  readonly statusMessage?: string;
+  /** The next page's token; absent on the last page. */
+  readonly nextToken?: string;
+  /** The response body: every member the service answered (the SDK's `$metadata` left out). */
+  readonly response: Record<string, unknown>;
+}
+
+/** The page token was refused (it expired, or belongs to another job or order); reading again from the start works. */
+export class InvalidPageTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidPageTokenError';
+  }
+}
+
+/** The image analyses whose answers can be had as the service sent them. */
+export type ImageAnalysisKind = 'labels' | 'faces' | 'celebrities' | 'moderation' | 'text' | 'faceSearch';
+
+export interface FaceCollectionInfo {
+  readonly arn: string;
+  readonly faceCount: number;
+  readonly faceModelVersion: string;
+}
+
+/** The service's error code (`InvalidS3ObjectException`, …) when `error` is an answer of the service; else none. */
+export function serviceErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function withoutSdkMetadata(output: object): Record<string, unknown> {
+  const { $metadata: _, ...response } = output as Record<string, unknown>;
+  return response;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 /** A client for the module's lifetime; its endpoint comes from the environment, as for every SDK client. */
@@ -418,6 +459,27 @@ export class RekognitionVision {
     return (response.TextDetections ?? []).map((wire) => text(wire));
   }
 
+  /**
+   * An image analysis with the service's defaults (no attributes, filters or limits asked for), answered as the
+   * service sent it, for callers that keep the service's own response. `faceSearch` needs a collection.
+   */
+  async imageAnalysisResponse(
+    kind: ImageAnalysisKind,
+    input: ImageInput,
+    options: { collectionId?: string } = {},
+  ): Promise<Record<string, unknown>> {
+    const Image = image(input);
+    const command = {
+      labels: () => new DetectLabelsCommand({ Image }),
+      faces: () => new DetectFacesCommand({ Image }),
+      celebrities: () => new RecognizeCelebritiesCommand({ Image }),
+      moderation: () => new DetectModerationLabelsCommand({ Image }),
+      text: () => new DetectTextCommand({ Image }),
+      faceSearch: () => new SearchFacesByImageCommand({ CollectionId: options.collectionId ?? '', Image }),
+    }[kind]();
+    return withoutSdkMetadata(await this.send<object>(command));
+  }
+
   // --- face collections
 
   async createCollection(collectionId: string): Promise<{ arn: string }> {
@@ -429,6 +491,18 @@ export class RekognitionVision {
 
   async deleteCollection(collectionId: string): Promise<void> {
     await this.send(new DeleteCollectionCommand({ CollectionId: collectionId }));
+  }
+
+  /** The collection's ARN and size; fails with `ResourceNotFoundException` when there is no such collection. */
+  async describeCollection(collectionId: string): Promise<FaceCollectionInfo> {
+    const response = await this.send<{ CollectionARN?: string; FaceCount?: number; FaceModelVersion?: string }>(
+      new DescribeCollectionCommand({ CollectionId: collectionId }),
+    );
+    return {
+      arn: response.CollectionARN ?? '',
+      faceCount: response.FaceCount ?? 0,
+      faceModelVersion: response.FaceModelVersion ?? '',
+    };
   }
 
   /** Every collection id, all pages read. */
@@ -630,6 +704,37 @@ export class RekognitionVision {
     };
   }
 
+  /**
+   * One `Get*` page of a job as the service sent it: the state, and once the job succeeded up to `pageSize` results
+   * (the service's default, 1000, when not given) with the token of the next page.
+   */
+  async getVideoAnalysisPage(
+    kind: VideoAnalysisKind,
+    jobId: string,
+    options: GetVideoOptions & { nextToken?: string } = {},
+  ): Promise<VideoAnalysisPage> {
+    const request = {
+      JobId: jobId,
+      ...(options.pageSize !== undefined ? { MaxResults: options.pageSize } : {}),
+      ...(options.nextToken ? { NextToken: options.nextToken } : {}),
+    };
+    let page: GetPage;
+    try {
+      page = (await this.getPage(kind, request, options.sortBy)).page;
+    } catch (error) {
+      if (serviceErrorCode(error) === 'InvalidPaginationTokenException') {
+        throw new InvalidPageTokenError((error as Error).message);
+      }
+      throw error;
+    }
+    return {
+      status: page.JobStatus ?? 'IN_PROGRESS',
+      ...(page.StatusMessage ? { statusMessage: page.StatusMessage } : {}),
+      ...(page.NextToken ? { nextToken: page.NextToken } : {}),
+      response: withoutSdkMetadata(page),
+    };
+  }
+
   /** Polls a job until it ends (with growing waits), then returns its results. */
   async waitForVideoAnalysis<K extends VideoAnalysisKind>(
     kind: K,
@@ -651,7 +756,7 @@ export class RekognitionVision {
 
   private async getPage(
     kind: VideoAnalysisKind,
-    request: { JobId: string; MaxResults: number; NextToken?: string },
+    request: { JobId: string; MaxResults?: number; NextToken?: string },
     sortBy: string | undefined,
   ): Promise<{ page: GetPage; findings: unknown[] }> {
     switch (kind) {

@@ -64,6 +64,29 @@ describe('operator catalog', () => {
       { Name: 'MediainfoImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
       { Name: 'Thumbnail', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
       { Name: 'Wait', Type: 'Async', Configuration: { MediaType: 'MetadataOnly', Enabled: false } },
+      { Name: 'celebrityRecognition', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'celebrityRecognitionImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
+      { Name: 'contentModeration', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'contentModerationImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
+      { Name: 'faceDetection', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'faceDetectionImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
+      {
+        Name: 'faceSearch',
+        Type: 'Async',
+        Configuration: { MediaType: 'Video', Enabled: false, CollectionId: '' },
+      },
+      {
+        Name: 'faceSearchImage',
+        Type: 'Sync',
+        Configuration: { MediaType: 'Image', Enabled: false, CollectionId: '' },
+      },
+      { Name: 'labelDetection', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'technicalCueDetection', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'shotDetection', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'textDetection', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      { Name: 'textDetectionImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
+      { Name: 'labelDetectionImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
+      { Name: 'personTracking', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: false } },
     ]);
   });
 

@@ -1,5 +1,10 @@
 import * as path from 'node:path';
-import { RekognitionVision, withRetries, type RetryPolicy } from '../../../lambdas/shared/ai/rekognition';
+import {
+  InvalidPageTokenError,
+  RekognitionVision,
+  withRetries,
+  type RetryPolicy,
+} from '../../../lambdas/shared/ai/rekognition';
 import {
   faceSample,
   makeVideo,
@@ -121,6 +126,52 @@ describe('Rekognition adapter (through the local stand-in)', () => {
     ]);
     expect(shots.video).toMatchObject({ codec: 'h264', width: 320, height: 240 });
     expect(faces.findings.map((face) => face.timestampMs)).toEqual([0, 0, 0, 1000, 1000, 1000]);
+  });
+
+  it('answers a Get* page, an image analysis and a collection as the service sent them, for raw consumers', async () => {
+    // Prepare
+    await rekognition.put('adapter/raw-slide.png', renderText(['RAW ANSWER']));
+    await rekognition.put(
+      'adapter/raw-cuts.mp4',
+      makeVideo(path.join(rekognition.scratch, 'adapter-raw-cuts.mp4'), [
+        ...['-f', 'lavfi', '-i', 'testsrc=s=320x240:d=1:r=25'],
+        ...['-f', 'lavfi', '-i', 'testsrc2=s=320x240:d=1:r=25'],
+        ...['-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]'],
+      ]),
+    );
+    await vision.createCollection('adapter-raw');
+
+    // Act
+    const text = await vision.imageAnalysisResponse('text', {
+      bucket: rekognition.bucket,
+      key: 'adapter/raw-slide.png',
+    });
+    const collection = await vision.describeCollection('adapter-raw');
+    const missing = vision.describeCollection('adapter-none');
+    const jobId = await vision.startVideoAnalysis(
+      'segments',
+      { bucket: rekognition.bucket, key: 'adapter/raw-cuts.mp4' },
+      { segmentTypes: ['SHOT'] },
+    );
+    await vision.waitForVideoAnalysis('segments', jobId, { pollMs: 200 });
+    const first = await vision.getVideoAnalysisPage('segments', jobId, { pageSize: 1 });
+    const second = await vision.getVideoAnalysisPage('segments', jobId, { pageSize: 1, nextToken: first.nextToken });
+    const refused = vision.getVideoAnalysisPage('segments', jobId, { nextToken: 'not-a-token' });
+
+    // Assess
+    expect(text).not.toHaveProperty('$metadata');
+    expect(text).toMatchObject({ TextDetections: expect.arrayContaining([expect.objectContaining({ Type: 'LINE' })]) });
+    expect(collection).toMatchObject({ arn: expect.stringMatching(/collection\/adapter-raw$/), faceCount: 0 });
+    await expect(missing).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(first).toMatchObject({ status: 'SUCCEEDED', nextToken: expect.any(String) });
+    expect(first.response).toMatchObject({
+      JobStatus: 'SUCCEEDED',
+      Segments: [expect.objectContaining({ Type: 'SHOT' })],
+    });
+    expect(first.response).not.toHaveProperty('$metadata');
+    expect(second.nextToken).toBeUndefined();
+    expect(second.response['NextToken']).toBeUndefined();
+    await expect(refused).rejects.toBeInstanceOf(InvalidPageTokenError);
   });
 
   it('reports a failed job with the service’s reason', async () => {
