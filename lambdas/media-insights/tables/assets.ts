@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { TableSchema } from '../../shared/dynamodb/schema';
-import type { Asset, AssetInfo, AssetStore, MetadataPointer } from '../dataplane/domain/ports';
+import type { Asset, AssetInfo, AssetStore, MetadataPointer, PointerWrite } from '../dataplane/domain/ports';
 import { GLOBAL_ASSET_ATTRIBUTES } from '../dataplane/domain/validation';
 import type { Item, ScanOptions } from './support';
 
@@ -79,7 +79,7 @@ export class AssetTable implements AssetStore {
     return pointerList(Item[operatorName]) ?? [];
   }
 
-  async prependPointer(assetId: string, operatorName: string, pointer: MetadataPointer): Promise<boolean> {
+  async prependPointer(assetId: string, operatorName: string, pointer: MetadataPointer): Promise<PointerWrite> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -87,18 +87,24 @@ export class AssetTable implements AssetStore {
           Key: { AssetId: assetId },
           // One atomic update, so concurrent writers for the same operator cannot drop each other's pointers.
           UpdateExpression: 'SET #operator = list_append(:pointer, if_not_exists(#operator, :none))',
-          // Without the condition an update would recreate a deleted asset as an item with no global attributes.
-          ConditionExpression: 'attribute_exists(AssetId)',
-          ExpressionAttributeNames: { '#operator': operatorName },
+          // Without the first condition an update would recreate a deleted asset as an item with no global
+          // attributes; the second keeps a repeated store (same workflow, same key) from growing the list.
+          ConditionExpression:
+            'attribute_exists(AssetId) AND (attribute_not_exists(#operator[0]) OR #operator[0].#key <> :key OR #operator[0].#workflow <> :workflow)',
+          ExpressionAttributeNames: { '#operator': operatorName, '#key': 'pointer', '#workflow': 'workflow' },
           ExpressionAttributeValues: {
             ':pointer': [{ workflow: pointer.workflow, pointer: pointer.pointer }],
             ':none': [],
+            ':key': pointer.pointer,
+            ':workflow': pointer.workflow,
           },
         }),
       );
-      return true;
+      return 'stored';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return (await this.exists(assetId)) ? 'stored' : 'missing';
+      // Every store adds a pointer to the one asset item; thousands of workflows on one asset can fill it.
+      if (error instanceof Error && /Item size .*exceeded the maximum allowed size/.test(error.message)) return 'full';
       throw error;
     }
   }

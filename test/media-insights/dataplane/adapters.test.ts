@@ -81,6 +81,41 @@ describe('AssetTable', () => {
     });
   });
 
+  it('adds a pointer equal to the newest one only once, and still adds an older one again', async () => {
+    // Prepare
+    const store = new AssetTable(documents, DATAPLANE_TABLE_NAME);
+    await store.create(asset('repeated'));
+
+    // Act
+    const writes = [
+      await store.prependPointer('repeated', 'op', { workflow: 'w1', pointer: 'p1' }),
+      await store.prependPointer('repeated', 'op', { workflow: 'w1', pointer: 'p1' }),
+      await store.prependPointer('repeated', 'op', { workflow: 'w2', pointer: 'p2' }),
+      await store.prependPointer('repeated', 'op', { workflow: 'w1', pointer: 'p1' }),
+    ];
+
+    // Assess
+    expect(writes).toEqual(['stored', 'stored', 'stored', 'stored']);
+    expect((await store.pointers('repeated', 'op'))?.map((entry) => entry.pointer)).toEqual(['p1', 'p2', 'p1']);
+  });
+
+  it('reports a record that cannot hold another pointer as full instead of failing', async () => {
+    // Prepare
+    const store = new AssetTable(documents, DATAPLANE_TABLE_NAME);
+    await store.create(asset('crowded'));
+    const long = 'k'.repeat(1_000);
+    let written: string = 'stored';
+
+    // Act
+    for (let index = 0; index < 500 && written === 'stored'; index += 1) {
+      written = await store.prependPointer('crowded', 'op', { workflow: `w${index}`, pointer: `${long}${index}` });
+    }
+
+    // Assess
+    expect(written).toBe('full');
+    expect(await store.exists('crowded')).toBe(true);
+  });
+
   it('does not create an item when pointing at or removing from an asset that does not exist', async () => {
     // Prepare
     const store = new AssetTable(documents, DATAPLANE_TABLE_NAME);
@@ -90,7 +125,7 @@ describe('AssetTable', () => {
     const removed = await store.removePointers('phantom', 'op');
 
     // Assess
-    expect(prepended).toBe(false);
+    expect(prepended).toBe('missing');
     expect(removed).toBeUndefined();
     expect(await store.exists('phantom')).toBe(false);
   });

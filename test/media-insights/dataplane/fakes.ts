@@ -8,6 +8,7 @@ import type {
   MediaUrlSigner,
   MetadataObjectStore,
   MetadataPointer,
+  PointerWrite,
   PresignedUpload,
 } from '../../../lambdas/media-insights/dataplane/domain/ports';
 import { Dataplane } from '../../../lambdas/media-insights/dataplane/domain/dataplane';
@@ -35,11 +36,14 @@ export class InMemoryAssets implements AssetStore {
     return record && (record.operators.get(operatorName) ?? []);
   }
 
-  async prependPointer(assetId: string, operatorName: string, pointer: MetadataPointer): Promise<boolean> {
+  async prependPointer(assetId: string, operatorName: string, pointer: MetadataPointer): Promise<PointerWrite> {
     const record = this.records.get(assetId);
-    if (!record) return false;
-    record.operators.set(operatorName, [pointer, ...(record.operators.get(operatorName) ?? [])]);
-    return true;
+    if (!record) return 'missing';
+    const existing = record.operators.get(operatorName) ?? [];
+    const head = existing[0];
+    if (head?.pointer === pointer.pointer && head.workflow === pointer.workflow) return 'stored';
+    record.operators.set(operatorName, [pointer, ...existing]);
+    return 'stored';
   }
 
   async removePointers(assetId: string, operatorName: string): Promise<readonly MetadataPointer[] | undefined> {

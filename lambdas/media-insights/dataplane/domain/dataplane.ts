@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../../../shared/http';
+import { BadRequestError, ConflictError, NotFoundError } from '../../../shared/http';
 import { decodeAssetCursor, decodeOperatorCursor } from './cursor';
 import { ChaliceViewError } from './errors';
 import { assetPrefix, metadataKey, parseMetadataKey, workflowPrefix } from './keys';
@@ -109,10 +109,17 @@ export class Dataplane {
     if (mode.paginated && !mode.end) return { Status: 'Success' };
 
     const pointer: MetadataPointer = { workflow: input.workflowId, pointer: key };
-    if (!(await this.deps.assets.prependPointer(assetId, input.operatorName, pointer))) {
+    const written = await this.deps.assets.prependPointer(assetId, input.operatorName, pointer);
+    if (written === 'missing') {
       // The asset was deleted while we wrote; take back the object that nothing will ever point at.
       await this.deps.objects.delete([key]).catch(() => undefined);
       throw assetNotFound(assetId);
+    }
+    if (written === 'full') {
+      // The object just written stays under the asset's prefix, removed with the asset; no pointer was added.
+      throw new BadRequestError(
+        `Asset ${assetId} holds as many metadata pointers as one record can; delete metadata of operators no longer needed (DELETE /metadata/${assetId}/{operator_name}) and store again`,
+      );
     }
     return { Status: 'Success', Bucket: this.deps.bucket, Key: key };
   }

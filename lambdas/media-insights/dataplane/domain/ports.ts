@@ -31,6 +31,9 @@ export interface AssetLock {
   readonly lockedAt: number;
 }
 
+/** How a pointer write ended. */
+export type PointerWrite = 'stored' | 'missing' | 'full';
+
 export interface AssetStore {
   /** Records a new asset. Rejects if one with the same id exists. */
   create(asset: AssetInfo): Promise<void>;
@@ -38,8 +41,11 @@ export interface AssetStore {
   exists(assetId: string): Promise<boolean>;
   /** The operator's pointers ([] when it has none), or `undefined` when the asset does not exist. */
   pointers(assetId: string, operatorName: string): Promise<readonly MetadataPointer[] | undefined>;
-  /** Puts a pointer in front of the operator's list in one atomic step. `false` when the asset does not exist. */
-  prependPointer(assetId: string, operatorName: string, pointer: MetadataPointer): Promise<boolean>;
+  /**
+   * Puts a pointer in front of the operator's list in one atomic step; a pointer equal to the newest one is not added
+   * again. `missing` when the asset does not exist, `full` when its record cannot hold another pointer.
+   */
+  prependPointer(assetId: string, operatorName: string, pointer: MetadataPointer): Promise<PointerWrite>;
   /** Drops the operator's pointers and returns them ([] when it had none), or `undefined` when there is no asset. */
   removePointers(assetId: string, operatorName: string): Promise<readonly MetadataPointer[] | undefined>;
   /** Deletes the asset record and returns what it held, or `undefined` when there was none. */

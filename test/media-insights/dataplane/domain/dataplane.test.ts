@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../../../../lambdas/shared/http';
+import { BadRequestError, ConflictError, NotFoundError } from '../../../../lambdas/shared/http';
 import { Dataplane } from '../../../../lambdas/media-insights/dataplane/domain/dataplane';
 import { DATAPLANE_BUCKET, inMemoryDataplane } from '../fakes';
 
@@ -247,7 +247,7 @@ describe('Dataplane.storeMetadata', () => {
     // Prepare
     const { dataplane, assets, objects } = inMemoryDataplane();
     const { AssetId } = await createAsset(dataplane);
-    assets.prependPointer = async () => false;
+    assets.prependPointer = async () => 'missing';
 
     // Act
     const act = dataplane.storeMetadata(AssetId, { operatorName: 'op', workflowId: 'wf', results: {} }, NOT_PAGINATED);
@@ -255,6 +255,20 @@ describe('Dataplane.storeMetadata', () => {
     // Assess
     await expect(act).rejects.toThrow(NotFoundError);
     expect(objects.objects.has('private/assets/asset-1/workflows/wf/op.json')).toBe(false);
+  });
+
+  it('answers a 400 naming the asset when its record cannot hold another pointer', async () => {
+    // Prepare
+    const { dataplane, assets } = inMemoryDataplane();
+    const { AssetId } = await createAsset(dataplane);
+    assets.prependPointer = async () => 'full';
+
+    // Act
+    const act = dataplane.storeMetadata(AssetId, { operatorName: 'op', workflowId: 'wf', results: {} }, NOT_PAGINATED);
+
+    // Assess
+    await expect(act).rejects.toThrow(BadRequestError);
+    await expect(act).rejects.toThrow(`Asset ${AssetId} holds as many metadata pointers as one record can`);
   });
 });
 
