@@ -91,8 +91,9 @@ describe('SecureTable', () => {
       'M2aMediapackageStack',
       'Media2CloudStack',
       'MediaInsightsStack',
+      'PixopStack',
     ]);
-    expect(tables).toHaveLength(15);
+    expect(tables).toHaveLength(19);
     expect(builtBy).toEqual(tables.map(() => 'SecureTable'));
     for (const table of tables) {
       expect(table).toMatchObject({
