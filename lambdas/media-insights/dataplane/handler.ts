@@ -51,7 +51,8 @@ export const routes: Readonly<Record<DataplaneRouteKey, RouteHandler>> = {
 
   'POST /metadata/{asset_id}': async (request) => {
     const assetId = parseIdParameter(request.pathParameters, 'asset_id');
-    const body = jsonBody(request);
+    // Results go to S3 as JSON, not to DynamoDB: operators' large integers (MediaInfo's track ids) are accepted.
+    const body = jsonBody(request, 'finite');
     const mode = parsePaginationMode(request.query);
     return ok(await dataplane.storeMetadata(assetId, parseStoreMetadata(body, assetId), mode));
   },

@@ -12,7 +12,7 @@ export const MAX_JSON_DEPTH = 64;
  * JavaScript cannot represent exactly (beyond ±2^53, which includes `1e308` and what overflows to Infinity), is a
  * 400 in the API's own format, never a stack overflow or a silently rounded value.
  */
-export function parseJsonText(text: string, what = 'Request body'): unknown {
+export function parseJsonText(text: string, what = 'Request body', numbers: JsonNumbers = 'safe'): unknown {
   const depth = nestingDepth(text);
   if (depth > MAX_JSON_DEPTH) {
     throw new BadRequestError(`${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
@@ -23,9 +23,13 @@ export function parseJsonText(text: string, what = 'Request body'): unknown {
   } catch {
     throw new BadRequestError(`${what} is not valid JSON`);
   }
-  const unsafe = findUnsafeNumber(value);
+  const unsafe = findUnsafeNumber(value, numbers);
   if (unsafe !== undefined) {
-    throw new BadRequestError(`${what} holds a number beyond ±2^53 at ${unsafe}`);
+    throw new BadRequestError(
+      numbers === 'safe'
+        ? `${what} holds a number beyond ±2^53 at ${unsafe}`
+        : `${what} holds a number beyond what JSON can carry at ${unsafe}`,
+    );
   }
   return value;
 }
@@ -52,13 +56,21 @@ export function nestingDepth(text: string): number {
   return deepest;
 }
 
+/**
+ * Which numbers a body may hold: `safe` (the default) only integers within ±2^53, since DynamoDB's marshaller refuses
+ * the rest; `finite` any finite number, for documents stored as JSON in S3 (e.g. MediaInfo's 128-bit track ids),
+ * refusing only what overflows to Infinity and would be written back as `null`.
+ */
+export type JsonNumbers = 'safe' | 'finite';
+
 /** The JSONPath-like location of the first number beyond ±2^53 (or not finite), walked without recursion. */
-export function findUnsafeNumber(value: unknown): string | undefined {
+export function findUnsafeNumber(value: unknown, numbers: JsonNumbers = 'safe'): string | undefined {
   const pending: [unknown, string][] = [[value, '$']];
   while (pending.length > 0) {
     const [current, path] = pending.pop()!;
     if (typeof current === 'number') {
-      if (!Number.isFinite(current) || Math.abs(current) > Number.MAX_SAFE_INTEGER) return path;
+      if (!Number.isFinite(current)) return path;
+      if (numbers === 'safe' && Math.abs(current) > Number.MAX_SAFE_INTEGER) return path;
     } else if (Array.isArray(current)) {
       current.forEach((item, index) => pending.push([item, `${path}[${index}]`]));
     } else if (typeof current === 'object' && current !== null) {

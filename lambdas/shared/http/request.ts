@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { BadRequestError } from './errors';
-import { parseJsonText } from './json';
+import { parseJsonText, type JsonNumbers } from './json';
 
 /** What a route handler sees, however the request arrived (API Gateway in AWS or the local emulator). */
 export interface ApiRequest {
@@ -60,9 +60,9 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
  * The body parsed as JSON. An absent or empty body is `undefined`; anything that is not JSON, nests too deep or
  * holds a number JavaScript cannot represent exactly is a 400 in the API's own error format, never a crash.
  */
-export function jsonBody(request: ApiRequest): unknown {
+export function jsonBody(request: ApiRequest, numbers: JsonNumbers = 'safe'): unknown {
   if (request.rawBody === undefined || request.rawBody.length === 0) return undefined;
-  return parseJsonText(request.rawBody.toString('utf8'));
+  return parseJsonText(request.rawBody.toString('utf8'), 'Request body', numbers);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

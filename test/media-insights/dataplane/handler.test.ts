@@ -777,9 +777,9 @@ describe('input the store cannot hold', () => {
       'nests deeper than 64 levels',
     ],
     [
-      'holding 2**63',
-      '{"OperatorName":"op","WorkflowId":"w","Results":{"n":9223372036854775808}}',
-      'holds a number beyond ±2^53 at $.Results.n',
+      'holding a number that overflows to Infinity',
+      '{"OperatorName":"op","WorkflowId":"w","Results":{"n":1e400}}',
+      'holds a number beyond what JSON can carry at $.Results.n',
     ],
   ])('refuses /metadata bodies %s with 400 in chalice format', async (_case, body, reason) => {
     // Prepare
@@ -791,5 +791,19 @@ describe('input the store cannot hold', () => {
     // Assess
     expect(response.statusCode).toBe(400);
     expect(response.body).toEqual({ Code: 'BadRequestError', Message: `Request body ${reason}` });
+  });
+
+  it('stores results holding integers beyond 2^53, which go to S3 and not to DynamoDB (MediaInfo track ids)', async () => {
+    // Prepare
+    const assetId = await createAsset();
+
+    // Act
+    const response = await storeMetadata(
+      assetId,
+      '{"OperatorName":"Mediainfo","WorkflowId":"w","Results":{"tracks":[{"unique_id":9223372036854775808}]}}',
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(200);
   });
 });

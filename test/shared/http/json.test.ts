@@ -55,6 +55,16 @@ describe('parseJsonText', () => {
     expect(attempt).toThrow(`Request body holds a number beyond ±2^53 at ${where}`);
   });
 
+  it('accepts any finite number where the body goes to S3, and still refuses what overflows to Infinity', () => {
+    // Act
+    const parsed = parseJsonText('{"id":9223372036854775808,"big":1e308}', 'Request body', 'finite');
+    const overflow = () => parseJsonText('{"n":1e400}', 'Request body', 'finite');
+
+    // Assess
+    expect(parsed).toEqual({ id: 2 ** 63, big: 1e308 });
+    expect(overflow).toThrow('Request body holds a number beyond what JSON can carry at $.n');
+  });
+
   it('keeps numbers JavaScript represents exactly, fractions included', () => {
     // Act
     const parsed = parseJsonText('{"max":9007199254740991,"min":-9007199254740991,"f":0.5,"e":1e-7}');
