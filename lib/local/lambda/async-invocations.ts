@@ -99,7 +99,7 @@ export class AsyncInvocations {
       responsePayload:
         error instanceof LambdaInvocationError
           ? error.payload
-          : { errorType: error instanceof Error ? error.name : 'Error', errorMessage: message },
+          : { errorType: error instanceof Error ? error.name : 'Error', errorMessage: errorMessage(error) },
     };
     try {
       this.options.sendToDestination(config.onFailure, JSON.stringify(record));
@@ -111,4 +111,8 @@ export class AsyncInvocations {
       );
     }
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
