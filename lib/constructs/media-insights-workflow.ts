@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { ArnFormat, CustomResource, Duration, Stack, Tags } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +16,7 @@ import { WORKFLOW_ROUTES } from '../../lambdas/media-insights/workflow/routes';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { RestApiFromRoutes } from './rest-api-from-routes';
 import { OperatorFunctions } from './mie-operator-functions';
+import { FailedInvocations } from './failed-invocations';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from './nag';
 import { NodeFunction, PROJECT_ROOT } from './node-function';
 import { SecureTable } from './secure-table';
@@ -60,6 +60,8 @@ export class MediaInsightsWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly engine: NodeFunction;
   public readonly scheduler: NodeFunction;
+  /** The scheduler's failed asynchronous invocations (rules, the engine, the API and the wait operator invoke it so). */
+  public readonly schedulerFailures: FailedInvocations;
   public readonly apiHandler: NodeFunction;
 
   constructor(scope: Construct, id: string, props: MediaInsightsWorkflowProps) {
@@ -162,6 +164,7 @@ export class MediaInsightsWorkflow extends Construct {
       }),
     );
 
+    this.schedulerFailures = new FailedInvocations(this, 'SchedulerFailures', { function: this.scheduler.function });
     new events.Rule(this, 'RunnerFailed', {
       description: 'Marks a workflow execution Error and frees its slot when its runner fails, times out or is stopped',
       eventPattern: {
@@ -169,12 +172,12 @@ export class MediaInsightsWorkflow extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [runnerArn] },
       },
-      targets: [new targets.LambdaFunction(this.scheduler.function, { retryAttempts: 4 })],
+      targets: [this.schedulerFailures.ruleTarget(4)],
     });
     new events.Rule(this, 'SchedulerTick', {
       description: 'Safety net: schedule queued executions and enforce workflow timeouts every minute',
       schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(this.scheduler.function, { retryAttempts: 0 })],
+      targets: [this.schedulerFailures.ruleTarget(0)],
     });
 
     this.apiHandler = new NodeFunction(this, 'ApiHandler', {

@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -16,6 +15,7 @@ import {
   type PipelineFunction,
 } from '../../lambdas/media2cloud/pipeline/catalog';
 import type { Media2CloudSearch } from './media2cloud-search';
+import { FailedInvocations } from './failed-invocations';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding } from './nag';
 import { MediaFunction } from './media-function';
 import { PROJECT_ROOT, type NodeFunction } from './node-function';
@@ -38,6 +38,8 @@ export interface Media2CloudPipelineProps {
 export class Media2CloudPipeline extends Construct {
   public readonly functions: ReadonlyMap<string, NodeFunction>;
   public readonly stateMachines: ReadonlyMap<string, sfn.StateMachine>;
+  /** Where the asynchronously invoked functions' failed invocations are kept, by function id. */
+  public readonly failedInvocations: ReadonlyMap<string, FailedInvocations>;
 
   constructor(scope: Construct, id: string, props: Media2CloudPipelineProps) {
     super(scope, id);
@@ -135,6 +137,15 @@ export class Media2CloudPipeline extends Construct {
       }
     }
 
+    // Invoked asynchronously (by the two rules below and by `DELETE /assets/{uuid}`): what fails every attempt is kept.
+    this.failedInvocations = new Map(
+      ['S3Event', 'ExecutionEnded', 'AssetRemoval'].map((id) => [
+        id,
+        new FailedInvocations(this, `${id}Failures`, { function: this.fn(id).function }),
+      ]),
+    );
+    const ruleTarget = (id: string) => (this.failedInvocations.get(id) as FailedInvocations).ruleTarget(4);
+
     new events.Rule(this, 'IngestUploads', {
       description: 'Media2Cloud: starts ingest for objects created in the ingest bucket',
       eventPattern: {
@@ -142,7 +153,7 @@ export class Media2CloudPipeline extends Construct {
         detailType: ['Object Created'],
         detail: { bucket: { name: [props.ingestBucket.bucketName] } },
       },
-      targets: [new targets.LambdaFunction(this.fn('S3Event').function, { retryAttempts: 4 })],
+      targets: [ruleTarget('S3Event')],
     });
 
     // A run that ends outside its states' catches (stopped, timed out, its host gone) would leave its asset
@@ -157,7 +168,7 @@ export class Media2CloudPipeline extends Construct {
           stateMachineArn: [...stateMachines.values()].map((machine) => machine.stateMachineArn),
         },
       },
-      targets: [new targets.LambdaFunction(this.fn('ExecutionEnded').function, { retryAttempts: 4 })],
+      targets: [ruleTarget('ExecutionEnded')],
     });
   }
 

@@ -12,6 +12,7 @@ import { mediaConvertModule } from './mediaconvert/module';
 import { mediaPackageModule } from './mediapackage/module';
 import { s3Module } from './s3/module';
 import { snsModule } from './sns/module';
+import { sqsModule } from './sqs/module';
 import { ResourceTypes } from './resource-types';
 import type { LocalServiceModule } from './service-module';
 import { rekognitionModule } from './rekognition/module';
@@ -55,6 +56,7 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   comprehendModule,
   translateModule,
   pollyModule,
+  sqsModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

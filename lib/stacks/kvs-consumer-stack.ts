@@ -4,7 +4,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +14,7 @@ import type { Construct } from 'constructs';
 import { parseStreamConfig } from '../../lambdas/kvs-consumer/domain/config-validation';
 import type { StreamConfig } from '../../lambdas/kvs-consumer/domain/types';
 import { STREAM_TABLE } from '../../lambdas/kvs-consumer/tables/streams';
+import { FailedInvocations } from '../constructs/failed-invocations';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
 import { SecureBucket } from '../constructs/secure-bucket';
@@ -177,10 +177,11 @@ export class KvsConsumerStack extends Stack {
     });
     this.streamTable.grantReadData(supervisor.function);
     this.stateMachine.grantStartExecution(supervisor.function);
+    const supervisorFailures = new FailedInvocations(this, 'SupervisorFailures', { function: supervisor.function });
     new events.Rule(this, 'SuperviseStreams', {
       description: 'Kinesis Video Streams consumer: keeps a loop running for every configured stream',
       schedule: events.Schedule.rate(Duration.minutes(5)),
-      targets: [new targets.LambdaFunction(supervisor.function, { retryAttempts: 2 })],
+      targets: [supervisorFailures.ruleTarget(2)],
     });
 
     this.alarmTopic = new sns.Topic(this, 'Alarms', {
@@ -193,6 +194,7 @@ export class KvsConsumerStack extends Stack {
       created.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
       return created;
     };
+    supervisorFailures.alarm.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
     alarm('ConsumerErrors', {
       alarmDescription: 'The consumer function failed (Step Functions retries it; repeated failures stop the loop)',
       metric: consumerFn.metricErrors({ period: Duration.minutes(5) }),

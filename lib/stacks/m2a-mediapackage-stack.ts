@@ -11,6 +11,7 @@ import { PERMISSIONS_TABLE } from '../../lambdas/m2a-mediapackage/tables/permiss
 import { TARGET_ACCOUNTS_TABLE } from '../../lambdas/m2a-mediapackage/tables/target-accounts';
 import { TEMPLATES_TABLE } from '../../lambdas/m2a-mediapackage/tables/templates';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
+import { FailedInvocations } from '../constructs/failed-invocations';
 import { acknowledgeWildcards, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
 import { SecureTable } from '../constructs/secure-table';
@@ -82,6 +83,8 @@ export class M2aMediapackageStack extends Stack {
       timeout: Duration.seconds(60),
       environment: shared,
     });
+    // The API hands packager callbacks to the worker as asynchronous invocations.
+    new FailedInvocations(this, 'WorkerFailures', { function: this.worker.function });
     packagers.grantReadWriteData(this.worker.function);
     templates.grantReadData(this.worker.function);
     targetAccounts.grantReadData(this.worker.function);

@@ -3,7 +3,6 @@ import { ArnFormat, CfnOutput, CfnParameter, CustomResource, Duration, Fn, Stack
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,6 +16,7 @@ import { USERS_TABLE } from '../../lambdas/pixop/tables/users';
 import { VIDEOS_TABLE } from '../../lambdas/pixop/tables/videos';
 import { MEDIA_SIZING } from '../../lambdas/shared/media/function-spec';
 import { MediaFunction } from '../constructs/media-function';
+import { FailedInvocations } from '../constructs/failed-invocations';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
@@ -219,7 +219,7 @@ export class PixopStack extends Stack {
         detailType: ['Object Created'],
         detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix: 'media/' }] } },
       },
-      targets: [new targets.LambdaFunction(uploadEvents.function, { retryAttempts: 4 })],
+      targets: [new FailedInvocations(this, 'UploadEventsFailures', { function: uploadEvents.function }).ruleTarget(4)],
     });
 
     // Pixop's authentication (a token, or e-mail and password where the original takes HTTP Basic) runs before

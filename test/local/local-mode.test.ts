@@ -13,6 +13,8 @@ import { DetectTextCommand, RekognitionClient } from '@aws-sdk/client-rekognitio
 import { DetectDocumentTextCommand, TextractClient } from '@aws-sdk/client-textract';
 import { GetTranscriptionJobCommand, StartTranscriptionJobCommand, TranscribeClient } from '@aws-sdk/client-transcribe';
 import { TranslateClient, TranslateTextCommand } from '@aws-sdk/client-translate';
+import type { LambdaService } from '../../lib/local/lambda/module';
+import type { SqsService } from '../../lib/local/sqs/module';
 import { itNeeding, MISSING_EXTRAS } from '../support/extras';
 import { request, startTestLocalMode, type TestLocalMode } from '../support/local';
 import { testClip } from './mediaconvert/support';
@@ -44,6 +46,23 @@ describe('local mode', () => {
       DynamoDbEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       Profile: 'mediaplane',
     });
+  });
+
+  it("wires each asynchronously invoked function's failures to its own queue", () => {
+    const lambda = env.local.service<LambdaService>('lambda');
+    const sqs = env.local.service<SqsService>('sqs');
+    const named = (part: string) => [...lambda.functions.keys()].find((arn) => arn.includes(part)) as string;
+
+    for (const fn of [
+      'Media2Cloud-PipelineAssetRemoval',
+      'Media2Cloud-PipelineS3Event',
+      'MediaInsights-WorkflowScheduler',
+    ]) {
+      const config = lambda.asyncInvokeConfig(named(fn));
+      expect(config.onFailure).toMatch(/^arn:aws:sqs:us-east-1:000000000000:/);
+      // The queue exists (an unknown queue throws) and nothing has failed yet.
+      expect(sqs.messages(config.onFailure as string)).toEqual([]);
+    }
   });
 
   it('writes a shared-credentials file with the mediaplane profile the gateway accepts', () => {

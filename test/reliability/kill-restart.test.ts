@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { PROJECT_ROOT } from '../../lib/constructs/node-function';
 import { loadOrCreateCredentials } from '../../lib/local/credentials';
 import { makeJpegWithMetadata } from '../media2cloud/pipeline/fixtures';
 import { apiClient } from '../support/local';
+import { killGroup, readOutputs, startLocalMode, stopAll } from './local-process';
 
 /**
  * kill -9 in the middle of a Media2Cloud ingest, then `npm start` again on the same data directory: the execution
@@ -20,13 +20,7 @@ describe('Media2Cloud after kill -9 of local mode', () => {
   let child: ChildProcess | undefined;
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child!.on('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    // Whatever of a killed local mode might linger (tsx runs it in a process of its own).
-    for (const group of groups) killGroup(group, 'SIGKILL');
+    await stopAll(child);
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(media, { recursive: true, force: true });
   });
@@ -89,58 +83,6 @@ describe('Media2Cloud after kill -9 of local mode', () => {
     expect(again.status).toBe(200);
   }, 240_000);
 });
-
-/** Process groups started here (one per `npm start`), so none outlives the test. */
-const groups: number[] = [];
-
-function killGroup(group: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-group, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-interface LocalOutputs {
-  readonly Media2Cloud: Record<string, string>;
-  readonly Local: Record<string, string>;
-}
-
-function readOutputs(dataDir: string): LocalOutputs {
-  return JSON.parse(fs.readFileSync(path.join(dataDir, 'outputs.json'), 'utf8')) as LocalOutputs;
-}
-
-/** `npm start` in a child process on free ports, resolved once it says it is ready. */
-async function startLocalMode(dataDir: string): Promise<ChildProcess> {
-  fs.rmSync(path.join(dataDir, 'outputs.json'), { force: true });
-  const process_ = spawn(
-    process.execPath,
-    [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'],
-    {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        MEDIAPLANE_PORT: '0',
-        MEDIAPLANE_DATA_DIR: dataDir,
-        MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  groups.push(process_.pid!);
-  let output = '';
-  process_.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  process_.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('Ready.')) {
-    if (process_.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`local mode did not start:\n${output.slice(-3000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return process_;
-}
 
 /** Polls the asset until its run has ended (COMPLETED or ERROR). */
 async function settled(api: ReturnType<typeof apiClient>, uuid: string): Promise<Record<string, any>> {

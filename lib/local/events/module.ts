@@ -48,7 +48,8 @@ export const eventsModule: LocalServiceModule = {
             .service<StepFunctionsService>('stepfunctions')
             .stepFunctions.startExecution({ stateMachineArn: targetArn, input: JSON.stringify(payload) });
         } else {
-          await cloud.service<LambdaService>('lambda').invoke(targetArn, payload);
+          // Retries and the on-failure destination are the function's (its EventInvokeConfig), as in Lambda.
+          cloud.service<LambdaService>('lambda').invokeAsync(targetArn, payload);
         }
       },
     });

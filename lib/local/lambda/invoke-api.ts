@@ -11,13 +11,14 @@ import { LambdaInvocationError, THROTTLED_ERROR_TYPE, type LocalFunction } from 
  */
 export function lambdaInvokeApi(
   findFunction: (nameOrArn: string) => LocalFunction | undefined,
+  invokeAsync: (functionArn: string, event: unknown) => void,
 ): (request: AwsRequest) => Promise<AwsResponse> {
   return restRouter(
     [
       {
         method: 'POST',
         path: '/2015-03-31/functions/{FunctionName}/invocations',
-        handle: (request) => invoke(request, findFunction),
+        handle: (request) => invoke(request, findFunction, invokeAsync),
       },
     ],
     (request) => new AwsError('ResourceNotFoundException', `No route for ${request.method} ${request.rawPath}`, 404),
@@ -27,6 +28,7 @@ export function lambdaInvokeApi(
 async function invoke(
   request: RestRequest,
   findFunction: (nameOrArn: string) => LocalFunction | undefined,
+  invokeAsync: (functionArn: string, event: unknown) => void,
 ): Promise<AwsResponse> {
   const name = request.params.FunctionName as string;
   const fn = findFunction(withoutQualifier(name));
@@ -44,9 +46,7 @@ async function invoke(
   if (invocationType === 'DryRun')
     return { statusCode: 204, headers: { 'x-amzn-RequestId': requestId }, body: Buffer.alloc(0) };
   if (invocationType === 'Event') {
-    fn.invoke(event).catch((error: unknown) =>
-      console.error(`[${fn.spec.functionName}] async invocation failed:`, (error as Error).message),
-    );
+    invokeAsync(fn.spec.functionArn, event);
     return { statusCode: 202, headers: { 'x-amzn-RequestId': requestId }, body: Buffer.alloc(0) };
   }
   try {

@@ -2,6 +2,8 @@ import { assetDirectoryForCode } from '../assembly';
 import type { StackResolver } from '../intrinsics';
 import { startAwsEndpoint } from '../protocol/endpoint';
 import type { DeployableResource, LocalService, LocalServiceModule } from '../service-module';
+import type { SqsService } from '../sqs/module';
+import { AsyncInvocations, DEFAULT_ASYNC_INVOKE_CONFIG, type AsyncInvokeConfig } from './async-invocations';
 import { lambdaInvokeApi, withoutQualifier } from './invoke-api';
 import { LambdaInvocationError, LocalFunction, type LocalFunctionSpec } from './runtime';
 
@@ -13,6 +15,13 @@ export interface LambdaService extends LocalService {
   find(nameOrArn: string): LocalFunction | undefined;
   /** Invokes a function as Lambda's Invoke would; a missing function fails as Lambda's ResourceNotFound. */
   invoke(nameOrArn: string, event: unknown): Promise<unknown>;
+  /**
+   * Queues an asynchronous invocation (what EventBridge, S3 and `InvocationType: Event` do): retried and sent to the
+   * on-failure destination as the function's EventInvokeConfig says. A missing function fails at once.
+   */
+  invokeAsync(nameOrArn: string, event: unknown): void;
+  /** A function's asynchronous invocation settings (its EventInvokeConfig, or Lambda's defaults). */
+  asyncInvokeConfig(nameOrArn: string): AsyncInvokeConfig;
 }
 
 /**
@@ -32,6 +41,7 @@ export const lambdaModule: LocalServiceModule = {
     },
     // Who may invoke a function is IAM's business, which local mode does not evaluate.
     'AWS::Lambda::Permission': {},
+    // Read for the retries and on-failure destination of asynchronous invocations; its Ref is not used by the app.
     'AWS::Lambda::EventInvokeConfig': {},
     'AWS::Lambda::LayerVersion': {
       // A layer version's Ref is its ARN; the layer's files are part of the function's asset locally.
@@ -45,6 +55,36 @@ export const lambdaModule: LocalServiceModule = {
       const key = withoutQualifier(nameOrArn);
       return functions.get(key) ?? [...functions.values()].find((fn) => fn.spec.functionName === key);
     };
+    let baseEnvironment: Record<string, string> | undefined;
+    const asyncConfigs = new Map<string, AsyncInvokeConfig>();
+    const asyncInvokeConfig = (nameOrArn: string) => {
+      const fn = find(nameOrArn);
+      return (fn && asyncConfigs.get(fn.spec.functionArn)) ?? DEFAULT_ASYNC_INVOKE_CONFIG;
+    };
+    const existing = (nameOrArn: string): LocalFunction => {
+      const fn = find(nameOrArn);
+      if (fn) return fn;
+      throw new LambdaInvocationError(
+        {
+          errorType: 'Lambda.ResourceNotFoundException',
+          errorMessage: `Function not found: ${nameOrArn} (Service: AWSLambda; Status Code: 404)`,
+        },
+        nameOrArn,
+      );
+    };
+    const invoke = async (nameOrArn: string, event: unknown) => existing(nameOrArn).invoke(event);
+    const asyncInvocations = new AsyncInvocations({
+      invoke,
+      config: asyncInvokeConfig,
+      sendToDestination: (destination, record) => {
+        // Lambda also sends to SNS topics, functions and event buses; the app's destinations are SQS queues.
+        if (!destination.startsWith('arn:aws:sqs:')) throw new Error('local mode delivers only to SQS queues');
+        cloud.service<SqsService>('sqs').send(destination, record);
+      },
+      log: cloud.log,
+    });
+    const invokeAsync = (nameOrArn: string, event: unknown) =>
+      asyncInvocations.queue(existing(nameOrArn).spec.functionArn, event);
     const running = await startAwsEndpoint(
       {
         protocol: 'rest-json',
@@ -53,12 +93,25 @@ export const lambdaModule: LocalServiceModule = {
         principals: cloud.principals,
         // Lambda accepts payloads up to 6 MB; a little more leaves room for the framing of a request.
         maxBodyBytes: 7 * 1024 * 1024,
-        handle: lambdaInvokeApi(find),
+        handle: lambdaInvokeApi(find, invokeAsync),
       },
       port,
     );
-    let baseEnvironment: Record<string, string> | undefined;
     const deploy = ({ resolver, logicalId, resource }: DeployableResource) => {
+      if (resource.Type === 'AWS::Lambda::EventInvokeConfig') {
+        const props = resolver.resolve(resource.Properties ?? {}) as {
+          FunctionName: string;
+          MaximumRetryAttempts?: number;
+          DestinationConfig?: { OnFailure?: { Destination?: string } };
+        };
+        const fn = find(props.FunctionName);
+        if (!fn) return;
+        asyncConfigs.set(fn.spec.functionArn, {
+          maximumRetryAttempts: Number(props.MaximumRetryAttempts ?? DEFAULT_ASYNC_INVOKE_CONFIG.maximumRetryAttempts),
+          onFailure: props.DestinationConfig?.OnFailure?.Destination,
+        });
+        return;
+      }
       if (resource.Type !== 'AWS::Lambda::Function') return;
       // An API's invoke URL in a function's environment (one backend calling another's API, as the KVS consumer calls
       // the Media Insights workflow API) points at the local API endpoint, as the stack outputs do.
@@ -100,21 +153,13 @@ export const lambdaModule: LocalServiceModule = {
       endpoint: running.endpoint,
       functions,
       find,
-      invoke: async (nameOrArn, event) => {
-        const fn = find(nameOrArn);
-        if (!fn) {
-          throw new LambdaInvocationError(
-            {
-              errorType: 'Lambda.ResourceNotFoundException',
-              errorMessage: `Function not found: ${nameOrArn} (Service: AWSLambda; Status Code: 404)`,
-            },
-            nameOrArn,
-          );
-        }
-        return fn.invoke(event);
-      },
+      invoke,
+      invokeAsync,
+      asyncInvokeConfig,
       deploy,
+      quiesce: () => asyncInvocations.stop(),
       async close() {
+        asyncInvocations.stop();
         await running.close();
         await Promise.all([...functions.values()].map((fn) => fn.close()));
       },

@@ -50,7 +50,12 @@ export const s3Module: LocalServiceModule = {
       accountId: cloud.accountId,
       userId: `AIDA${cloud.credentials.accessKeyId.slice(4)}`,
       eventBus: { put: (event) => cloud.service<EventsService>('events').bus.put(event) },
-      findFunction: (arn) => cloud.service<LambdaService>('lambda').find(arn),
+      findFunction: (arn) => {
+        const lambda = cloud.service<LambdaService>('lambda');
+        if (!lambda.find(arn)) return undefined;
+        // S3 invokes asynchronously: retries and the on-failure destination are the function's EventInvokeConfig.
+        return { invoke: async (event) => lambda.invokeAsync(arn, event) };
+      },
       log: cloud.log,
     });
     const client = new S3Client({

@@ -1,0 +1,168 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LOCAL_ACCOUNT_ID } from '../../lib/local/credentials';
+import type { LambdaService } from '../../lib/local/lambda/module';
+import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
+import type { SqsService } from '../../lib/local/sqs/module';
+
+/** One stack: a function that always fails, invoked asynchronously, its failures kept in a queue. */
+function failingFunctionAssembly(): string {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-failed-invocations-'));
+  const resources = {
+    Failures: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } },
+    FailuresPolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: { Queues: [{ Ref: 'Failures' }], PolicyDocument: { Statement: [] } },
+    },
+    Removal: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Code: { S3Bucket: 'cdk-assets', S3Key: 'removal.zip' }, Handler: 'index.handler' },
+    },
+    RemovalAsync: {
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: {
+        FunctionName: { Ref: 'Removal' },
+        Qualifier: '$LATEST',
+        // No retries: Lambda waits minutes between them, which this test need not sit through.
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Failures', 'Arn'] } } },
+      },
+    },
+    Removals: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        EventPattern: { source: ['test.removals'] },
+        Targets: [{ Id: 'Removal', Arn: { 'Fn::GetAtt': ['Removal', 'Arn'] } }],
+      },
+    },
+    FailuresAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Failures', 'QueueName'] } }],
+      },
+    },
+  };
+  fs.writeFileSync(
+    path.join(directory, 'manifest.json'),
+    JSON.stringify({
+      artifacts: { Async: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Async.template.json' } } },
+    }),
+  );
+  fs.writeFileSync(path.join(directory, 'Async.template.json'), JSON.stringify({ Resources: resources }));
+  fs.mkdirSync(path.join(directory, 'asset.removal'));
+  fs.writeFileSync(
+    path.join(directory, 'asset.removal', 'index.js'),
+    'exports.handler = async (event) => { throw new Error(`cannot remove ${event.uuid}`); };\n',
+  );
+  return directory;
+}
+
+async function waitFor<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('failed asynchronous invocations in local mode', () => {
+  let local: LocalMode;
+  let dataDir: string;
+  let cloudAssemblyDir: string;
+
+  beforeAll(async () => {
+    cloudAssemblyDir = failingFunctionAssembly();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-failed-invocations-data-'));
+    local = await startLocalMode({ port: 0, dataDir, cloudAssemblyDir, log: () => {} });
+  });
+  afterAll(async () => {
+    await local.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(cloudAssemblyDir, { recursive: true, force: true });
+  });
+
+  it("reads the function's EventInvokeConfig: its retries and its on-failure queue", () => {
+    const config = local.service<LambdaService>('lambda').asyncInvokeConfig('Async-Removal');
+
+    expect(config).toEqual({
+      maximumRetryAttempts: 0,
+      onFailure: `arn:aws:sqs:${local.region}:${LOCAL_ACCOUNT_ID}:Async-Failures`,
+    });
+  });
+
+  it('sends the invocation record of an event that failed every attempt to the queue, and keeps it', async () => {
+    // Prepare
+    const lambda = new LambdaClient({
+      region: local.region,
+      endpoint: local.outputs.Local?.LambdaEndpoint,
+      credentials: local.credentials,
+    });
+    const queue = local.service<LambdaService>('lambda').asyncInvokeConfig('Async-Removal').onFailure as string;
+    const sqs = local.service<SqsService>('sqs');
+
+    // Act
+    const response = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'Async-Removal',
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify({ uuid: 'a1b2' })),
+      }),
+    );
+    const [message] = await waitFor(() => {
+      const messages = sqs.messages(queue);
+      return messages.length > 0 ? messages : undefined;
+    });
+
+    // Assess
+    expect(response.StatusCode).toBe(202);
+    const record = JSON.parse(message?.Body ?? '{}');
+    expect(record).toMatchObject({
+      version: '1.0',
+      requestContext: {
+        functionArn: expect.stringMatching(/:function:Async-Removal:\$LATEST$/),
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 1,
+      },
+      requestPayload: { uuid: 'a1b2' },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'Error', errorMessage: 'cannot remove a1b2' },
+    });
+    expect(fs.readFileSync(path.join(dataDir, 'sqs', 'Async-Failures.jsonl'), 'utf8')).toContain(message?.MessageId);
+  });
+
+  it('sends what an EventBridge rule delivered to the function, once it failed, to the same queue', async () => {
+    // Prepare
+    const queue = local.service<LambdaService>('lambda').asyncInvokeConfig('Async-Removal').onFailure as string;
+    const sqs = local.service<SqsService>('sqs');
+    const before = sqs.messages(queue).length;
+
+    // Act
+    local.eventBus.put({
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Removal Requested',
+      source: 'test.removals',
+      account: LOCAL_ACCOUNT_ID,
+      time: '2026-01-01T00:00:00Z',
+      region: local.region,
+      resources: [],
+      detail: {},
+    });
+    const messages = await waitFor(() => {
+      const all = sqs.messages(queue);
+      return all.length > before ? all : undefined;
+    });
+
+    // Assess
+    expect(JSON.parse(messages[before]?.Body ?? '{}')).toMatchObject({
+      requestPayload: { id: 'e1', source: 'test.removals' },
+      responsePayload: { errorMessage: 'cannot remove undefined' },
+    });
+  });
+});
