@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -61,6 +61,22 @@ export interface RestApiFromRoutesProps {
 export class RestApiFromRoutes extends Construct {
   public readonly api: apigateway.RestApi;
   public readonly accessLogGroup: logs.LogGroup;
+
+  /** `https://<id>.execute-api.<region>.<suffix>/<stage>`: the stage's URL without a trailing slash, as outputs give it. */
+  get stageEndpoint(): string {
+    const { region, urlSuffix } = Stack.of(this);
+    const { restApiId, deploymentStage } = this.api;
+    return Fn.join('', [
+      'https://',
+      restApiId,
+      '.execute-api.',
+      region,
+      '.',
+      urlSuffix,
+      '/',
+      deploymentStage.stageName,
+    ]);
+  }
 
   constructor(scope: Construct, id: string, props: RestApiFromRoutesProps) {
     super(scope, id);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -160,16 +160,7 @@ export class M2aMediapackageStack extends Stack {
 
     new CfnOutput(this, 'ApiEndpoint', {
       description: 'M2A Mediapackage API endpoint, stage included (https://<id>.execute-api.<region>.amazonaws.com/v1)',
-      value: Fn.join('', [
-        'https://',
-        this.api.api.restApiId,
-        '.execute-api.',
-        this.region,
-        '.',
-        this.urlSuffix,
-        '/',
-        this.api.api.deploymentStage.stageName,
-      ]),
+      value: this.api.stageEndpoint,
     });
     new CfnOutput(this, 'TargetAccountsTableName', {
       description: 'Register target accounts here: {id, awsAccountId, roleArn, externalId?, regions}',

@@ -1,4 +1,4 @@
-import { CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -137,16 +137,7 @@ export class Media2CloudStack extends Stack {
     // Output keys are the original stack's, so scripts that read them keep working.
     new CfnOutput(this, 'ApiEndpoint', {
       description: 'Media2Cloud API endpoint, stage included (https://<id>.execute-api.<region>.amazonaws.com/demo)',
-      value: Fn.join('', [
-        'https://',
-        this.api.api.restApiId,
-        '.execute-api.',
-        this.region,
-        '.',
-        this.urlSuffix,
-        '/',
-        this.api.api.deploymentStage.stageName,
-      ]),
+      value: this.api.stageEndpoint,
     });
     new CfnOutput(this, 'IngestBucket', {
       description: 'Upload media here: each upload is ingested and analysed',

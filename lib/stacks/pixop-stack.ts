@@ -252,16 +252,7 @@ export class PixopStack extends Stack {
       binaryMediaTypes: ['*/*'],
     });
 
-    const endpoint = Fn.join('', [
-      'https://',
-      this.api.api.restApiId,
-      '.execute-api.',
-      this.region,
-      '.',
-      this.urlSuffix,
-      '/',
-      this.api.api.deploymentStage.stageName,
-    ]);
+    const endpoint = this.api.stageEndpoint;
     new CfnOutput(this, 'ApiEndpoint', {
       description: 'Pixop API, stage included; the services are under it',
       value: endpoint,
