@@ -25,9 +25,9 @@ import {
   DEFAULT_RETRY,
   pollUntilFinished,
   s3ObjectOfUri,
-  withRetries,
   type PollOptions,
   type RetryPolicy,
+  sendWithRetries,
 } from './jobs';
 import type { DominantLanguage, Entity, EntityType, KeyPhrase, Sentiment, SentimentLabel } from './language';
 
@@ -80,8 +80,7 @@ export class ComprehendLanguage {
   ) {}
 
   private send<T>(command: object): Promise<T> {
-    const client = this.client as unknown as { send(command: object): Promise<T> };
-    return withRetries(() => client.send(command), this.retry);
+    return sendWithRetries<T>(this.client, command, this.retry);
   }
 
   async detectEntities(text: string, languageCode: string): Promise<Entity[]> {

@@ -36,6 +36,15 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, ma
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Sends `command` through an SDK client with the throttling retries of {@link withRetries}: the one way every
+ * adapter calls its service. The client is any SDK v3 client (or a test's stand-in with the same `send`).
+ */
+export function sendWithRetries<T>(client: object, command: object, retry: RetryPolicy): Promise<T> {
+  const sender = client as { send(command: object): Promise<T> };
+  return withRetries(() => sender.send(command), retry);
+}
+
 export async function withRetries<T>(
   call: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,

@@ -22,7 +22,7 @@ import {
   type OutputGroup,
 } from '@aws-sdk/client-mediaconvert';
 import type { ObjectLocation } from '../media/s3-objects';
-import { DEFAULT_RETRY, pollUntilFinished, withRetries, type PollOptions, type RetryPolicy } from './jobs';
+import { DEFAULT_RETRY, pollUntilFinished, type PollOptions, type RetryPolicy, sendWithRetries } from './jobs';
 import type { TranscodeJob, TranscodeJobStatus, TranscodeOutput } from './transcode';
 
 export interface TranscodeRequest {
@@ -99,8 +99,7 @@ export class MediaConvertTranscoder {
 
   /** One call, retried when throttled; `T` is the command's output shape. */
   private send<T>(command: object): Promise<T> {
-    const client = this.client as unknown as { send(command: object): Promise<T> };
-    return withRetries(() => client.send(command), this.retry);
+    return sendWithRetries<T>(this.client, command, this.retry);
   }
 }
 

@@ -13,9 +13,9 @@ import {
   DEFAULT_RETRY,
   pollUntilFinished,
   s3ObjectOfUri,
-  withRetries,
   type PollOptions,
   type RetryPolicy,
+  sendWithRetries,
 } from './jobs';
 import type { SynthesizedSpeech } from './speech';
 
@@ -34,8 +34,7 @@ export class PollySpeech {
   ) {}
 
   private send<T>(command: object): Promise<T> {
-    const client = this.client as unknown as { send(command: object): Promise<T> };
-    return withRetries(() => client.send(command), this.retry);
+    return sendWithRetries<T>(this.client, command, this.retry);
   }
 
   /** When each sentence and word of the text is spoken. */

@@ -61,7 +61,7 @@ import {
   type VideoMetadata,
 } from '@aws-sdk/client-rekognition';
 import type { BoundingBox, Geometry } from './geometry';
-import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './jobs';
+import { DEFAULT_RETRY, type RetryPolicy, sendWithRetries } from './jobs';
 import type { FaceMatch, IndexedFace, PersonDetection, PersonMatch, UnindexedFace } from './people';
 import type {
   CelebrityRecognition,
@@ -381,8 +381,7 @@ export class RekognitionVision {
 
   /** One call, retried when throttled; `T` is the command's output shape (the members this adapter reads). */
   private send<T>(command: object): Promise<T> {
-    const client = this.client as unknown as { send(command: object): Promise<T> };
-    return withRetries(() => client.send(command), this.retry);
+    return sendWithRetries<T>(this.client, command, this.retry);
   }
 
   async detectLabels(

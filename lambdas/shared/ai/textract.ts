@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-textract';
 import type { ObjectLocation } from '../media/s3-objects';
 import type { DocumentBlock } from './documents';
-import { DEFAULT_RETRY, pollUntilFinished, withRetries, type PollOptions, type RetryPolicy } from './jobs';
+import { DEFAULT_RETRY, pollUntilFinished, type PollOptions, type RetryPolicy, sendWithRetries } from './jobs';
 
 /**
  * A document for synchronous reading: its bytes (PNG, JPEG, TIFF or a one-page PDF, up to 10 MB) or an S3 object
@@ -154,8 +154,7 @@ export class TextractDocuments {
 
   /** One call, retried when throttled; `T` is the command's output shape. */
   private send<T>(command: object): Promise<T> {
-    const client = this.client as unknown as { send(command: object): Promise<T> };
-    return withRetries(() => client.send(command), this.retry);
+    return sendWithRetries<T>(this.client, command, this.retry);
   }
 }
 

@@ -17,9 +17,9 @@ import {
   DEFAULT_RETRY,
   pollUntilFinished,
   s3ObjectOfUri,
-  withRetries,
   type PollOptions,
   type RetryPolicy,
+  sendWithRetries,
 } from './jobs';
 import type { Transcript, TranscriptItem } from './speech';
 
@@ -108,8 +108,7 @@ export class TranscribeSpeech {
   ) {}
 
   private send<T>(command: object): Promise<T> {
-    const client = this.client as unknown as { send(command: object): Promise<T> };
-    return withRetries(() => client.send(command), this.retry);
+    return sendWithRetries<T>(this.client, command, this.retry);
   }
 
   async startTranscription(media: ObjectLocation, options: TranscriptionOptions): Promise<TranscriptionJob> {

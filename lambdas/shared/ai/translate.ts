@@ -3,7 +3,7 @@
  * calls reach the local stand-in through `AWS_ENDPOINT_URL_TRANSLATE`.
  */
 import { ListLanguagesCommand, TranslateClient, TranslateTextCommand } from '@aws-sdk/client-translate';
-import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './jobs';
+import { DEFAULT_RETRY, type RetryPolicy, sendWithRetries } from './jobs';
 import type { Translation } from './language';
 
 let sharedClient: TranslateClient | undefined;
@@ -17,8 +17,7 @@ export class TranslateText {
   ) {}
 
   private send<T>(command: object): Promise<T> {
-    const client = this.client as unknown as { send(command: object): Promise<T> };
-    return withRetries(() => client.send(command), this.retry);
+    return sendWithRetries<T>(this.client, command, this.retry);
   }
 
   /** `sourceLanguageCode` `auto` lets the service detect it; the translation says what it found. */
