@@ -1,8 +1,8 @@
 import { francAll } from 'franc-min';
-import nlp from 'compromise';
-import vader from 'vader-sentiment';
-import winkNlp, { type ItemEntity, type ItemToken } from 'wink-nlp';
-import winkModel from 'wink-eng-lite-web-model';
+import type Compromise from 'compromise';
+import type Vader from 'vader-sentiment';
+import type WinkNlp from 'wink-nlp';
+import type { ItemEntity, ItemToken } from 'wink-nlp';
 import type { DominantLanguage, Entity, EntityType, KeyPhrase, Sentiment } from '../../../lambdas/shared/ai/language';
 
 /**
@@ -20,8 +20,25 @@ const SCORES = {
   phrase: 0.9,
 } as const;
 
-const wink = winkNlp(winkModel);
-const its = wink.its;
+/**
+ * The libraries load on first use: compromise and wink's model take seconds of CPU to load, which every start of local
+ * mode (and every test that starts it) would otherwise pay whether or not anything calls Comprehend. Plain `require`
+ * because the callers are synchronous, as the service's answers are.
+ */
+let loaded: { nlp: typeof Compromise; vader: typeof Vader; wink: ReturnType<typeof WinkNlp> } | undefined;
+function libraries() {
+  if (!loaded) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const winkNlp = require('wink-nlp') as typeof WinkNlp;
+    loaded = {
+      nlp: require('compromise') as typeof Compromise,
+      vader: require('vader-sentiment') as typeof Vader,
+      wink: winkNlp(require('wink-eng-lite-web-model')),
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }
+  return loaded;
+}
 
 const EVENT_WORDS =
   /\b(Games|Olympics|Cup|Championships?|Festival|Conference|Summit|Expo|War|Election|Marathon|Open|Grand Prix|Awards|Tournament|Fair|Week)\b/;
@@ -58,6 +75,8 @@ function trimSpan(text: string, begin: number, end: number): [number, number] {
 
 /** Character offsets of wink-nlp's entities (it reports token ranges): its tokens are found in order in the text. */
 function winkEntities(text: string): Found[] {
+  const { wink } = libraries();
+  const its = wink.its;
   const doc = wink.readDoc(text);
   const starts: number[] = [];
   const ends: number[] = [];
@@ -82,7 +101,7 @@ function winkEntities(text: string): Found[] {
 }
 
 function compromiseEntities(text: string): Found[] {
-  const doc = nlp(text);
+  const doc = libraries().nlp(text);
   const found: Found[] = [];
   const add = (view: { json(options: object): unknown }, type: EntityType, score: number) => {
     for (const match of view.json({ offset: true }) as Array<{ offset: { start: number; length: number } }>) {
@@ -163,7 +182,8 @@ export function detectEntities(text: string): Entity[] {
  */
 export function detectKeyPhrases(text: string): KeyPhrase[] {
   const phrases: KeyPhrase[] = [];
-  nlp(text)
+  libraries()
+    .nlp(text)
     .chunks()
     .forEach((chunk) => {
       if (!chunk.has('#Noun') || chunk.has('#Verb')) return;
@@ -186,7 +206,7 @@ export function detectKeyPhrases(text: string): KeyPhrase[] {
  * positive and strong negative parts is MIXED in proportion to the weaker of the two; the scores sum to 1.
  */
 export function detectSentiment(text: string): Sentiment {
-  const polarity = vader.SentimentIntensityAnalyzer.polarity_scores(text);
+  const polarity = libraries().vader.SentimentIntensityAnalyzer.polarity_scores(text);
   const mixedRaw = polarity.pos >= 0.1 && polarity.neg >= 0.1 ? 4 * Math.min(polarity.pos, polarity.neg) : 0;
   // VADER's neutral share counts every word without sentiment; its compound score says how strong the rest is.
   const strength = Math.abs(polarity.compound);
