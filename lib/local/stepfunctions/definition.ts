@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { InvalidDefinition } from './errors';
 import { parseTaskResource } from './resources';
@@ -189,7 +193,28 @@ function taskProblems(at: string, state: JsonObject, options: ValidateDefinition
   return problems;
 }
 
+/**
+ * asl-validator builds and compiles its JSON schemas anew on every call, about a second of CPU per definition, which
+ * every start of local mode paid for each state machine. A definition it accepted is remembered on disk by digest
+ * (per validator version), so the same state machines are not judged again by the next start or the next test.
+ */
+const ACCEPTED_DIR = path.join(
+  os.tmpdir(),
+  `mediaplane-asl-accepted-${JSON.parse(fs.readFileSync(require.resolve('asl-validator/package.json'), 'utf8')).version}`,
+);
+
 function aslProblems(machine: JsonObject): string[] {
+  const marker = path.join(ACCEPTED_DIR, createHash('sha256').update(JSON.stringify(machine)).digest('hex'));
+  if (fs.existsSync(marker)) return [];
+  const problems = validateAsl(machine);
+  if (problems.length === 0) {
+    fs.mkdirSync(ACCEPTED_DIR, { recursive: true });
+    fs.writeFileSync(marker, '');
+  }
+  return problems;
+}
+
+function validateAsl(machine: JsonObject): string[] {
   try {
     // With ARN checks on, the validator still accepts a whole-value `${...}` Resource as a substitution.
     new StateMachine(machine as unknown as StateMachineDefinition, {
