@@ -90,6 +90,10 @@ describe('local Transcribe', () => {
       await s3Client.send(
         new PutObjectCommand({ Bucket: BUCKET, Key: 'in/speech.mp3', Body: fs.readFileSync(speech) }),
       );
+      // Two words, for the tests about the job queue rather than about what is heard.
+      const short = path.join(work, 'short.mp3');
+      await speak('hello world', short);
+      await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'in/short.mp3', Body: fs.readFileSync(short) }));
     }
   });
 
@@ -280,7 +284,7 @@ describe('local Transcribe', () => {
         new StartTranscriptionJobCommand({
           TranscriptionJobName: name,
           LanguageCode: 'en-US',
-          Media: { MediaFileUri: `s3://${BUCKET}/in/speech.mp3` },
+          Media: { MediaFileUri: `s3://${BUCKET}/in/short.mp3` },
         }),
       );
       statuses.push(started.TranscriptionJob?.TranscriptionJobStatus as string);
