@@ -15,6 +15,9 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   testTimeout: 60_000,
+  // Two suites at a time even on a 2-core machine (jest would run one): most suites wait on engines, Lambda workers,
+  // ffmpeg and models in other processes, so one suite leaves a core mostly idle.
+  maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
   setupFiles: ['<rootDir>/test/support/env.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
 };
