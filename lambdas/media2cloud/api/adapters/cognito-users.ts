@@ -18,6 +18,7 @@ const USER_ERRORS = new Set([
   'ResourceNotFoundException',
   'UserNotFoundException',
   'UsernameExistsException',
+  'AliasExistsException',
   'InvalidPasswordException',
   'UnsupportedUserStateException',
   'CodeDeliveryFailureException',
