@@ -1,7 +1,12 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SigningIdentity } from './api/adapters/opensearch-search';
 
 /**
@@ -18,6 +23,17 @@ export const s3Client = /* @__PURE__ */ new S3Client({});
 export const sfnClient = /* @__PURE__ */ new SFNClient({});
 
 export const lambdaClient = /* @__PURE__ */ new LambdaClient({});
+
+export const cognitoClient = /* @__PURE__ */ new CognitoIdentityProviderClient({});
+
+export const rekognitionClient = /* @__PURE__ */ new RekognitionClient({});
+
+export const iotClient = /* @__PURE__ */ new IoTClient({});
+
+/** Over HTTP/1.1: the client defaults to HTTP/2 for its bidirectional streams, which InvokeModel does not use. */
+export const bedrockRuntimeClient = /* @__PURE__ */ new BedrockRuntimeClient({
+  requestHandler: /* @__PURE__ */ new NodeHttpHandler(),
+});
 
 /**
  * Region and credentials for signing OpenSearch requests, borrowed from an SDK client: its resolved configuration

@@ -20,6 +20,26 @@ export const MEDIA2CLOUD_ROUTES = [
   { method: 'DELETE', path: '/analysis/{uuid}', auth: 'iam', cors: true },
   { method: 'GET', path: '/search', auth: 'iam', cors: true },
   { method: 'GET', path: '/search/{uuid}', auth: 'iam', cors: true },
+  // What the original's web app calls besides assets, analysis and search (api/console-routes.ts).
+  { method: 'GET', path: '/execution', auth: 'iam', cors: true },
+  { method: 'GET', path: '/stats', auth: 'iam', cors: true },
+  { method: 'GET', path: '/settings/aioptions', auth: 'iam', cors: true },
+  { method: 'POST', path: '/settings/aioptions', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/settings/aioptions', auth: 'iam', cors: true },
+  { method: 'GET', path: '/users', auth: 'iam', cors: true },
+  { method: 'POST', path: '/users', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/users', auth: 'iam', cors: true },
+  { method: 'GET', path: '/rekognition/face-collections', auth: 'iam', cors: true },
+  { method: 'GET', path: '/rekognition/face-collection', auth: 'iam', cors: true },
+  { method: 'POST', path: '/rekognition/face-collection', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/rekognition/face-collection', auth: 'iam', cors: true },
+  { method: 'GET', path: '/rekognition/faces', auth: 'iam', cors: true },
+  { method: 'GET', path: '/rekognition/face', auth: 'iam', cors: true },
+  { method: 'POST', path: '/rekognition/face', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/rekognition/face', auth: 'iam', cors: true },
+  { method: 'GET', path: '/rekognition/custom-label-models', auth: 'iam', cors: true },
+  { method: 'POST', path: '/attach-policy', auth: 'iam', cors: true },
+  { method: 'POST', path: '/genai/{task}', auth: 'iam', cors: true },
 ] as const;
 
 export type Media2CloudRoute = (typeof MEDIA2CLOUD_ROUTES)[number];

@@ -1,10 +1,13 @@
 import { apiGatewayModule } from './apigateway/module';
 import { cloudWatchModule } from './cloudwatch/module';
+import { bedrockModule } from './bedrock/module';
 import { cloudFormationModule } from './cloudformation/module';
+import { cognitoModule } from './cognito/module';
 import { comprehendModule } from './comprehend/module';
 import { dynamoDbModule } from './dynamodb/module';
 import { eventsModule } from './events/module';
 import { iamModule } from './iam/module';
+import { iotModule } from './iot/module';
 import { kinesisVideoModule } from './kinesisvideo/module';
 import { lambdaModule } from './lambda/module';
 import { logsModule } from './logs/module';
@@ -57,6 +60,9 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   translateModule,
   pollyModule,
   sqsModule,
+  cognitoModule,
+  iotModule,
+  bedrockModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

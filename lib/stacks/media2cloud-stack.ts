@@ -1,6 +1,7 @@
-import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ANALYSIS_TABLE } from '../../lambdas/media2cloud/tables/analysis';
 import { INGEST_TABLE } from '../../lambdas/media2cloud/tables/ingest';
@@ -8,6 +9,8 @@ import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { Media2CloudPipeline } from '../constructs/media2cloud-pipeline';
 import { Media2CloudSearch, searchClusterSizeContext } from '../constructs/media2cloud-search';
+import { Media2CloudWebPortal } from '../constructs/media2cloud-web-portal';
+import { AI_OPTIONS_SETTINGS_KEY } from '../../lambdas/media2cloud/pipeline/domain/layout';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding } from '../constructs/nag';
 import { NodeFunction } from '../constructs/node-function';
 import { SecureBucket } from '../constructs/secure-bucket';
@@ -32,6 +35,14 @@ export class Media2CloudStack extends Stack {
       description:
         'aiOptions for assets ingested without any (and no global settings): v4.default, v4.all, a comma list of ' +
         'features to turn on, or a JSON object.',
+    });
+
+    const bedrockModelId = new CfnParameter(this, 'BedrockModelId', {
+      type: 'String',
+      default: 'anthropic.claude-3-haiku-20240307-v1:0',
+      description:
+        'The Claude model on Amazon Bedrock, in this region, that answers /genai/* (enable access to it first); ' +
+        'empty to turn those routes off.',
     });
 
     const accessLogs = new SecureBucket(this, 'AccessLogs').bucket;
@@ -84,6 +95,8 @@ export class Media2CloudStack extends Stack {
       defaultAiOptions: defaultAiOptions.valueAsString,
     });
 
+    const portal = new Media2CloudWebPortal(this, 'WebPortal');
+
     const apiHandler = new NodeFunction(this, 'ApiHandler', {
       entry: 'media2cloud/api/handler.ts',
       description: 'Media2Cloud v4 RESTful API (assets, analysis, search)',
@@ -97,6 +110,9 @@ export class Media2CloudStack extends Stack {
         REMOVAL_FUNCTION_ARN: this.pipeline.removal.function.functionArn,
         SEARCH_ENDPOINT: search.domain.domainEndpoint,
         DEFAULT_AI_OPTIONS: defaultAiOptions.valueAsString,
+        USER_POOL_ID: portal.userPool.userPoolId,
+        IOT_POLICY_NAME: portal.statusPolicy.ref,
+        BEDROCK_MODEL_ID: bedrockModelId.valueAsString,
       },
     });
     const fn = apiHandler.function;
@@ -114,15 +130,77 @@ export class Media2CloudStack extends Stack {
     this.pipeline.analysis.grantStartExecution(fn);
     this.pipeline.removal.function.grantInvoke(fn);
     search.grantIndex(fn, ['GET', 'POST']);
+    // GET /execution: the status of the pipeline's executions, and of no other state machine's.
+    const machines = [...this.pipeline.stateMachines.values()];
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: machines.map((machine) => executionsOf(this, machine)),
+      }),
+    );
+    // /settings/aioptions: the one object holding the global aiOptions, which the pipeline reads at ingest.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [this.proxyBucket.arnForObjects(AI_OPTIONS_SETTINGS_KEY)],
+      }),
+    );
+    // Without ListBucket, S3 answers a missing settings object with 403 instead of 404.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.proxyBucket.bucketArn] }),
+    );
+    // /rekognition/*: the account's face collections in this region, and its Custom Labels projects.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'rekognition:ListCollections',
+          'rekognition:DescribeCollection',
+          'rekognition:CreateCollection',
+          'rekognition:DeleteCollection',
+        ],
+        resources: [this.formatArn({ service: 'rekognition', resource: 'collection', resourceName: '*' })],
+      }),
+    );
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['rekognition:DescribeProjects'], resources: ['*'] }),
+    );
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['rekognition:DescribeProjectVersions'],
+        resources: [this.formatArn({ service: 'rekognition', resource: 'project', resourceName: '*/*' })],
+      }),
+    );
+    // /genai/*: the configured foundation model only.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['bedrock:InvokeModel'],
+        resources: [
+          this.formatArn({
+            service: 'bedrock',
+            account: '',
+            resource: 'foundation-model',
+            resourceName: bedrockModelId.valueAsString,
+          }),
+        ],
+      }),
+    );
+    portal.grantApi(apiHandler.role);
     acknowledgeWildcards(
       apiHandler.role,
       'The API reads any upload of the ingest bucket, lists assets through the ingest table indexes, invokes the ' +
-        'removal function (and its versions) and searches the content index.',
+        'removal function (and its versions), searches the content index, describes the executions of the ' +
+        "pipeline's state machines, manages the account's face collections (created at run time by name), lists " +
+        'Custom Labels projects and their versions (DescribeProjects takes no resource) and attaches the status ' +
+        'policy to a Cognito identity (AttachPolicy to an identity takes no resource).',
       [
         `Resource::${arnToken(this.ingestBucket)}/*`,
         tableIndexFinding(ingestTable),
         invokeGrantFinding(this.pipeline.removal.function),
         `Resource::${arnToken(search.domain)}/content/*`,
+        ...machines.map((machine) => `Resource::${executionsFinding(machine)}`),
+        'Resource::arn:<AWS::Partition>:rekognition:<AWS::Region>:<AWS::AccountId>:collection/*',
+        'Resource::arn:<AWS::Partition>:rekognition:<AWS::Region>:<AWS::AccountId>:project/*/*',
+        'Resource::*',
       ],
     );
 
@@ -148,4 +226,19 @@ export class Media2CloudStack extends Stack {
       value: this.proxyBucket.bucketName,
     });
   }
+}
+
+function executionsOf(stack: Stack, machine: sfn.StateMachine): string {
+  return stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${machine.stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/** How cdk-nag spells `executionsOf(machine)` in an IAM5 finding. */
+function executionsFinding(machine: sfn.StateMachine): string {
+  const logicalId = Stack.of(machine).getLogicalId(machine.node.defaultChild as sfn.CfnStateMachine);
+  return `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId}.Name>:*`;
 }

@@ -49,15 +49,18 @@ describe('Media2Cloud stack', () => {
       [
         'AIML_TABLE_NAME',
         'ANALYSIS_STATE_MACHINE_ARN',
+        'BEDROCK_MODEL_ID',
         'DEFAULT_AI_OPTIONS',
         'INGEST_BUCKET',
         'INGEST_TABLE_NAME',
+        'IOT_POLICY_NAME',
         'MAIN_STATE_MACHINE_ARN',
         'NODE_OPTIONS',
         'POWERTOOLS_SERVICE_NAME',
         'PROXY_BUCKET',
         'REMOVAL_FUNCTION_ARN',
         'SEARCH_ENDPOINT',
+        'USER_POOL_ID',
       ].sort(),
     );
     expect(variables.SEARCH_ENDPOINT).toEqual({
@@ -66,6 +69,39 @@ describe('Media2Cloud stack', () => {
     expect(variables.DEFAULT_AI_OPTIONS).toEqual({ Ref: 'DefaultAIOptions' });
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe('Media2Cloud/ApiHandler');
     expect(template.toJSON().Parameters.DefaultAIOptions.Default).toBe('v4.default');
+  });
+
+  it("declares the web portal's user pool with the original's groups and the IoT status policy, scoped for the API", () => {
+    const [apiId] = functionDescribed('Media2Cloud v4 RESTful API');
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        (policy.Properties.Roles as Array<{ Ref: string }>).some((role) =>
+          role.Ref.startsWith(apiId.replace(/Function[0-9A-F]{8}$/, '')),
+        ),
+      )
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+    const resourcesOf = (action: string) =>
+      statements.filter((statement) => [statement.Action].flat().includes(action)).flatMap((s) => [s.Resource].flat());
+
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    for (const [GroupName, Precedence] of [
+      ['admin', 1],
+      ['creator', 98],
+      ['viewer', 99],
+    ]) {
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName, Precedence });
+    }
+    template.resourceCountIs('AWS::IoT::Policy', 1);
+    expect(resourcesOf('cognito-idp:AdminCreateUser')).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^WebPortalUsers/), 'Arn'] },
+    ]);
+    expect(resourcesOf('states:DescribeExecution')).toHaveLength(PIPELINE_STATE_MACHINES.length);
+    expect(JSON.stringify(resourcesOf('s3:PutObject'))).toContain('_settings/aioptions.json');
+    expect(resourcesOf('bedrock:InvokeModel')).toHaveLength(1);
+    expect(JSON.stringify(resourcesOf('bedrock:InvokeModel'))).toContain('BedrockModelId');
   });
 
   it('creates one function per pipeline catalog entry, native-binary ones on x86_64 with the sizes the catalog asks', () => {

@@ -3,6 +3,7 @@ import { parseSearchRequest } from '../search';
 import type { Media2CloudRouteKey } from '../routes';
 import { logger } from '../shared/logger';
 import { AnalysisResults } from './domain/analysis';
+import { createConsoleRoutes } from './console-routes';
 import { AssetLibrary } from './domain/assets';
 import { parseAssetListQuery } from './domain/listing';
 import type { Media2CloudDependencies } from './domain/ports';
@@ -37,6 +38,8 @@ export function createMedia2CloudRoutes(
 
     'GET /search/{uuid}': async (request) =>
       ok(await deps.search.search(parseSearchRequest({ query: request.query, uuid: pathUuid(request) }))),
+
+    ...createConsoleRoutes(deps),
   };
 }
 

@@ -14,6 +14,12 @@ export interface Media2CloudApiConfig {
   /** The OpenSearch domain endpoint: its bare host name (in local mode, the local search endpoint's URL). */
   readonly searchEndpoint: string;
   readonly defaultAiOptions: AiOptions;
+  /** The Cognito user pool of the web portal's users (`/users`). */
+  readonly userPoolId: string;
+  /** The AWS IoT policy `/attach-policy` attaches to a web portal identity. */
+  readonly iotPolicyName: string;
+  /** The Bedrock model `/genai/*` asks; empty when none is configured (the routes then refuse, as the original). */
+  readonly bedrockModelId: string;
 }
 
 const VARIABLES = {
@@ -25,7 +31,9 @@ const VARIABLES = {
   analysisStateMachineArn: 'ANALYSIS_STATE_MACHINE_ARN',
   removalFunctionArn: 'REMOVAL_FUNCTION_ARN',
   searchEndpoint: 'SEARCH_ENDPOINT',
-} as const satisfies Record<Exclude<keyof Media2CloudApiConfig, 'defaultAiOptions'>, string>;
+  userPoolId: 'USER_POOL_ID',
+  iotPolicyName: 'IOT_POLICY_NAME',
+} as const satisfies Record<Exclude<keyof Media2CloudApiConfig, 'defaultAiOptions' | 'bedrockModelId'>, string>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Media2CloudApiConfig {
   const missing = Object.values(VARIABLES).filter((name) => !env[name]);
@@ -40,6 +48,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Media2CloudApi
     analysisStateMachineArn: value('analysisStateMachineArn'),
     removalFunctionArn: value('removalFunctionArn'),
     searchEndpoint: value('searchEndpoint'),
+    userPoolId: value('userPoolId'),
+    iotPolicyName: value('iotPolicyName'),
+    bedrockModelId: env.BEDROCK_MODEL_ID ?? '',
     // Read as the pipeline reads it: a preset (`v4.default`, the stack parameter's default), a list or JSON.
     defaultAiOptions: parseDefaultAiOptions(env.DEFAULT_AI_OPTIONS),
   };

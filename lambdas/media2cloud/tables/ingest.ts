@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -94,6 +95,19 @@ export interface IngestRecord {
   readonly errorMessage?: string;
   readonly [field: string]: unknown;
 }
+
+/** The fields of a record that `GET /stats` reports (the original reads them from its search index). */
+export const SUMMARY_FIELDS = [
+  'uuid',
+  'type',
+  'basename',
+  'fileSize',
+  'duration',
+  'lastModified',
+  'timestamp',
+  'overallStatus',
+] as const;
+export type AssetSummary = Pick<IngestRecord, (typeof SUMMARY_FIELDS)[number]>;
 
 /** A listing entry as an index holds it: the table key, the index keys and any projected attribute. */
 export type IndexEntry = Readonly<Record<string, unknown>>;
@@ -327,6 +341,26 @@ export class IngestTable {
 
   async delete(uuid: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [UUID]: uuid } }));
+  }
+
+  /** Every record, with only the fields `GET /stats` aggregates (one paginated Scan). */
+  async summaries(): Promise<AssetSummary[]> {
+    const names = Object.fromEntries(SUMMARY_FIELDS.map((field, index) => [`#f${index}`, field]));
+    const summaries: AssetSummary[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ProjectionExpression: Object.keys(names).join(', '),
+          ExpressionAttributeNames: names,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      summaries.push(...((page.Items ?? []) as AssetSummary[]));
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+    return summaries;
   }
 
   /** An update that never creates an item: `false` when the asset does not exist (any more). */

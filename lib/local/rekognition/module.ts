@@ -8,6 +8,7 @@ import { imageOperations } from './image-operations';
 import { s3ObjectReader } from './images';
 import { KnownFaces } from './known-faces';
 import { ModelPool } from './models/pool';
+import { projectOperations } from './projects';
 import { FACE_MODEL_VERSION } from './taxonomy';
 import { VideoJobs } from './video/jobs';
 import { videoOperations } from './video/operations';
@@ -73,6 +74,7 @@ export const rekognitionModule: LocalServiceModule = {
               accountId: cloud.accountId,
             }),
             ...videoOperations(jobs),
+            ...projectOperations(),
           },
         }),
       },

@@ -194,6 +194,9 @@ describe('port allocation', () => {
       comprehend: 4014,
       translate: 4015,
       polly: 4016,
+      cognito: 4017,
+      iot: 4018,
+      bedrock: 4019,
     });
   });
 

@@ -66,7 +66,7 @@ describe('the Media2Cloud API handler module', () => {
   it('answers an unlisted method on a listed resource with 405 and an unknown resource with 404', async () => {
     // Prepare
     const put = { resource: '/assets', method: 'PUT' };
-    const unknown = { resource: '/stats' };
+    const unknown = { resource: '/no-such-operation' };
 
     // Act
     const notAllowed = await bed.api(put);
@@ -74,7 +74,7 @@ describe('the Media2Cloud API handler module', () => {
 
     // Assess
     expectError(notAllowed, 405, 'MethodNotAllowedError', 'Method PUT is not allowed on /assets');
-    expectError(notFound, 404, 'NotFoundError', 'No route for GET /stats');
+    expectError(notFound, 404, 'NotFoundError', 'No route for GET /no-such-operation');
   });
 
   it("sends the original's CORS headers with answers and errors alike", async () => {

@@ -36,6 +36,8 @@ export const MEDIA2CLOUD_ENV = {
   // Never called in these tests: the search port is a fake here, and the adapter has its own tests.
   SEARCH_ENDPOINT: 'https://search-m2c.us-east-1.es.amazonaws.com',
   DEFAULT_AI_OPTIONS: JSON.stringify({ celeb: true, label: true, transcribe: true, framebased: false }),
+  USER_POOL_ID: 'us-east-1_m2cusers1',
+  IOT_POLICY_NAME: 'm2c-status-policy',
 } as const;
 
 /** What the API resolves the stack default to: the JSON laid over the original's base options. */

@@ -1,6 +1,15 @@
 import type { Media2CloudApiConfig } from '../config';
 import type { Media2CloudPorts } from '../domain/ports';
-import { lambdaClient, s3Client, searchSigningIdentity, sfnClient } from '../../clients';
+import {
+  bedrockRuntimeClient,
+  cognitoClient,
+  iotClient,
+  lambdaClient,
+  rekognitionClient,
+  s3Client,
+  searchSigningIdentity,
+  sfnClient,
+} from '../../clients';
 import { documentClient } from '../../tables/document-client';
 import { AnalysisTable } from '../../tables/analysis';
 import { IngestTable } from '../../tables/ingest';
@@ -8,6 +17,13 @@ import { LambdaAssetRemoval } from './lambda-asset-removal';
 import { OpenSearchSearch } from './opensearch-search';
 import { S3SourceObjects } from './s3-source-objects';
 import { SfnStateMachines } from './sfn-state-machines';
+import { BedrockModels } from './bedrock-models';
+import { CognitoUsers } from './cognito-users';
+import { IotStatusPush } from './iot-status-push';
+import { RekognitionCollections } from './rekognition-collections';
+import { S3AiOptionsSettings } from './s3-ai-options-settings';
+import { SfnExecutions } from './sfn-executions';
+import { winkTokenize } from './wink-tokenizer';
 
 /** Everything the API talks to, on the module-scope SDK clients. */
 export function createMedia2CloudPorts(config: Media2CloudApiConfig): Media2CloudPorts {
@@ -18,5 +34,12 @@ export function createMedia2CloudPorts(config: Media2CloudApiConfig): Media2Clou
     stateMachines: new SfnStateMachines(sfnClient),
     removal: new LambdaAssetRemoval(lambdaClient, config.removalFunctionArn),
     search: new OpenSearchSearch({ endpoint: config.searchEndpoint, identity: searchSigningIdentity }),
+    executions: new SfnExecutions(sfnClient),
+    aiOptionsSettings: new S3AiOptionsSettings(s3Client, config.proxyBucket),
+    users: new CognitoUsers(cognitoClient, config.userPoolId),
+    faceCollections: new RekognitionCollections(rekognitionClient),
+    statusPush: new IotStatusPush(iotClient, config.iotPolicyName),
+    languageModels: new BedrockModels(bedrockRuntimeClient, config.bedrockModelId),
+    tokenizer: winkTokenize,
   };
 }

@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../../shared/http';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, HttpError } from '../../../shared/http';
 
 /**
  * The error names the original puts in `errorName`. It raises `M2CException` for every mistake of the caller and
@@ -35,4 +35,47 @@ export function runInFlight(uuid: string): ConflictError {
 
 export function accessDenied(message: string): ForbiddenError {
   return new ForbiddenError(message, ErrorNames.AccessDenied);
+}
+
+/**
+ * A service's refusal of the caller's request (a collection that exists already, a user pool group that does not),
+ * passed on under the service's exception name, as the original passes it, with the status it stands for.
+ */
+export class ServiceRefusal extends Error {
+  constructor(
+    readonly errorName: string,
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A service that cannot answer now (throttled) or here (local mode has no stand-in that could do the work). */
+class UnavailableError extends HttpError {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    code: string,
+  ) {
+    super(message, code);
+  }
+}
+
+/** The `HttpError` a refusal answers as: its status, the service's exception name as `errorName`. */
+export function refused(refusal: ServiceRefusal): HttpError {
+  switch (refusal.statusCode) {
+    case 403:
+      return new ForbiddenError(refusal.message, refusal.errorName);
+    case 404:
+      return new NotFoundError(refusal.message, refusal.errorName);
+    case 409:
+      return new ConflictError(refusal.message, refusal.errorName);
+    case 429:
+    case 501:
+    case 503:
+      return new UnavailableError(refusal.statusCode, refusal.message, refusal.errorName);
+    default:
+      return new BadRequestError(refusal.message, refusal.errorName);
+  }
 }

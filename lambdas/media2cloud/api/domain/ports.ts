@@ -1,6 +1,7 @@
 import type { SearchEngine } from '../../search';
 import type { AnalysisTable } from '../../tables/analysis';
 import type { IngestTable } from '../../tables/ingest';
+import type { ConsolePorts } from './console-ports';
 import type { AiOptions, StartedExecution } from './records';
 
 /**
@@ -11,7 +12,15 @@ import type { AiOptions, StartedExecution } from './records';
 
 export type IngestStore = Pick<
   IngestTable,
-  'get' | 'listIndex' | 'begin' | 'restore' | 'recordRun' | 'dropAnalysis' | 'claimRun' | 'restoreStatuses'
+  | 'get'
+  | 'listIndex'
+  | 'begin'
+  | 'restore'
+  | 'recordRun'
+  | 'dropAnalysis'
+  | 'claimRun'
+  | 'restoreStatuses'
+  | 'summaries'
 >;
 
 export type AnalysisStore = Pick<AnalysisTable, 'list' | 'deleteAll'>;
@@ -67,7 +76,7 @@ export interface Media2CloudSettings {
   readonly defaultAiOptions: AiOptions;
 }
 
-export interface Media2CloudPorts {
+export interface Media2CloudPorts extends ConsolePorts {
   readonly ingest: IngestStore;
   readonly analysis: AnalysisStore;
   readonly objects: SourceObjects;
