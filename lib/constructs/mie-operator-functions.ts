@@ -302,11 +302,16 @@ export class OperatorFunctions extends Construct {
                 'comprehend:DescribeEntitiesDetectionJob',
                 'comprehend:DescribeKeyPhrasesDetectionJob',
               ],
-              resources: ['*'],
+              resources: ['entities-detection-job', 'key-phrases-detection-job'].map((resource) =>
+                Stack.of(this).formatArn({ service: 'comprehend', resource, resourceName: '*' }),
+              ),
             }),
           );
           this.comprehendServiceRole(props).grantPassRole(fn.role);
-          findings.push('Resource::*');
+          findings.push(
+            'Resource::arn:<AWS::Partition>:comprehend:<AWS::Region>:<AWS::AccountId>:entities-detection-job/*',
+            'Resource::arn:<AWS::Partition>:comprehend:<AWS::Region>:<AWS::AccountId>:key-phrases-detection-job/*',
+          );
           break;
         case 'invokeDataplane':
           props.dataplaneHandler.grantInvoke(fn.function);
@@ -334,8 +339,8 @@ export class OperatorFunctions extends Construct {
           "mediaInsightsMediaBuckets context), read and write only under the data plane bucket's private/assets/ " +
           'prefix, invoke the data plane and scheduler functions (including their versions), call the Rekognition ' +
           'analyses, which have no resource-level permissions, and search any face collection a workflow names; ' +
-          'likewise TranslateText, Polly voices and synthesis tasks, DetectDominantLanguage and the Comprehend ' +
-          'analysis jobs (created with names of their own), MediaConvert jobs (ids the service gives) and ' +
+          'likewise TranslateText, Polly voices and synthesis tasks and DetectDominantLanguage; the Comprehend ' +
+          'analysis and MediaConvert jobs of this account (ids the services give) and ' +
           'Transcribe jobs, vocabularies and language models of this account (named by workflow configurations).',
         [...new Set(findings)],
       );
