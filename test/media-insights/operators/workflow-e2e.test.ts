@@ -69,7 +69,12 @@ describe('The original end-to-end Media Insights workflow through local mode', (
     return response.Body!.transformToString();
   }
 
+  // Rekognition's results are checked by rekognition-e2e; here its seven jobs only need to run: one frame in two
+  // seconds halves the stage that takes most of this suite's time. Read by the stand-in in this process.
+  const framesPerSecond = process.env.MEDIAPLANE_REKOGNITION_FRAMES_PER_SECOND;
+
   beforeAll(async () => {
+    process.env.MEDIAPLANE_REKOGNITION_FRAMES_PER_SECOND = '0.5';
     env = await startTestLocalMode();
     const outputs = env.local.outputs;
     const api = apiClient(outputs.MediaInsights?.WorkflowApiEndpoint ?? '', env.local.credentials);
@@ -135,6 +140,8 @@ describe('The original end-to-end Media Insights workflow through local mode', (
   afterAll(async () => {
     s3?.destroy();
     await env?.stop();
+    if (framesPerSecond === undefined) delete process.env.MEDIAPLANE_REKOGNITION_FRAMES_PER_SECOND;
+    else process.env.MEDIAPLANE_REKOGNITION_FRAMES_PER_SECOND = framesPerSecond;
   });
 
   it('runs every stage to Complete', () => {
