@@ -182,4 +182,35 @@ describe('MediaInsights workflow engine', () => {
       ]),
     );
   });
+
+  it('gives MediaConvert and Comprehend jobs roles of their own, which only the operators that start them may pass', () => {
+    const roles = template.findResources('AWS::IAM::Role');
+    const roleOf = (service: string) =>
+      Object.keys(roles).find((id) =>
+        JSON.stringify(roles[id]?.Properties.AssumeRolePolicyDocument).includes(`${service}.amazonaws.com`),
+      );
+    const passers = (roleId: string) =>
+      Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+        policy.Properties.PolicyDocument.Statement.some(
+          (statement: { Action: unknown; Resource: unknown }) =>
+            statement.Action === 'iam:PassRole' &&
+            JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [roleId, 'Arn'] }),
+        ),
+      );
+    const mediaconvert = roleOf('mediaconvert')!;
+    const comprehend = roleOf('comprehend')!;
+    const withRole = (name: string, roleId: string) =>
+      Object.values(functions).filter(
+        (fn) =>
+          JSON.stringify(fn.Properties.Environment?.Variables?.[name]) ===
+          JSON.stringify({ 'Fn::GetAtt': [roleId, 'Arn'] }),
+      );
+
+    expect([mediaconvert, comprehend]).toEqual([expect.any(String), expect.any(String)]);
+    // The Mediaconvert start function, and the Comprehend start and monitor functions.
+    expect(withRole('MEDIACONVERT_ROLE_ARN', mediaconvert)).toHaveLength(2);
+    expect(withRole('COMPREHEND_ROLE_ARN', comprehend)).toHaveLength(2);
+    expect(passers(mediaconvert)).toHaveLength(2);
+    expect(passers(comprehend)).toHaveLength(2);
+  });
 });

@@ -26,7 +26,14 @@ export function functionEntry(reference: HandlerReference): { entry: string; han
 
 /** Environment variables operator functions read (the standard AWS_ENDPOINT_URL_* ones aside). */
 export type OperatorEnvironmentVariable =
-  'DATAPLANE_HANDLER_ARN' | 'DATAPLANE_BUCKET' | 'WORKFLOW_EXECUTION_TABLE_NAME' | 'SCHEDULER_FUNCTION_ARN';
+  | 'DATAPLANE_HANDLER_ARN'
+  | 'DATAPLANE_BUCKET'
+  | 'WORKFLOW_EXECUTION_TABLE_NAME'
+  | 'SCHEDULER_FUNCTION_ARN'
+  /** The role MediaConvert jobs run with (the stack creates it when an operator needs it). */
+  | 'MEDIACONVERT_ROLE_ARN'
+  /** The role Comprehend analysis jobs read and write S3 with (likewise). */
+  | 'COMPREHEND_ROLE_ARN';
 
 /** What a function needs to be granted, in the stack's terms. */
 export type OperatorAccess =
@@ -43,6 +50,18 @@ export type OperatorAccess =
    * `DescribeCollection` / `SearchFacesByImage` on this account's face collections.
    */
   | 'analyseWithRekognition'
+  /** `mediaconvert:CreateJob` and `GetJob`, and passing the MediaConvert role. */
+  | 'transcodeWithMediaConvert'
+  /** Transcription jobs of this account (start and get); the function's S3 reads give Transcribe the media. */
+  | 'transcribeMedia'
+  /** `translate:TranslateText` (with a terminology of this account). */
+  | 'translateText'
+  /** Polly's voices and synthesis tasks (no resource-level permissions); the tasks write with the caller's rights. */
+  | 'synthesizeSpeech'
+  /** `comprehend:DetectDominantLanguage` (no resource-level permissions). */
+  | 'detectLanguage'
+  /** Comprehend entity and key phrase jobs (start, describe), and passing the Comprehend data access role. */
+  | 'analyseWithComprehend'
   /** `lambda:InvokeFunction` on `DATAPLANE_HANDLER_ARN`. */
   | 'invokeDataplane'
   /** `dynamodb:UpdateItem` and `dynamodb:GetItem` on `WORKFLOW_EXECUTION_TABLE_NAME`. */
@@ -122,6 +141,147 @@ export const REKOGNITION_OPERATORS: readonly CatalogOperator[] = [
   rekognitionVideoOperator('personTracking', 'Person tracking', false),
 ];
 
+const MEDIA_OPERATOR_SIZING: FunctionSizing = { timeoutSeconds: 300, memorySizeMb: 512, ephemeralStorageMb: 512 };
+
+/**
+ * The original's audio, text and caption operators, each a thin mapper over `lambdas/shared/ai/`. Functions are
+ * shared the way the original shares them: one Transcribe start and monitor for video and audio, one Comprehend
+ * start and monitor for entities and key phrases, one SRT and one VTT writer for both registrations of each.
+ */
+const CAPTIONS_FUNCTIONS = {
+  environment: ['DATAPLANE_HANDLER_ARN', 'DATAPLANE_BUCKET'],
+  access: ['readInputMedia', 'writeAssetOutputs', 'invokeDataplane', 'translateText', 'synthesizeSpeech'],
+  // TranslateWebCaptions translates line by line in its start function.
+  sizing: { timeoutSeconds: 900, memorySizeMb: 512, ephemeralStorageMb: 512 },
+} as const;
+
+function transcribeOperator(Name: string, Description: string, MediaType: 'Video' | 'Audio'): CatalogOperator {
+  return {
+    Name,
+    Description,
+    Type: 'Async',
+    Configuration: { TranscribeLanguage: 'en-US', MediaType, Enabled: true },
+    start: 'transcribe/handler.ts#startTranscribe',
+    monitor: 'transcribe/handler.ts#checkTranscribe',
+    environment: ['DATAPLANE_HANDLER_ARN', 'DATAPLANE_BUCKET'],
+    access: ['readInputMedia', 'writeAssetOutputs', 'transcribeMedia', 'invokeDataplane'],
+    sizing: MEDIA_OPERATOR_SIZING,
+  };
+}
+
+function captionsOperator(
+  Name: string,
+  Description: string,
+  Configuration: CatalogOperator['Configuration'],
+  start: string,
+  monitor?: string,
+): CatalogOperator {
+  const handler = (name: string): HandlerReference => `captions/handler.ts#${name}`;
+  const common = { Name, Description, Configuration, ...CAPTIONS_FUNCTIONS };
+  return monitor === undefined
+    ? { ...common, Type: 'Sync', start: handler(start) }
+    : { ...common, Type: 'Async', start: handler(start), monitor: handler(monitor) };
+}
+
+function comprehendOperator(Name: string): CatalogOperator {
+  return {
+    Name,
+    // The original registers both with Polly's description.
+    Description: 'Operation name of polly',
+    Type: 'Async',
+    Configuration: { MediaType: 'Text', Enabled: true },
+    start: 'comprehend/handler.ts#startComprehend',
+    monitor: 'comprehend/handler.ts#checkComprehend',
+    environment: ['DATAPLANE_HANDLER_ARN', 'DATAPLANE_BUCKET', 'COMPREHEND_ROLE_ARN'],
+    access: ['readAssetOutputs', 'analyseWithComprehend', 'invokeDataplane'],
+    sizing: MEDIA_OPERATOR_SIZING,
+  };
+}
+
+/** In the original's registration order. */
+export const LANGUAGE_OPERATORS: readonly CatalogOperator[] = [
+  {
+    Name: 'Mediaconvert',
+    Description: 'Operation name of mediaconvert',
+    Type: 'Async',
+    Configuration: { MediaType: 'Video', Enabled: true },
+    start: 'mediaconvert/handler.ts#startMediaconvert',
+    monitor: 'mediaconvert/handler.ts#checkMediaconvert',
+    environment: ['DATAPLANE_BUCKET', 'MEDIACONVERT_ROLE_ARN'],
+    access: ['transcodeWithMediaConvert'],
+    sizing: SMALL,
+  },
+  transcribeOperator('TranscribeAudio', 'Operation name of transcribe for audio', 'Audio'),
+  transcribeOperator('TranscribeVideo', 'Operation name of transcribe for video', 'Video'),
+  captionsOperator(
+    'WebCaptions',
+    'Operation to create web captions',
+    { MediaType: 'MetadataOnly', SourceLanguageCode: 'en', Enabled: true },
+    'webCaptions',
+  ),
+  captionsOperator(
+    'PollyWebCaptions',
+    'Operation to create audio tracks from webcaptions collection transcripts',
+    { MediaType: 'MetadataOnly', SourceLanguageCode: 'en', Enabled: true },
+    'startPollyWebCaptions',
+    'checkPollyWebCaptions',
+  ),
+  captionsOperator(
+    'CreateSRTCaptions',
+    'Operation to create SRT captions',
+    { MediaType: 'Text', Enabled: true },
+    'createSrt',
+  ),
+  captionsOperator(
+    'CreateVTTCaptions',
+    'Operation to create VTT captions',
+    { MediaType: 'Text', Enabled: true },
+    'createVtt',
+  ),
+  captionsOperator(
+    'WebToSRTCaptions',
+    'Operation to convert web captions to SRT format',
+    { MediaType: 'MetadataOnly', TargetLanguageCodes: ['en'], Enabled: true },
+    'createSrt',
+  ),
+  captionsOperator(
+    'WebToVTTCaptions',
+    'Operation to convert web captions to VTT format',
+    { MediaType: 'MetadataOnly', TargetLanguageCodes: ['en'], Enabled: true },
+    'createVtt',
+  ),
+  {
+    Name: 'Translate',
+    Description: 'Operation name of translate',
+    Type: 'Sync',
+    Configuration: { MediaType: 'Text', TargetLanguageCode: 'ru', Enabled: true, SourceLanguageCode: 'en' },
+    start: 'translate/handler.ts#translate',
+    environment: ['DATAPLANE_HANDLER_ARN'],
+    access: ['readAssetOutputs', 'translateText', 'invokeDataplane'],
+    sizing: MEDIA_OPERATOR_SIZING,
+  },
+  captionsOperator(
+    'TranslateWebCaptions',
+    'Operation name of translate WebCaptions',
+    { MediaType: 'MetadataOnly', TargetLanguageCodes: ['es'], Enabled: true, SourceLanguageCode: 'en' },
+    'startTranslateWebCaptions',
+    'checkTranslateWebCaptions',
+  ),
+  {
+    Name: 'Polly',
+    Description: 'Operation name of polly',
+    Type: 'Async',
+    Configuration: { MediaType: 'Text', Enabled: false },
+    start: 'polly/handler.ts#startPolly',
+    monitor: 'polly/handler.ts#checkPolly',
+    environment: [],
+    access: ['readAssetOutputs', 'writeAssetOutputs', 'detectLanguage', 'synthesizeSpeech'],
+    sizing: SMALL,
+  },
+  comprehendOperator('ComprehendKeyPhrases'),
+  comprehendOperator('ComprehendEntities'),
+];
+
 /** The operators the original registers in its operator library that mediaplane implements offline. */
 export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
   {
@@ -180,6 +340,7 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     sizing: SMALL,
   },
   ...REKOGNITION_OPERATORS,
+  ...LANGUAGE_OPERATORS,
 ];
 
 function testOperator(

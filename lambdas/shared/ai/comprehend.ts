@@ -263,18 +263,27 @@ export class ComprehendLanguage {
   }
 }
 
+/** Every file of a job's `output.tar.gz` as text, in archive order, for callers that keep the service's output. */
+export async function jobOutputTexts(archive: Uint8Array): Promise<string[]> {
+  return (await files(gunzipSync(archive))).map((file) => file.toString('utf8'));
+}
+
 /** Where a job's `outputUri` is in S3. */
 export const jobOutputObject = (outputUri: string) => s3ObjectOfUri(outputUri);
 
 async function firstFile(tar: Buffer): Promise<string> {
+  return (await files(tar)).find((file) => file.length > 0)?.toString('utf8') ?? '';
+}
+
+async function files(tar: Buffer): Promise<Buffer[]> {
   const reader = extract();
-  let content = '';
+  const contents: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
-    reader.on('entry', (_header, stream, next) => {
+    reader.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
       stream.on('end', () => {
-        if (content === '') content = Buffer.concat(chunks).toString('utf8');
+        if (header.type === 'file') contents.push(Buffer.concat(chunks));
         next();
       });
     });
@@ -283,5 +292,5 @@ async function firstFile(tar: Buffer): Promise<string> {
   });
   reader.end(tar);
   await done;
-  return content;
+  return contents;
 }

@@ -3,7 +3,9 @@
  * word and sentence marks a caption needs. Throttling retries and task polling come from `jobs.ts`.
  */
 import {
+  DescribeVoicesCommand,
   GetSpeechSynthesisTaskCommand,
+  type LanguageCode,
   PollyClient,
   StartSpeechSynthesisTaskCommand,
   SynthesizeSpeechCommand,
@@ -27,6 +29,26 @@ type Sender = Pick<PollyClient, 'send'>;
 
 type Mark = NonNullable<SynthesizedSpeech['marks']>[number];
 
+/** A speech synthesis task as Polly reports it. */
+export interface SynthesisTask {
+  readonly taskId: string;
+  readonly status: 'scheduled' | 'inProgress' | 'completed' | 'failed';
+  readonly statusReason?: string;
+  /** Where the audio is (an `https://s3…` URL), once completed. */
+  readonly outputUri?: string;
+}
+
+type WireTask = { TaskId?: string; TaskStatus?: string; TaskStatusReason?: string; OutputUri?: string };
+
+function synthesisTask(wire: WireTask | undefined, taskId = ''): SynthesisTask {
+  return {
+    taskId: wire?.TaskId ?? taskId,
+    status: (wire?.TaskStatus ?? 'scheduled') as SynthesisTask['status'],
+    ...(wire?.TaskStatusReason !== undefined ? { statusReason: wire.TaskStatusReason } : {}),
+    ...(wire?.OutputUri !== undefined ? { outputUri: wire.OutputUri } : {}),
+  };
+}
+
 export class PollySpeech {
   constructor(
     private readonly client: Sender = (sharedClient ??= new PollyClient({})),
@@ -35,6 +57,48 @@ export class PollySpeech {
 
   private send<T>(command: object): Promise<T> {
     return sendWithRetries<T>(this.client, command, this.retry);
+  }
+
+  /** The ids of the voices that speak a language, in the service's order. */
+  async voices(languageCode: string): Promise<string[]> {
+    const ids: string[] = [];
+    let token: string | undefined;
+    do {
+      const response = await this.send<{ Voices?: Array<{ Id?: string }>; NextToken?: string }>(
+        new DescribeVoicesCommand({
+          LanguageCode: languageCode as LanguageCode,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+      for (const voice of response.Voices ?? []) if (voice.Id) ids.push(voice.Id);
+      token = response.NextToken;
+    } while (token);
+    return ids;
+  }
+
+  /** Starts a synthesis task writing MP3 under `bucket/keyPrefix`, for callers that follow it themselves. */
+  async startSynthesisTask(
+    text: string,
+    options: { readonly voiceId: string; readonly bucket: string; readonly keyPrefix: string },
+  ): Promise<SynthesisTask> {
+    const response = await this.send<{ SynthesisTask?: WireTask }>(
+      new StartSpeechSynthesisTaskCommand({
+        Text: text,
+        TextType: 'text',
+        VoiceId: options.voiceId as VoiceId,
+        OutputFormat: 'mp3',
+        OutputS3BucketName: options.bucket,
+        OutputS3KeyPrefix: options.keyPrefix,
+      }),
+    );
+    return synthesisTask(response.SynthesisTask);
+  }
+
+  async getSynthesisTask(taskId: string): Promise<SynthesisTask> {
+    const response = await this.send<{ SynthesisTask?: WireTask }>(
+      new GetSpeechSynthesisTaskCommand({ TaskId: taskId }),
+    );
+    return synthesisTask(response.SynthesisTask, taskId);
   }
 
   /** When each sentence and word of the text is spoken. */

@@ -140,6 +140,18 @@ export class TranscribeSpeech {
     return job(response.TranscriptionJob, options.jobName);
   }
 
+  /**
+   * Starts a job from the service's own request, for callers that pass its settings through as they come (the
+   * Media Insights operators take vocabulary, language model, redaction and speaker settings from a workflow's
+   * configuration, as the original does).
+   */
+  async startTranscriptionJob(input: StartTranscriptionJobCommandInput): Promise<TranscriptionJob> {
+    const response = await this.send<{ TranscriptionJob?: GetTranscriptionJobCommandOutput['TranscriptionJob'] }>(
+      new StartTranscriptionJobCommand(input),
+    );
+    return job(response.TranscriptionJob, input.TranscriptionJobName ?? '');
+  }
+
   async getTranscription(jobName: string): Promise<TranscriptionJob> {
     const response = await this.send<GetTranscriptionJobCommandOutput>(
       new GetTranscriptionJobCommand({ TranscriptionJobName: jobName }),
@@ -158,7 +170,12 @@ export class TranscribeSpeech {
     if (done.status === 'FAILED' || !done.transcriptUri) {
       throw new TranscriptionFailed(`Transcription job ${jobName} failed: ${done.failureReason ?? 'no transcript'}`);
     }
-    return parseTranscript(JSON.parse(await this.readUri(done.transcriptUri)), done.languageCode);
+    return parseTranscript(await this.transcriptJson(done.transcriptUri), done.languageCode);
+  }
+
+  /** The transcript JSON of a completed job as the service wrote it, for callers that keep it whole. */
+  async transcriptJson(uri: string): Promise<unknown> {
+    return JSON.parse(await this.readUri(uri));
   }
 
   /** A transcript in a bucket is read through S3 (the function's credentials); a pre-signed link is fetched. */

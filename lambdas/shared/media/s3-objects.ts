@@ -28,8 +28,13 @@ export interface ObjectText {
   readText(object: ObjectLocation): Promise<string>;
 }
 
+/** Small results written at once (a transcript's text, a caption file). */
+export interface ObjectWriter {
+  writeText(object: ObjectLocation, text: string, contentType?: string): Promise<void>;
+}
+
 /** S3 as media work uses it: ranged reads, streamed transfers, existence checks. */
-export class S3Objects implements RangedObjectReader, ObjectFiles, ObjectText {
+export class S3Objects implements RangedObjectReader, ObjectFiles, ObjectText, ObjectWriter {
   constructor(private readonly s3: S3Client) {}
 
   async size(object: ObjectLocation): Promise<number> {
@@ -90,6 +95,12 @@ export class S3Objects implements RangedObjectReader, ObjectFiles, ObjectText {
       .send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }))
       .catch((error: unknown) => Promise.reject(describeS3Error(error, object)));
     return response.Body ? response.Body.transformToString('utf-8') : '';
+  }
+
+  async writeText(object: ObjectLocation, text: string, contentType = 'text/plain; charset=utf-8'): Promise<void> {
+    await this.s3
+      .send(new PutObjectCommand({ Bucket: object.bucket, Key: object.key, Body: text, ContentType: contentType }))
+      .catch((error: unknown) => Promise.reject(describeS3Error(error, object)));
   }
 }
 

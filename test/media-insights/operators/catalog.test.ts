@@ -19,6 +19,8 @@ const ALL_VARIABLES: readonly OperatorEnvironmentVariable[] = [
   'DATAPLANE_BUCKET',
   'WORKFLOW_EXECUTION_TABLE_NAME',
   'SCHEDULER_FUNCTION_ARN',
+  'MEDIACONVERT_ROLE_ARN',
+  'COMPREHEND_ROLE_ARN',
 ];
 
 /** Loads a handler file afresh with exactly the given operator variables set. */
@@ -87,6 +89,57 @@ describe('operator catalog', () => {
       { Name: 'textDetectionImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
       { Name: 'labelDetectionImage', Type: 'Sync', Configuration: { MediaType: 'Image', Enabled: true } },
       { Name: 'personTracking', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: false } },
+      { Name: 'Mediaconvert', Type: 'Async', Configuration: { MediaType: 'Video', Enabled: true } },
+      {
+        Name: 'TranscribeAudio',
+        Type: 'Async',
+        Configuration: { TranscribeLanguage: 'en-US', MediaType: 'Audio', Enabled: true },
+      },
+      {
+        Name: 'TranscribeVideo',
+        Type: 'Async',
+        Configuration: { TranscribeLanguage: 'en-US', MediaType: 'Video', Enabled: true },
+      },
+      {
+        Name: 'WebCaptions',
+        Type: 'Sync',
+        Configuration: { MediaType: 'MetadataOnly', SourceLanguageCode: 'en', Enabled: true },
+      },
+      {
+        Name: 'PollyWebCaptions',
+        Type: 'Async',
+        Configuration: { MediaType: 'MetadataOnly', SourceLanguageCode: 'en', Enabled: true },
+      },
+      { Name: 'CreateSRTCaptions', Type: 'Sync', Configuration: { MediaType: 'Text', Enabled: true } },
+      { Name: 'CreateVTTCaptions', Type: 'Sync', Configuration: { MediaType: 'Text', Enabled: true } },
+      {
+        Name: 'WebToSRTCaptions',
+        Type: 'Sync',
+        Configuration: { MediaType: 'MetadataOnly', TargetLanguageCodes: ['en'], Enabled: true },
+      },
+      {
+        Name: 'WebToVTTCaptions',
+        Type: 'Sync',
+        Configuration: { MediaType: 'MetadataOnly', TargetLanguageCodes: ['en'], Enabled: true },
+      },
+      {
+        Name: 'Translate',
+        Type: 'Sync',
+        Configuration: { MediaType: 'Text', TargetLanguageCode: 'ru', Enabled: true, SourceLanguageCode: 'en' },
+      },
+      {
+        Name: 'TranslateWebCaptions',
+        Type: 'Async',
+        Configuration: {
+          MediaType: 'MetadataOnly',
+          TargetLanguageCodes: ['es'],
+          Enabled: true,
+          SourceLanguageCode: 'en',
+        },
+      },
+      { Name: 'Polly', Type: 'Async', Configuration: { MediaType: 'Text', Enabled: false } },
+      { Name: 'ComprehendKeyPhrases', Type: 'Async', Configuration: { MediaType: 'Text', Enabled: true } },
+      { Name: 'ComprehendEntities', Type: 'Async', Configuration: { MediaType: 'Text', Enabled: true } },
     ]);
   });
 

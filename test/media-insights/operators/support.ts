@@ -10,6 +10,8 @@ import type { OperatorObject } from '../../../lambdas/media-insights/workflow/do
 import { MasExecutionError } from '../../../lambdas/media-insights/operators/shared/operator';
 import type {
   DataplanePort,
+  DataplaneReader,
+  RetrievedMetadata,
   MetadataPage,
   StoreMetadataRequest,
   StoredMetadata,
@@ -48,7 +50,7 @@ export async function failureOf(run: () => Promise<unknown> | unknown): Promise<
 }
 
 /** The data plane as an in-memory map of what operators stored, with the original's paginated semantics. */
-export class InMemoryDataplane implements DataplanePort {
+export class InMemoryDataplane implements DataplanePort, DataplaneReader {
   readonly stored = new Map<string, unknown>();
   readonly calls: { request: StoreMetadataRequest; page: MetadataPage | undefined }[] = [];
   private readonly pages = new Map<string, unknown[]>();
@@ -66,6 +68,16 @@ export class InMemoryDataplane implements DataplanePort {
     this.pages.set(key, pages);
     if (page.end) this.stored.set(key, pages);
     return { Status: 'Success' };
+  }
+
+  /** One result per call; a paginated list is read page by page with the page index as cursor. */
+  async retrieveAssetMetadata(assetId: string, operatorName: string, cursor?: string): Promise<RetrievedMetadata> {
+    const stored = this.stored.get(`${assetId}/${operatorName}`);
+    if (stored === undefined) throw new Error(`No metadata for ${operatorName}`);
+    const pages = this.pages.get(`${assetId}/${operatorName}`);
+    if (!pages || pages !== stored) return { results: stored };
+    const index = Number(cursor ?? 0);
+    return { results: pages[index], ...(index + 1 < pages.length ? { cursor: String(index + 1) } : {}) };
   }
 
   results(operatorName: string, assetId = ASSET_ID): unknown {

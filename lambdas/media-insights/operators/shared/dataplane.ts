@@ -32,6 +32,27 @@ export interface DataplanePort {
   storeAssetMetadata(request: StoreMetadataRequest, page?: MetadataPage): Promise<StoredMetadata>;
 }
 
+/** One page of `GET /metadata/{asset_id}/{operator_name}`: the stored results, and a cursor while more follow. */
+export interface RetrievedMetadata {
+  readonly results: unknown;
+  readonly cursor?: string;
+}
+
+/** What operators that build on earlier results (WebCaptions and its converters) read back. */
+export interface DataplaneReader {
+  /** Rejects with `DataplaneError` when the data plane has nothing under that name (or fails). */
+  retrieveAssetMetadata(assetId: string, operatorName: string, cursor?: string): Promise<RetrievedMetadata>;
+}
+
+/**
+ * The folder of an execution's files in the data plane bucket, as the data plane's `GET /mediapath/{asset_id}/
+ * {workflow_id}` names it (the original's `generate_media_storage_path`): computed here, as the Thumbnail operator
+ * does, rather than asked for.
+ */
+export function mediaStoragePath(bucket: string, assetId: string, workflowId: string): { bucket: string; key: string } {
+  return { bucket, key: `private/assets/${assetId}/workflows/${workflowId}/` };
+}
+
 export class DataplaneError extends Error {
   constructor(message: string) {
     super(message);
@@ -40,6 +61,7 @@ export class DataplaneError extends Error {
 }
 
 const METADATA_RESOURCE = '/metadata/{asset_id}';
+const OPERATOR_METADATA_RESOURCE = '/metadata/{asset_id}/{operator_name}';
 
 /**
  * The API Gateway (REST) proxy event for `POST /metadata/{asset_id}`, as the original's `DataPlane` helper builds it
@@ -63,7 +85,7 @@ export function storeMetadataEvent(
 }
 
 /** The data plane reached the way the original's operators reach it: a synchronous invoke of its API function. */
-export class LambdaDataplane implements DataplanePort {
+export class LambdaDataplane implements DataplanePort, DataplaneReader {
   constructor(
     private readonly lambda: LambdaClient,
     private readonly functionArn: string,
@@ -88,6 +110,40 @@ export class LambdaDataplane implements DataplanePort {
       );
     }
     return body as StoredMetadata;
+  }
+
+  async retrieveAssetMetadata(assetId: string, operatorName: string, cursor?: string): Promise<RetrievedMetadata> {
+    const event = dataplaneEvent({
+      method: 'GET',
+      resource: OPERATOR_METADATA_RESOURCE,
+      pathParameters: { asset_id: assetId, operator_name: operatorName },
+      ...(cursor === undefined ? {} : { query: { cursor } }),
+      requestId: `lambda_${randomUUID().split('-').pop()}`,
+      now: Date.now(),
+    });
+    const { statusCode, body } = await this.invoke(event);
+    const page = body as { results?: unknown; cursor?: unknown } | undefined;
+    if (statusCode !== 200 || page === undefined || !('results' in page)) {
+      throw new DataplaneError(`The data plane answered ${String(statusCode)}: ${JSON.stringify(body)}`);
+    }
+    return { results: page.results, ...(typeof page.cursor === 'string' ? { cursor: page.cursor } : {}) };
+  }
+
+  private async invoke(event: APIGatewayProxyEvent): Promise<{ statusCode: unknown; body: unknown }> {
+    const response = await this.lambda.send(
+      new InvokeCommand({
+        FunctionName: this.functionArn,
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from(JSON.stringify(event)),
+      }),
+    );
+    const text = response.Payload ? Buffer.from(response.Payload).toString('utf8') : '';
+    if (response.FunctionError) throw new DataplaneError(`The data plane function failed: ${text}`);
+    const answer = parseJson(text) as { statusCode?: unknown; body?: unknown } | undefined;
+    return {
+      statusCode: answer?.statusCode,
+      body: typeof answer?.body === 'string' ? (parseJson(answer.body) ?? answer.body) : answer?.body,
+    };
   }
 }
 

@@ -126,3 +126,15 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A failed service call as the original's SDK (botocore) words it — `An error occurred (Code) when calling the
+ * Operation operation: message` — so the messages operators report read the same; other errors as they are.
+ */
+export function serviceErrorText(error: unknown, operation: string): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  const isServiceError = typeof error === 'object' && error !== null && '$metadata' in error;
+  return isServiceError && typeof name === 'string'
+    ? `An error occurred (${name}) when calling the ${operation} operation: ${errorText(error)}`
+    : errorText(error);
+}
