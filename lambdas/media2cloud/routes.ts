@@ -20,6 +20,9 @@ export const MEDIA2CLOUD_ROUTES = [
   { method: 'DELETE', path: '/analysis/{uuid}', auth: 'iam', cors: true },
   { method: 'GET', path: '/search', auth: 'iam', cors: true },
   { method: 'GET', path: '/search/{uuid}', auth: 'iam', cors: true },
+  { method: 'GET', path: '/transcribe/custom-vocabularies', auth: 'iam', cors: true },
+  { method: 'GET', path: '/transcribe/custom-language-models', auth: 'iam', cors: true },
+  { method: 'GET', path: '/comprehend/custom-entity-recognizers', auth: 'iam', cors: true },
 ] as const;
 
 export type Media2CloudRoute = (typeof MEDIA2CLOUD_ROUTES)[number];

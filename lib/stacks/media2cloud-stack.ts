@@ -110,6 +110,13 @@ export class Media2CloudStack extends Stack {
     apiHandler.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.ingestBucket.bucketArn] }),
     );
+    // The custom vocabularies, language models and entity recognizers the analysis settings offer.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['transcribe:ListVocabularies', 'transcribe:ListLanguageModels', 'comprehend:ListEntityRecognizers'],
+        resources: ['*'],
+      }),
+    );
     this.pipeline.main.grantStartExecution(fn);
     this.pipeline.analysis.grantStartExecution(fn);
     this.pipeline.removal.function.grantInvoke(fn);
@@ -117,8 +124,10 @@ export class Media2CloudStack extends Stack {
     acknowledgeWildcards(
       apiHandler.role,
       'The API reads any upload of the ingest bucket, lists assets through the ingest table indexes, invokes the ' +
-        'removal function (and its versions) and searches the content index.',
+        'removal function (and its versions) and searches the content index. Listing vocabularies, language models ' +
+        'and entity recognizers has no resource-level permission.',
       [
+        'Resource::*',
         `Resource::${arnToken(this.ingestBucket)}/*`,
         tableIndexFinding(ingestTable),
         invokeGrantFinding(this.pipeline.removal.function),

@@ -4,6 +4,8 @@ import type { Media2CloudRouteKey } from '../routes';
 import { logger } from '../shared/logger';
 import { AnalysisResults } from './domain/analysis';
 import { AssetLibrary } from './domain/assets';
+import { createCustomizationRoutes } from './customization-routes';
+import { AiCustomizations } from './domain/customizations';
 import { parseAssetListQuery } from './domain/listing';
 import type { Media2CloudDependencies } from './domain/ports';
 import { parseAnalysisBody, parseIngestBody, parseUuid } from './domain/validation';
@@ -37,6 +39,12 @@ export function createMedia2CloudRoutes(
 
     'GET /search/{uuid}': async (request) =>
       ok(await deps.search.search(parseSearchRequest({ query: request.query, uuid: pathUuid(request) }))),
+
+    ...createCustomizationRoutes(
+      new AiCustomizations(deps.customizations, (what, error) =>
+        logger.warn(`Listing custom ${what} failed; answering none`, { error }),
+      ),
+    ),
   };
 }
 

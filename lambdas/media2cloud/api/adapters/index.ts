@@ -4,6 +4,7 @@ import { lambdaClient, s3Client, searchSigningIdentity, sfnClient } from '../../
 import { documentClient } from '../../tables/document-client';
 import { AnalysisTable } from '../../tables/analysis';
 import { IngestTable } from '../../tables/ingest';
+import { ServiceCustomizationCatalog } from './ai-customizations';
 import { LambdaAssetRemoval } from './lambda-asset-removal';
 import { OpenSearchSearch } from './opensearch-search';
 import { S3SourceObjects } from './s3-source-objects';
@@ -18,5 +19,6 @@ export function createMedia2CloudPorts(config: Media2CloudApiConfig): Media2Clou
     stateMachines: new SfnStateMachines(sfnClient),
     removal: new LambdaAssetRemoval(lambdaClient, config.removalFunctionArn),
     search: new OpenSearchSearch({ endpoint: config.searchEndpoint, identity: searchSigningIdentity }),
+    customizations: new ServiceCustomizationCatalog(),
   };
 }
