@@ -246,9 +246,6 @@ export class LocalComprehend {
     const token = v.string('ClientRequestToken', { min: 1, max: 64, pattern: /^[a-zA-Z0-9-]+$/ });
     const recognizerArn = kind === 'entities' ? v.string('EntityRecognizerArn', { max: 256 }) : undefined;
     v.check(validation);
-    if (kind !== 'entities' && input.EntityRecognizerArn !== undefined) {
-      throw new AwsError('SerializationException', 'Unknown member EntityRecognizerArn.', 400);
-    }
     if (recognizerArn !== undefined) {
       if (!this.options.recognizers) throw invalid('Custom entity recognizers are not available here.');
       this.options.recognizers.trainedEntities(recognizerArn);
