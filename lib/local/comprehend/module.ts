@@ -16,8 +16,9 @@ export interface ComprehendService extends LocalService {
 const JSON_1_1 = 'application/x-amz-json-1.1';
 
 /**
- * Amazon Comprehend: the pre-trained detect and batch-detect operations and the asynchronous entity and key phrase
- * jobs over JSON 1.1 RPC, on npm-shipped English language models; jobs read and write local S3.
+ * Amazon Comprehend: the pre-trained detect and batch-detect operations, the asynchronous entity and key phrase
+ * jobs and custom entity recognizers over JSON 1.1 RPC, on npm-shipped English language models; jobs and training
+ * read and write local S3.
  */
 export const comprehendModule: LocalServiceModule = {
   name: 'comprehend',
