@@ -40,6 +40,9 @@ export const MEDIA2CLOUD_ROUTES = [
   { method: 'GET', path: '/rekognition/custom-label-models', auth: 'iam', cors: true },
   { method: 'POST', path: '/attach-policy', auth: 'iam', cors: true },
   { method: 'POST', path: '/genai/{task}', auth: 'iam', cors: true },
+  { method: 'GET', path: '/transcribe/custom-vocabularies', auth: 'iam', cors: true },
+  { method: 'GET', path: '/transcribe/custom-language-models', auth: 'iam', cors: true },
+  { method: 'GET', path: '/comprehend/custom-entity-recognizers', auth: 'iam', cors: true },
 ] as const;
 
 export type Media2CloudRoute = (typeof MEDIA2CLOUD_ROUTES)[number];

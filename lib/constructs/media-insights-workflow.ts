@@ -12,7 +12,7 @@ import { OPERATION_TABLE, STAGE_TABLE, WORKFLOW_TABLE } from '../../lambdas/medi
 import { EXECUTION_TABLE } from '../../lambdas/media-insights/tables/executions';
 import { SLOT_TABLE } from '../../lambdas/media-insights/tables/slots';
 import { SYSTEM_TABLE } from '../../lambdas/media-insights/tables/system';
-import { WORKFLOW_ROUTES } from '../../lambdas/media-insights/workflow/routes';
+import { WORKFLOW_API_ROUTES } from '../../lambdas/media-insights/workflow/routes';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { RestApiFromRoutes } from './rest-api-from-routes';
 import { OperatorFunctions } from './mie-operator-functions';
@@ -203,12 +203,83 @@ export class MediaInsightsWorkflow extends Construct {
       restApiName: 'MediaInsightsWorkflowApi',
       stageName: 'api',
       description: 'Media Insights on AWS workflow (control plane) API (mediaplane)',
-      routes: WORKFLOW_ROUTES,
+      routes: WORKFLOW_API_ROUTES,
       handler: this.apiHandler.function,
     });
+    this.grantServiceProxies(props.dataplaneBucket);
 
     this.registerOperators(props, { ...tableEnvironment, STATE_MACHINE_ARN: runnerArn });
     this.acknowledgeFindings(props, runnerName);
+  }
+
+  /**
+   * The `/service/*` routes manage Transcribe vocabularies and Translate terminologies and parallel data of any
+   * name the caller gives (listing has no resource-level permission), and read language models. Vocabulary and
+   * parallel data files are read by the services with the caller's permissions, from the dataplane bucket where
+   * the original's web app uploads them.
+   */
+  private grantServiceProxies(dataplaneBucket: s3.IBucket): void {
+    const stack = Stack.of(this);
+    const arn = (service: string, resource: string) =>
+      stack.formatArn({ service, resource, resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const api = this.apiHandler.function;
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['transcribe:CreateVocabulary', 'transcribe:GetVocabulary', 'transcribe:DeleteVocabulary'],
+        resources: [arn('transcribe', 'vocabulary')],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['transcribe:DescribeLanguageModel'],
+        resources: [arn('transcribe', 'language-model')],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['translate:ImportTerminology', 'translate:GetTerminology', 'translate:DeleteTerminology'],
+        resources: [arn('translate', 'terminology')],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['translate:CreateParallelData', 'translate:GetParallelData', 'translate:DeleteParallelData'],
+        resources: [arn('translate', 'parallel-data')],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'transcribe:ListVocabularies',
+          'transcribe:ListLanguageModels',
+          'translate:ListTerminologies',
+          'translate:ListParallelData',
+        ],
+        resources: ['*'],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [dataplaneBucket.arnForObjects('*')] }),
+    );
+    acknowledgeWildcards(
+      this.apiHandler.role,
+      'The /service/* proxies manage vocabularies, terminologies and parallel data whose names the caller chooses; ' +
+        "the List operations have no resource-level permission; the services read the caller's vocabulary and " +
+        'parallel data files from the dataplane bucket.',
+      [
+        ...[
+          ['transcribe', 'vocabulary'],
+          ['transcribe', 'language-model'],
+          ['translate', 'terminology'],
+          ['translate', 'parallel-data'],
+        ].map(
+          ([service, resource]) =>
+            `Resource::arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}/*`,
+        ),
+        'Resource::*',
+        `Resource::${arnToken(dataplaneBucket)}/*`,
+      ],
+    );
   }
 
   private registerOperators(props: MediaInsightsWorkflowProps, environment: Record<string, string>): void {

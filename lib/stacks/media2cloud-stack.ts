@@ -126,6 +126,13 @@ export class Media2CloudStack extends Stack {
     apiHandler.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.ingestBucket.bucketArn] }),
     );
+    // The custom vocabularies, language models and entity recognizers the analysis settings offer.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['transcribe:ListVocabularies', 'transcribe:ListLanguageModels', 'comprehend:ListEntityRecognizers'],
+        resources: ['*'],
+      }),
+    );
     this.pipeline.main.grantStartExecution(fn);
     this.pipeline.analysis.grantStartExecution(fn);
     this.pipeline.removal.function.grantInvoke(fn);
@@ -190,8 +197,9 @@ export class Media2CloudStack extends Stack {
       'The API reads any upload of the ingest bucket, lists assets through the ingest table indexes, invokes the ' +
         'removal function (and its versions), searches the content index, describes the executions of the ' +
         "pipeline's state machines, manages the account's face collections (created at run time by name), lists " +
-        'Custom Labels projects and their versions (DescribeProjects takes no resource) and attaches the status ' +
-        'policy to a Cognito identity (AttachPolicy to an identity takes no resource).',
+        'Custom Labels projects and their versions (DescribeProjects takes no resource), attaches the status ' +
+        'policy to a Cognito identity (AttachPolicy to an identity takes no resource) and lists vocabularies, ' +
+        'language models and entity recognizers (no resource-level permission).',
       [
         `Resource::${arnToken(this.ingestBucket)}/*`,
         tableIndexFinding(ingestTable),

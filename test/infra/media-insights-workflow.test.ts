@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BUILT_IN_OPERATORS, TEST_OPERATORS } from '../../lambdas/media-insights/operators/catalog';
-import { WORKFLOW_ROUTES } from '../../lambdas/media-insights/workflow/routes';
+import { WORKFLOW_API_ROUTES } from '../../lambdas/media-insights/workflow/routes';
 import { PROJECT_ROOT } from '../../lib/constructs/node-function';
 import { testApp } from '../support/app';
 
@@ -23,8 +23,46 @@ describe('MediaInsights workflow engine', () => {
         String(method.Properties.RestApiId.Ref).startsWith('WorkflowApi') && method.Properties.HttpMethod !== 'OPTIONS',
     );
 
-    expect(methods).toHaveLength(WORKFLOW_ROUTES.length);
+    expect(methods).toHaveLength(WORKFLOW_API_ROUTES.length);
     expect(methods.filter((method) => method.Properties.AuthorizationType !== 'AWS_IAM')).toHaveLength(1);
+  });
+
+  it('lets the API manage vocabularies, terminologies and parallel data by resource type, and list them', () => {
+    const statement = (actions: string[], resource: string) =>
+      Match.objectLike({
+        Action: Match.arrayWith(actions),
+        Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(resource)])] },
+      });
+
+    const apiPolicyWith = (statement: object) =>
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^WorkflowApiHandler') }],
+        PolicyDocument: { Statement: Match.arrayWith([statement]) },
+      });
+
+    apiPolicyWith(
+      statement(
+        ['transcribe:CreateVocabulary', 'transcribe:DeleteVocabulary', 'transcribe:GetVocabulary'],
+        ':vocabulary/\\*$',
+      ),
+    );
+    apiPolicyWith(
+      statement(
+        ['translate:DeleteTerminology', 'translate:GetTerminology', 'translate:ImportTerminology'],
+        ':terminology/\\*$',
+      ),
+    );
+    apiPolicyWith(
+      Match.objectLike({
+        Action: Match.arrayWith([
+          'transcribe:ListLanguageModels',
+          'transcribe:ListVocabularies',
+          'translate:ListParallelData',
+          'translate:ListTerminologies',
+        ]),
+        Resource: '*',
+      }),
+    );
   });
 
   it('runs every workflow on one runner state machine defined by the ASL file, with logging and tracing', () => {
@@ -90,8 +128,13 @@ describe('MediaInsights workflow engine', () => {
   });
 
   it('lets operators read media from the dataplane bucket only, unless more buckets (or any: *) are configured', () => {
+    // The API reads vocabulary and parallel data files from the dataplane bucket only (for /service/*).
+    const operatorPolicies = (stack: Template) =>
+      Object.values(stack.findResources('AWS::IAM::Policy')).filter(
+        (policy) => !JSON.stringify(policy.Properties.Roles).includes('WorkflowApiHandler'),
+      );
     const reads = (stack: Template) =>
-      Object.values(stack.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      operatorPolicies(stack).flatMap((policy) =>
         (policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
           .filter((statement) => statement.Action === 's3:GetObject')
           .map((statement) => JSON.stringify(statement.Resource)),

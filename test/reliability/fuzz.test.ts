@@ -2,7 +2,7 @@ import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-
 import { ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { DATAPLANE_ROUTES } from '../../lambdas/media-insights/dataplane/routes';
-import { WORKFLOW_ROUTES } from '../../lambdas/media-insights/workflow/routes';
+import { WORKFLOW_API_ROUTES } from '../../lambdas/media-insights/workflow/routes';
 import { M2A_ROUTES } from '../../lambdas/m2a-mediapackage/routes';
 import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
 import { request, startTestLocalMode, type HttpResult, type TestLocalMode } from '../support/local';
@@ -14,7 +14,7 @@ import { request, startTestLocalMode, type HttpResult, type TestLocalMode } from
  */
 
 const SEED = 8_2026;
-/** Requests per route; 62 routes, so about 250 requests in all. */
+/** Requests per route; 82 routes, so about 330 requests in all. */
 const RUNS_PER_ROUTE = 4;
 
 interface Route {
@@ -63,8 +63,11 @@ const APIS: readonly Api[] = [
     name: 'Media Insights workflow',
     stack: 'MediaInsights',
     endpoint: output('MediaInsights', 'WorkflowApiEndpoint'),
-    routes: WORKFLOW_ROUTES,
-    fields: ['Name', 'Value', 'Type', 'Configuration', 'StartAt', 'Stages', 'Operations', 'Input', 'Media', 'Video'],
+    routes: WORKFLOW_API_ROUTES,
+    fields: [
+      ...['Name', 'Value', 'Type', 'Configuration', 'StartAt', 'Stages', 'Operations', 'Input', 'Media', 'Video'],
+      ...['vocabulary_name', 'language_code', 's3uri', 'terminology_name', 'terminology_csv', 'ModelName'],
+    ],
     queries: ['force'],
   },
   {

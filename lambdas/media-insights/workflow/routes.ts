@@ -2,7 +2,7 @@ import type { RouteKeyOf } from '../../shared/http/router';
 
 /**
  * Every route of the Media Insights on AWS workflow (control plane) API, as the original chalice app declares them
- * (`source/workflowapi/app.py`, without the Transcribe/Translate proxies). The CDK stack builds the API Gateway
+ * (`source/workflowapi/app.py`; its Transcribe/Translate proxies are `SERVICE_PROXY_ROUTES` below). The CDK stack builds the API Gateway
  * resources from this list and the handler keys its route table from it, so the deployed API and the code that serves
  * it cannot drift apart. Type imports only: the stack must load it without SDK code.
  *
@@ -46,3 +46,32 @@ export type WorkflowRoute = (typeof WORKFLOW_ROUTES)[number];
 
 /** `'GET /workflow/{name}'`: the key the handler's route table uses for each listed route. */
 export type WorkflowRouteKey = RouteKeyOf<WorkflowRoute>;
+
+/**
+ * The original's proxies to Transcribe and Translate customizations (`/service/transcribe/*`,
+ * `/service/translate/*`): listings are GETs, everything else a POST with a JSON body, all signed with SigV4.
+ */
+export const SERVICE_PROXY_ROUTES = [
+  { method: 'POST', path: '/service/transcribe/get_vocabulary', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/transcribe/download_vocabulary', auth: 'iam', cors: true },
+  { method: 'GET', path: '/service/transcribe/list_vocabularies', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/transcribe/delete_vocabulary', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/transcribe/create_vocabulary', auth: 'iam', cors: true },
+  { method: 'GET', path: '/service/transcribe/list_language_models', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/transcribe/describe_language_model', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/translate/get_terminology', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/translate/download_terminology', auth: 'iam', cors: true },
+  { method: 'GET', path: '/service/translate/list_terminologies', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/translate/delete_terminology', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/translate/create_terminology', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/translate/get_parallel_data', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/translate/download_parallel_data', auth: 'iam', cors: true },
+  { method: 'GET', path: '/service/translate/list_parallel_data', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/translate/delete_parallel_data', auth: 'iam', cors: true },
+  { method: 'POST', path: '/service/translate/create_parallel_data', auth: 'iam', cors: true },
+] as const;
+
+export type ServiceProxyRouteKey = RouteKeyOf<(typeof SERVICE_PROXY_ROUTES)[number]>;
+
+/** Everything the workflow API function serves: the API Gateway resources are built from this list. */
+export const WORKFLOW_API_ROUTES = [...WORKFLOW_ROUTES, ...SERVICE_PROXY_ROUTES] as const;

@@ -5,6 +5,8 @@ import { logger } from '../shared/logger';
 import { AnalysisResults } from './domain/analysis';
 import { createConsoleRoutes } from './console-routes';
 import { AssetLibrary } from './domain/assets';
+import { createCustomizationRoutes } from './customization-routes';
+import { AiCustomizations } from './domain/customizations';
 import { parseAssetListQuery } from './domain/listing';
 import type { Media2CloudDependencies } from './domain/ports';
 import { parseAnalysisBody, parseIngestBody, parseUuid } from './domain/validation';
@@ -40,6 +42,11 @@ export function createMedia2CloudRoutes(
       ok(await deps.search.search(parseSearchRequest({ query: request.query, uuid: pathUuid(request) }))),
 
     ...createConsoleRoutes(deps),
+    ...createCustomizationRoutes(
+      new AiCustomizations(deps.customizations, (what, error) =>
+        logger.warn(`Listing custom ${what} failed; answering none`, { error }),
+      ),
+    ),
   };
 }
 

@@ -14,11 +14,14 @@ import {
   DetectEntitiesCommand,
   DetectKeyPhrasesCommand,
   DetectSentimentCommand,
+  ListEntityRecognizersCommand,
   StartEntitiesDetectionJobCommand,
   StartKeyPhrasesDetectionJobCommand,
   type Entity as WireEntity,
   type KeyPhrase as WireKeyPhrase,
   type LanguageCode,
+  type ListEntityRecognizersCommandOutput,
+  type ModelStatus,
 } from '@aws-sdk/client-comprehend';
 import { extract } from 'tar-stream';
 import {
@@ -29,6 +32,7 @@ import {
   type RetryPolicy,
   sendWithRetries,
 } from './jobs';
+import { allPages, sendForAnswer, type ServiceAnswer } from './answers';
 import type { DominantLanguage, Entity, EntityType, KeyPhrase, Sentiment, SentimentLabel } from './language';
 
 const BATCH_SIZE = 25;
@@ -293,4 +297,33 @@ async function files(tar: Buffer): Promise<Buffer[]> {
   reader.end(tar);
   await done;
   return contents;
+}
+
+/** Custom entity recognizers, answered as the service gives them, every page merged. */
+export class ComprehendCustomizations {
+  constructor(
+    private readonly client: Sender = (sharedClient ??= new ComprehendClient({})),
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  /** Every entity recognizer (or those in `status`), 100 a page. */
+  listEntityRecognizers(
+    status?: ModelStatus,
+  ): Promise<ServiceAnswer<Omit<ListEntityRecognizersCommandOutput, 'NextToken'>>> {
+    return allPages(
+      (token) =>
+        sendForAnswer<ListEntityRecognizersCommandOutput>(
+          this.client,
+          new ListEntityRecognizersCommand({
+            MaxResults: 100,
+            ...(status !== undefined ? { Filter: { Status: status } } : {}),
+            ...(token !== undefined ? { NextToken: token } : {}),
+          }),
+          this.retry,
+        ),
+      (pages) => ({
+        EntityRecognizerPropertiesList: pages.flatMap((page) => page.EntityRecognizerPropertiesList ?? []),
+      }),
+    );
+  }
 }

@@ -4,10 +4,25 @@
  * through `AWS_ENDPOINT_URL_TRANSCRIBE`.
  */
 import {
+  CreateVocabularyCommand,
+  DeleteVocabularyCommand,
+  DescribeLanguageModelCommand,
   GetTranscriptionJobCommand,
+  GetVocabularyCommand,
+  ListLanguageModelsCommand,
+  ListVocabulariesCommand,
   StartTranscriptionJobCommand,
   TranscribeClient,
+  type CreateVocabularyCommandInput,
+  type CreateVocabularyCommandOutput,
+  type DeleteVocabularyCommandOutput,
+  type DescribeLanguageModelCommandOutput,
   type GetTranscriptionJobCommandOutput,
+  type GetVocabularyCommandOutput,
+  type ListLanguageModelsCommandOutput,
+  type ListVocabulariesCommandOutput,
+  type ModelStatus,
+  type VocabularyState,
   type LanguageCode,
   type StartTranscriptionJobCommandInput,
 } from '@aws-sdk/client-transcribe';
@@ -21,6 +36,7 @@ import {
   type RetryPolicy,
   sendWithRetries,
 } from './jobs';
+import { allPages, readLink, sendForAnswer, type ServiceAnswer } from './answers';
 import type { Transcript, TranscriptItem } from './speech';
 
 export interface TranscriptionOptions {
@@ -196,4 +212,74 @@ function job(wire: GetTranscriptionJobCommandOutput['TranscriptionJob'], jobName
     ...(wire?.Transcript?.TranscriptFileUri !== undefined ? { transcriptUri: wire.Transcript.TranscriptFileUri } : {}),
     ...(wire?.LanguageCode !== undefined ? { languageCode: wire.LanguageCode } : {}),
   };
+}
+
+/**
+ * Custom vocabularies and custom language models, answered as the service gives them (`ServiceAnswer`): for the
+ * callers that show or pass on the service's own records (the Media Insights `/service/transcribe/*` proxies,
+ * Media2Cloud's lists of usable customizations). Listings are merged across every page.
+ */
+export class TranscribeCustomizations {
+  constructor(
+    private readonly client: Sender = (sharedClient ??= new TranscribeClient({})),
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  private send<T extends object>(command: object): Promise<ServiceAnswer<T>> {
+    return sendForAnswer<T>(this.client, command, this.retry);
+  }
+
+  createVocabulary(input: CreateVocabularyCommandInput): Promise<ServiceAnswer<CreateVocabularyCommandOutput>> {
+    return this.send(new CreateVocabularyCommand(input));
+  }
+
+  getVocabulary(name: string): Promise<ServiceAnswer<GetVocabularyCommandOutput>> {
+    return this.send(new GetVocabularyCommand({ VocabularyName: name }));
+  }
+
+  deleteVocabulary(name: string): Promise<ServiceAnswer<DeleteVocabularyCommandOutput>> {
+    return this.send(new DeleteVocabularyCommand({ VocabularyName: name }));
+  }
+
+  /** Every vocabulary (or those in `state`), 100 a page. */
+  listVocabularies(state?: VocabularyState): Promise<ServiceAnswer<Omit<ListVocabulariesCommandOutput, 'NextToken'>>> {
+    return allPages(
+      (token) =>
+        this.send<ListVocabulariesCommandOutput>(
+          new ListVocabulariesCommand({
+            MaxResults: 100,
+            ...(state !== undefined ? { StateEquals: state } : {}),
+            ...(token !== undefined ? { NextToken: token } : {}),
+          }),
+        ),
+      (pages) => ({
+        ...(pages[0]?.Status !== undefined ? { Status: pages[0].Status } : {}),
+        Vocabularies: pages.flatMap((page) => page.Vocabularies ?? []),
+      }),
+    );
+  }
+
+  /** The vocabulary's file (Transcribe's table: `Phrase`, `SoundsLike`, `IPA`, `DisplayAs`, tab separated). */
+  async downloadVocabulary(downloadUri: string): Promise<string> {
+    return readLink(downloadUri, 'The vocabulary');
+  }
+
+  describeLanguageModel(name: string): Promise<ServiceAnswer<DescribeLanguageModelCommandOutput>> {
+    return this.send(new DescribeLanguageModelCommand({ ModelName: name }));
+  }
+
+  /** Every custom language model (or those in `status`), 100 a page. */
+  listLanguageModels(status?: ModelStatus): Promise<ServiceAnswer<Omit<ListLanguageModelsCommandOutput, 'NextToken'>>> {
+    return allPages(
+      (token) =>
+        this.send<ListLanguageModelsCommandOutput>(
+          new ListLanguageModelsCommand({
+            MaxResults: 100,
+            ...(status !== undefined ? { StatusEquals: status } : {}),
+            ...(token !== undefined ? { NextToken: token } : {}),
+          }),
+        ),
+      (pages) => ({ Models: pages.flatMap((page) => page.Models ?? []) }),
+    );
+  }
 }

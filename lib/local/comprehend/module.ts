@@ -3,19 +3,22 @@ import { ServiceObjects } from '../ai-support/s3-objects';
 import { startAwsEndpoint } from '../protocol/endpoint';
 import { jsonRpc } from '../protocol/json-rpc';
 import type { LocalService, LocalServiceModule } from '../service-module';
+import { EntityRecognizers } from './entity-recognizers';
 import { LocalComprehend } from './service';
 
 /** The running Comprehend module: its jobs, for tests that wait for them. */
 export interface ComprehendService extends LocalService {
   readonly endpoint: string;
   readonly comprehend: LocalComprehend;
+  readonly recognizers: EntityRecognizers;
 }
 
 const JSON_1_1 = 'application/x-amz-json-1.1';
 
 /**
- * Amazon Comprehend: the pre-trained detect and batch-detect operations and the asynchronous entity and key phrase
- * jobs over JSON 1.1 RPC, on npm-shipped English language models; jobs read and write local S3.
+ * Amazon Comprehend: the pre-trained detect and batch-detect operations, the asynchronous entity and key phrase
+ * jobs and custom entity recognizers over JSON 1.1 RPC, on npm-shipped English language models; jobs and training
+ * read and write local S3.
  */
 export const comprehendModule: LocalServiceModule = {
   name: 'comprehend',
@@ -25,11 +28,18 @@ export const comprehendModule: LocalServiceModule = {
   resourceTypes: {},
   async start({ cloud, directory, port }): Promise<ComprehendService> {
     const objects = new ServiceObjects(cloud);
+    const recognizers = new EntityRecognizers(path.join(directory, 'state'), {
+      region: cloud.region,
+      objects,
+      now: Date.now,
+      log: cloud.log,
+    });
     const comprehend = new LocalComprehend({
       directory: path.join(directory, 'state'),
       region: cloud.region,
       objects,
       log: cloud.log,
+      recognizers,
     });
     const running = await startAwsEndpoint(
       {
@@ -61,6 +71,11 @@ export const comprehendModule: LocalServiceModule = {
             DescribeKeyPhrasesDetectionJob: (input) => comprehend.describeJob('keyphrases', input),
             ListKeyPhrasesDetectionJobs: (input) => comprehend.listJobs('keyphrases', input),
             StopKeyPhrasesDetectionJob: (input) => comprehend.stopJob('keyphrases', input),
+            CreateEntityRecognizer: (input, request) => recognizers.create(input, request.principal.accountId),
+            DescribeEntityRecognizer: (input) => recognizers.describe(input),
+            ListEntityRecognizers: (input) => recognizers.list(input),
+            DeleteEntityRecognizer: (input) => recognizers.delete(input),
+            StopTrainingEntityRecognizer: (input) => recognizers.stopTraining(input),
           },
         }),
       },
@@ -69,9 +84,14 @@ export const comprehendModule: LocalServiceModule = {
     return {
       endpoint: running.endpoint,
       comprehend,
-      quiesce: () => comprehend.stop(),
+      recognizers,
+      quiesce: async () => {
+        await comprehend.stop();
+        await recognizers.stop();
+      },
       async close() {
         await comprehend.stop();
+        await recognizers.stop();
         objects.close();
         await running.close();
       },

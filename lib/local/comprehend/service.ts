@@ -9,6 +9,7 @@ import { ObjectAccessError, parseS3Uri, type S3Location, type ServiceObjects } f
 import { Validator } from '../ai-support/validation';
 import { WorkQueue } from '../ai-support/work-queue';
 import { AwsError } from '../protocol/wire';
+import { findMentions, type KnownEntity } from './entity-recognizers';
 import { detectDominantLanguage, detectEntities, detectKeyPhrases, detectSentiment } from './models';
 
 const LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'ar', 'hi', 'ja', 'ko', 'zh', 'zh-TW'];
@@ -41,6 +42,8 @@ interface JobRecord {
   readonly languageCode: string;
   readonly dataAccessRoleArn: string;
   readonly clientRequestToken?: string;
+  /** An entities job run with a custom entity recognizer instead of the pre-trained model. */
+  readonly entityRecognizerArn?: string;
 }
 
 const KINDS: Record<JobKind, { arnType: string; outputTag: string; properties: string; summaries: string }> = {
@@ -64,6 +67,8 @@ export interface ComprehendOptions {
   readonly objects: ServiceObjects;
   readonly now?: () => number;
   readonly log?: (message: string) => void;
+  /** The trained custom entity recognizers, for entities jobs that name one. */
+  readonly recognizers?: { trainedEntities(arn: string): KnownEntity[] };
 }
 
 function entityJson(entity: Entity): Record<string, unknown> {
@@ -239,10 +244,14 @@ export class LocalComprehend {
     const jobName = v.string('JobName', { min: 1, max: 256, pattern: /^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$/u });
     const languageCode = v.string('LanguageCode', { required: true, values: LANGUAGES });
     const token = v.string('ClientRequestToken', { min: 1, max: 64, pattern: /^[a-zA-Z0-9-]+$/ });
+    const recognizerArn = kind === 'entities' ? v.string('EntityRecognizerArn', { max: 256 }) : undefined;
     v.check(validation);
-    if (input.EntityRecognizerArn !== undefined)
-      throw invalid('Custom entity recognizers are not available in local mode.');
-    this.modelLanguage(languageCode as string);
+    if (recognizerArn !== undefined) {
+      if (!this.options.recognizers) throw invalid('Custom entity recognizers are not available here.');
+      this.options.recognizers.trainedEntities(recognizerArn);
+    } else {
+      this.modelLanguage(languageCode as string);
+    }
     if (token !== undefined) {
       const same = this.jobs.all().find((job) => job.kind === kind && job.clientRequestToken === token);
       if (same) return this.startAnswer(same);
@@ -267,6 +276,7 @@ export class LocalComprehend {
       languageCode: languageCode as string,
       dataAccessRoleArn: role as string,
       ...(token !== undefined ? { clientRequestToken: token } : {}),
+      ...(recognizerArn !== undefined ? { entityRecognizerArn: recognizerArn } : {}),
     };
     this.jobs.put(job.jobId, job);
     this.queue.enqueue(job.jobId);
@@ -376,6 +386,7 @@ export class LocalComprehend {
       },
       LanguageCode: job.languageCode,
       DataAccessRoleArn: job.dataAccessRoleArn,
+      ...(job.entityRecognizerArn !== undefined ? { EntityRecognizerArn: job.entityRecognizerArn } : {}),
     };
   }
 
@@ -415,10 +426,13 @@ export class LocalComprehend {
         return;
       }
       const lines: string[] = [];
+      const known = job.entityRecognizerArn
+        ? this.options.recognizers?.trainedEntities(job.entityRecognizerArn)
+        : undefined;
       const analyse = (text: string) =>
-        job.kind === 'entities'
-          ? { Entities: detectEntities(text).map(entityJson) }
-          : { KeyPhrases: detectKeyPhrases(text).map(keyPhraseJson) };
+        job.kind === 'keyphrases'
+          ? { KeyPhrases: detectKeyPhrases(text).map(keyPhraseJson) }
+          : { Entities: (known ? customEntities(text, known) : detectEntities(text)).map(entityJson) };
       for (const object of objects) {
         if (this.jobs.get(jobId)?.status === 'STOP_REQUESTED') {
           this.finish(jobId, 'STOPPED');
@@ -465,6 +479,21 @@ export class LocalComprehend {
       );
     }
   }
+}
+
+/** The known entities found in the text, in order: a custom recognizer's answer (its score is certainty here). */
+function customEntities(text: string, known: readonly KnownEntity[]): Entity[] {
+  return known
+    .flatMap((entity) =>
+      findMentions(text, entity.text).map((begin) => ({
+        text: text.slice(begin, begin + entity.text.length),
+        type: entity.type as Entity['type'],
+        score: 1,
+        beginOffset: begin,
+        endOffset: begin + entity.text.length,
+      })),
+    )
+    .sort((a, b) => a.beginOffset - b.beginOffset);
 }
 
 function sizeCheck(text: string, maxBytes: number): void {

@@ -7,14 +7,20 @@ import {
   BatchDetectSentimentCommand,
   BatchSizeLimitExceededException,
   ComprehendClient,
+  CreateEntityRecognizerCommand,
+  DeleteEntityRecognizerCommand,
   DescribeEntitiesDetectionJobCommand,
+  DescribeEntityRecognizerCommand,
   DescribeKeyPhrasesDetectionJobCommand,
   DetectDominantLanguageCommand,
   DetectEntitiesCommand,
   DetectKeyPhrasesCommand,
   DetectSentimentCommand,
   JobNotFoundException,
+  ResourceInUseException,
+  ResourceNotFoundException,
   ListEntitiesDetectionJobsCommand,
+  ListEntityRecognizersCommand,
   ListKeyPhrasesDetectionJobsCommand,
   StartEntitiesDetectionJobCommand,
   StartKeyPhrasesDetectionJobCommand,
@@ -381,5 +387,89 @@ describe('local Comprehend', () => {
       $metadata: { httpStatusCode: 400 },
     });
     forger.destroy();
+  });
+
+  it('trains a custom entity recognizer from an entity list, lists it by status and finds its entities in a job', async () => {
+    // Prepare
+    const put = (Key: string, Body: string) => s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
+    await put(
+      'recognizer/docs/train.txt',
+      [
+        'The Falcon drone landed on the roof.',
+        'Pilots fly the Falcon drone at dawn.',
+        'A Heron glider crossed the valley.',
+        'Nobody saw the Heron glider land.',
+      ].join('\n'),
+    );
+    await put('recognizer/entities.csv', 'Text,Type\nFalcon drone,AIRCRAFT\nHeron glider,AIRCRAFT\n');
+    await put('recognizer/wrong-type.csv', 'Text,Type\nFalcon drone,BOAT\n');
+    await put('recognizer/input/doc.txt', 'At noon the falcon drone and a Heron glider met.');
+    const create = (name: string, entityList: string) =>
+      client.send(
+        new CreateEntityRecognizerCommand({
+          RecognizerName: name,
+          LanguageCode: 'en',
+          DataAccessRoleArn: ROLE,
+          InputDataConfig: {
+            EntityTypes: [{ Type: 'AIRCRAFT' }],
+            Documents: { S3Uri: `s3://${BUCKET}/recognizer/docs/` },
+            EntityList: { S3Uri: `s3://${BUCKET}/recognizer/${entityList}` },
+          },
+        }),
+      );
+
+    // Act
+    const created = await create('aircraft', 'entities.csv');
+    const failed = await create('aircraft-wrong', 'wrong-type.csv');
+    const duplicate = await create('aircraft', 'entities.csv').catch((error: unknown) => error);
+    await comprehend.service.recognizers.idle();
+    const described = await client.send(
+      new DescribeEntityRecognizerCommand({ EntityRecognizerArn: created.EntityRecognizerArn }),
+    );
+    const trained = await client.send(new ListEntityRecognizersCommand({ Filter: { Status: 'TRAINED' } }));
+    const broken = await client.send(
+      new DescribeEntityRecognizerCommand({ EntityRecognizerArn: failed.EntityRecognizerArn }),
+    );
+    const job = await client.send(
+      new StartEntitiesDetectionJobCommand({
+        InputDataConfig: { S3Uri: `s3://${BUCKET}/recognizer/input/`, InputFormat: 'ONE_DOC_PER_FILE' },
+        OutputDataConfig: { S3Uri: `s3://${BUCKET}/recognizer/output/` },
+        DataAccessRoleArn: ROLE,
+        LanguageCode: 'en',
+        EntityRecognizerArn: created.EntityRecognizerArn,
+      }),
+    );
+    await comprehend.service.comprehend.idle();
+    const output = (await client.send(new DescribeEntitiesDetectionJobCommand({ JobId: job.JobId })))
+      .EntitiesDetectionJobProperties?.OutputDataConfig?.S3Uri as string;
+    const archive = await s3Client.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: output.replace(`s3://${BUCKET}/`, '') }),
+    );
+    const files = await untar(gunzipSync(Buffer.from(await archive.Body!.transformToByteArray())));
+    await client.send(new DeleteEntityRecognizerCommand({ EntityRecognizerArn: failed.EntityRecognizerArn }));
+    const gone = await client
+      .send(new DescribeEntityRecognizerCommand({ EntityRecognizerArn: failed.EntityRecognizerArn }))
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(created.EntityRecognizerArn).toBe('arn:aws:comprehend:us-east-1:000000000000:entity-recognizer/aircraft');
+    expect(duplicate).toBeInstanceOf(ResourceInUseException);
+    expect(described.EntityRecognizerProperties).toMatchObject({
+      Status: 'TRAINED',
+      LanguageCode: 'en',
+      RecognizerMetadata: { EntityTypes: [{ Type: 'AIRCRAFT', NumberOfTrainMentions: 4 }] },
+    });
+    expect(trained.EntityRecognizerPropertiesList?.map((item) => item.EntityRecognizerArn)).toEqual([
+      created.EntityRecognizerArn,
+    ]);
+    expect(broken.EntityRecognizerProperties).toMatchObject({
+      Status: 'IN_ERROR',
+      Message: 'The entity list has the type BOAT, which EntityTypes does not declare.',
+    });
+    expect(JSON.parse(files.output as string).Entities).toEqual([
+      { Score: 1, Type: 'AIRCRAFT', Text: 'falcon drone', BeginOffset: 12, EndOffset: 24 },
+      { Score: 1, Type: 'AIRCRAFT', Text: 'Heron glider', BeginOffset: 31, EndOffset: 43 },
+    ]);
+    expect(gone).toBeInstanceOf(ResourceNotFoundException);
   });
 });

@@ -9,8 +9,9 @@ import {
 import { CORS_HEADERS, formatChaliceError, withJsonContentType } from '../../dataplane/chalice';
 import { logger } from '../../shared/logger';
 import { isForced } from '../domain/validation';
-import type { WorkflowRouteKey } from '../routes';
+import type { ServiceProxyRouteKey, WorkflowRouteKey } from '../routes';
 import type { WorkflowControlPlane } from './control-plane';
+import type { ServiceProxy } from './service-proxy';
 
 /**
  * The workflow API's route table: each route parses the request, calls the control plane and answers 200 with what
@@ -92,10 +93,36 @@ export function createWorkflowRoutes(
   };
 }
 
+/** The `/service/*` proxies to Transcribe and Translate, each answering what the service answered. */
+export function createServiceProxyRoutes(proxy: ServiceProxy): Readonly<Record<ServiceProxyRouteKey, RouteHandler>> {
+  const post = (call: (body: unknown) => Promise<unknown>): RouteHandler => {
+    return async (request) => ok(await call(jsonBody(request)));
+  };
+  return {
+    'POST /service/transcribe/get_vocabulary': post((body) => proxy.getVocabulary(body)),
+    'POST /service/transcribe/download_vocabulary': post((body) => proxy.downloadVocabulary(body)),
+    'GET /service/transcribe/list_vocabularies': async () => ok(await proxy.listVocabularies()),
+    'POST /service/transcribe/delete_vocabulary': post((body) => proxy.deleteVocabulary(body)),
+    'POST /service/transcribe/create_vocabulary': post((body) => proxy.createVocabulary(body)),
+    'GET /service/transcribe/list_language_models': async () => ok(await proxy.listLanguageModels()),
+    'POST /service/transcribe/describe_language_model': post((body) => proxy.describeLanguageModel(body)),
+    'POST /service/translate/get_terminology': post((body) => proxy.getTerminology(body)),
+    'POST /service/translate/download_terminology': post((body) => proxy.downloadTerminology(body)),
+    'GET /service/translate/list_terminologies': async () => ok(await proxy.listTerminologies()),
+    'POST /service/translate/delete_terminology': post((body) => proxy.deleteTerminology(body)),
+    'POST /service/translate/create_terminology': post((body) => proxy.createTerminology(body)),
+    'POST /service/translate/get_parallel_data': post((body) => proxy.getParallelData(body)),
+    'POST /service/translate/download_parallel_data': post((body) => proxy.downloadParallelData(body)),
+    'GET /service/translate/list_parallel_data': async () => ok(await proxy.listParallelData()),
+    'POST /service/translate/delete_parallel_data': post((body) => proxy.deleteParallelData(body)),
+    'POST /service/translate/create_parallel_data': post((body) => proxy.createParallelData(body)),
+  };
+}
+
 /** The Lambda proxy handler for the workflow API, with chalice's conventions (CORS headers, JSON-only bodies). */
-export function createWorkflowApiHandler(controlPlane: WorkflowControlPlane) {
+export function createWorkflowApiHandler(controlPlane: WorkflowControlPlane, proxy: ServiceProxy) {
   return createApiHandler({
-    routes: withJsonContentType(createWorkflowRoutes(controlPlane)),
+    routes: withJsonContentType({ ...createWorkflowRoutes(controlPlane), ...createServiceProxyRoutes(proxy) }),
     formatError: formatChaliceError,
     defaultHeaders: CORS_HEADERS,
     logger,

@@ -13,6 +13,7 @@ import {
 import { documentClient } from '../../tables/document-client';
 import { AnalysisTable } from '../../tables/analysis';
 import { IngestTable } from '../../tables/ingest';
+import { ServiceCustomizationCatalog } from './ai-customizations';
 import { LambdaAssetRemoval } from './lambda-asset-removal';
 import { OpenSearchSearch } from './opensearch-search';
 import { S3SourceObjects } from './s3-source-objects';
@@ -41,5 +42,6 @@ export function createMedia2CloudPorts(config: Media2CloudApiConfig): Media2Clou
     statusPush: new IotStatusPush(iotClient, config.iotPolicyName),
     languageModels: new BedrockModels(bedrockRuntimeClient, config.bedrockModelId),
     tokenizer: winkTokenize,
+    customizations: new ServiceCustomizationCatalog(),
   };
 }

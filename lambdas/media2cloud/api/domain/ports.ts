@@ -1,3 +1,4 @@
+import type { CustomizationCatalog } from './customizations';
 import type { SearchEngine } from '../../search';
 import type { AnalysisTable } from '../../tables/analysis';
 import type { IngestTable } from '../../tables/ingest';
@@ -83,6 +84,7 @@ export interface Media2CloudPorts extends ConsolePorts {
   readonly stateMachines: StateMachines;
   readonly removal: AssetRemoval;
   readonly search: SearchPort;
+  readonly customizations: CustomizationCatalog;
 }
 
 export interface Media2CloudDependencies extends Media2CloudPorts {

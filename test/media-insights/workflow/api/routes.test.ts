@@ -1,5 +1,10 @@
-import { WORKFLOW_ROUTES } from '../../../../lambdas/media-insights/workflow/routes';
-import { createWorkflowRoutes } from '../../../../lambdas/media-insights/workflow/api/app';
+import {
+  SERVICE_PROXY_ROUTES,
+  WORKFLOW_API_ROUTES,
+  WORKFLOW_ROUTES,
+} from '../../../../lambdas/media-insights/workflow/routes';
+import { createServiceProxyRoutes, createWorkflowRoutes } from '../../../../lambdas/media-insights/workflow/api/app';
+import type { ServiceProxy } from '../../../../lambdas/media-insights/workflow/api/service-proxy';
 import type { WorkflowControlPlane } from '../../../../lambdas/media-insights/workflow/api/control-plane';
 
 describe('WORKFLOW_ROUTES', () => {
@@ -43,5 +48,23 @@ describe('WORKFLOW_ROUTES', () => {
       '{stage_name}',
       '{status}',
     ]);
+  });
+
+  it("serves the original's 17 Transcribe and Translate proxies, signed, listings as GET and the rest as POST", () => {
+    // Prepare: building the table calls nothing on the proxy
+    const routes = createServiceProxyRoutes({} as ServiceProxy);
+
+    // Act
+    const handled = Object.keys(routes).sort();
+    const keys = WORKFLOW_API_ROUTES.map((route) => `${route.method} ${route.path}`);
+
+    // Assess
+    expect(handled).toEqual(SERVICE_PROXY_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    expect(handled).toHaveLength(17);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const route of SERVICE_PROXY_ROUTES) {
+      expect(route).toMatchObject({ auth: 'iam', cors: true });
+      expect(route.method).toBe(/\/list_/.test(route.path) ? 'GET' : 'POST');
+    }
   });
 });

@@ -121,6 +121,7 @@ export async function startWorkflowTestbed(): Promise<WorkflowTestbed> {
   const { WorkflowControlPlane, settingsFromConfig } =
     await import('../../../../lambdas/media-insights/workflow/api/control-plane');
   const { createWorkflowApiHandler } = await import('../../../../lambdas/media-insights/workflow/api/app');
+  const { ServiceProxy } = await import('../../../../lambdas/media-insights/workflow/api/service-proxy');
 
   const invoker = new InProcessInvoker({
     [WORKFLOW_ENV.DATAPLANE_HANDLER_ARN]: (event) => dataplane(event as APIGatewayProxyEvent),
@@ -134,7 +135,8 @@ export async function startWorkflowTestbed(): Promise<WorkflowTestbed> {
   return {
     engines,
     controlPlane,
-    handler: createWorkflowApiHandler(controlPlane),
+    // The control plane's tests do not reach the /service/* proxies (see service-proxy.test.ts).
+    handler: createWorkflowApiHandler(controlPlane, new ServiceProxy({ transcribe: {}, translate: {} } as never)),
     dataplane,
     invoker,
     stateMachines,
