@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { CreateCollectionCommand, IndexFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createCanvas } from '@napi-rs/canvas';
 import { encodeSearchQuery } from '../../lambdas/media2cloud/search';
@@ -142,6 +143,22 @@ describe('Media2Cloud AI analysis through local mode', () => {
       forcePathStyle: true,
       credentials: env.local.credentials,
     });
+    // A face collection that knows the photo's skipper, for facematch.
+    const rekognition = new RekognitionClient({
+      region: env.local.outputs.Local?.Region,
+      endpoint: env.local.outputs.Local?.RekognitionEndpoint,
+      credentials: env.local.credentials,
+    });
+    await rekognition.send(new CreateCollectionCommand({ CollectionId: 'crew' }));
+    await rekognition.send(
+      new IndexFacesCommand({
+        CollectionId: 'crew',
+        Image: { Bytes: faceSample(1) },
+        ExternalImageId: 'Skipper',
+        MaxFaces: 1,
+      }),
+    );
+    rekognition.destroy();
     media = mkdtempSync(path.join(tmpdir(), 'm2c-ai-'));
     const assets = [
       [
@@ -159,7 +176,12 @@ describe('Media2Cloud AI analysis through local mode', () => {
           keyphrase: true,
         },
       ],
-      ['photo', 'photos/crew.jpg', faceSample(1), { face: true, label: true }],
+      [
+        'photo',
+        'photos/crew.jpg',
+        faceSample(1),
+        { face: true, label: true, facematch: true, faceCollectionId: 'crew' },
+      ],
       ['scan', 'scans/notice.pdf', scannedPdf(['Harbour notice', 'Pier closed at dusk']), { textract: true }],
     ] as const;
     for (const [name, key, body, options] of assets) {
@@ -253,8 +275,9 @@ describe('Media2Cloud AI analysis through local mode', () => {
     });
   });
 
-  it('writes the image record from the Rekognition image APIs and indexes the faces and labels', async () => {
+  it('writes the image record from the Rekognition image APIs and indexes faces, labels and face matches', async () => {
     const image = await analysis(uuids.photo, 'image');
+    const matched = await search('Skipper');
 
     expect(image?.rekognition.face).toMatchObject({
       output: expect.stringMatching(/rekognition\/face\/output\.json$/),
@@ -262,6 +285,9 @@ describe('Media2Cloud AI analysis through local mode', () => {
     expect((await proxyJson(image!.rekognition.face.output)).Faces.length).toBeGreaterThan(0);
     const found = await search('Face');
     expect(found.hits.map((hit: { id: string }) => hit.id)).toContain(uuids.photo);
+    expect(image?.rekognition.label.output).toMatch(/rekognition\/label\/output\.json$/);
+    const hit = matched.hits.find((each: { id: string }) => each.id === uuids.photo);
+    expect(hit.fields.facematch.hits).toEqual([{ name: 'Skipper' }]);
   });
 
   it('reads the scanned page with Textract and indexes its lines with the page', async () => {

@@ -1,6 +1,5 @@
 import { isEnabled, type AiOptions, type AiService, type ServiceAvailability } from '../domain/ai-options';
 import { AnalysisError } from '../domain/errors';
-import type { MediaType } from '../domain/records';
 import type { Analyzer, AnalysisAsset } from './analyzer';
 import { comprehendAnalyzer } from './analyzers/comprehend';
 import { pageTextAnalyzer } from './analyzers/pagetext';
@@ -9,29 +8,6 @@ import { subtitleAnalyzer } from './analyzers/subtitle';
 import { tagsAnalyzer } from './analyzers/tags';
 import { textractAnalyzer } from './analyzers/textract';
 import { transcribeAnalyzer } from './analyzers/transcribe';
-
-/**
- * The place of an AWS AI analysis that this deployment does not implement: registered so that its `aiOptions` are
- * recognised and switched off (the original does the same when its region lacks the service), never run.
- */
-export function unavailableAnalyzer(
-  id: string,
-  service: AiService,
-  options: readonly string[],
-  mediaTypes: readonly MediaType[],
-  category: MediaType,
-): Analyzer {
-  return {
-    id,
-    service,
-    options,
-    mediaTypes,
-    available: false,
-    category: () => category,
-    run: () =>
-      Promise.reject(new AnalysisError(`${id} needs Amazon ${service}, which this deployment does not provide`)),
-  };
-}
 
 /** The original's AI analyses, by the analysis record they fill. */
 export const AWS_AI_ANALYZERS: readonly Analyzer[] = [
