@@ -271,6 +271,38 @@ export class Media2CloudPipeline extends Construct {
           props.search.grantIndex(fn.function, ['GET', 'PUT', 'POST', 'DELETE']);
           findings.add(`Resource::${arnToken(props.search.domain)}/content/*`);
           break;
+        case 'analyseWithAi': {
+          const stack = Stack.of(this);
+          // These Rekognition, Comprehend and Textract actions have no resource-level permissions.
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: [
+                ...REKOGNITION_ACTIONS.map((action) => `rekognition:${action}`),
+                'comprehend:BatchDetectKeyPhrases',
+                'comprehend:BatchDetectEntities',
+                'comprehend:DetectSentiment',
+                'textract:DetectDocumentText',
+              ],
+              resources: ['*'],
+            }),
+          );
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['rekognition:SearchFacesByImage', 'rekognition:StartFaceSearch'],
+              resources: [stack.formatArn({ service: 'rekognition', resource: 'collection', resourceName: '*' })],
+            }),
+          );
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob'],
+              resources: [stack.formatArn({ service: 'transcribe', resource: 'transcription-job', resourceName: '*' })],
+            }),
+          );
+          findings.add('Resource::*');
+          findings.add('Resource::arn:<AWS::Partition>:rekognition:<AWS::Region>:<AWS::AccountId>:collection/*');
+          findings.add('Resource::arn:<AWS::Partition>:transcribe:<AWS::Region>:<AWS::AccountId>:transcription-job/*');
+          break;
+        }
         case 'startMainExecution':
         case 'stopExecutions':
           // Granted once the state machines exist (see the constructor).
@@ -280,11 +312,37 @@ export class Media2CloudPipeline extends Construct {
     acknowledgeWildcards(
       fn.role,
       'Media2Cloud keys objects by asset (<uuid>/...) and documents by uuid: the pipeline works on objects and ' +
-        'documents of assets created at run time.',
+        'documents of assets created at run time. The AI analyses call Rekognition, Comprehend and Textract actions ' +
+        'that have no resource-level permissions, search the face collection aiOptions name, and start ' +
+        'transcription jobs named per asset and run.',
       [...findings],
     );
   }
 }
+
+/** The Rekognition calls of the video and image analyses (no resource-level permissions). */
+const REKOGNITION_ACTIONS = [
+  'DetectLabels',
+  'DetectFaces',
+  'RecognizeCelebrities',
+  'DetectModerationLabels',
+  'DetectText',
+  'StartLabelDetection',
+  'GetLabelDetection',
+  'StartFaceDetection',
+  'GetFaceDetection',
+  'StartCelebrityRecognition',
+  'GetCelebrityRecognition',
+  'StartContentModeration',
+  'GetContentModeration',
+  'StartTextDetection',
+  'GetTextDetection',
+  'StartSegmentDetection',
+  'GetSegmentDetection',
+  'StartPersonTracking',
+  'GetPersonTracking',
+  'GetFaceSearch',
+];
 
 function executionsOf(scope: Construct, machine: sfn.StateMachine): string {
   return Stack.of(scope).formatArn({

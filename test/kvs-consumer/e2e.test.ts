@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PROJECT_ROOT } from '../../lib/constructs/node-function';
 import { apiClient, startTestLocalMode, type TestLocalMode } from '../support/local';
 import { mediaTools } from '../../lambdas/shared/media/tools';
+import { turnOffAiAnalysis } from '../media2cloud/pipeline/fixtures';
 
 const run = promisify(execFile);
 const FFPROBE = mediaTools().ffprobe;
@@ -44,7 +45,8 @@ describe('KVS consumer through local mode', () => {
   });
 
   it('turns a stream fed by kvs:put into Media2Cloud assets whose clips play end to end and cover it', async () => {
-    // Prepare: 12 s of 25 fps test pattern with a tone, 2 s fragments.
+    // Prepare: 12 s of 25 fps test pattern with a tone, 2 s fragments; the clips' ingest without AI analysis.
+    await turnOffAiAnalysis(s3, outputs.Media2Cloud?.ProxyBucket as string);
     await feed(STREAM, FEED_MS);
 
     // Act: start the consumer loop for the stream, clips of 6 s to Media2Cloud.

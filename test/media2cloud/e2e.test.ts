@@ -6,7 +6,14 @@ import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { encodeSearchQuery } from '../../lambdas/media2cloud/search';
 import { apiClient, request, startTestLocalMode, type HttpResult, type TestLocalMode } from '../support/local';
-import { SIDECAR_VTT, makeJpegWithMetadata, makePdf, makeTaggedMp3, makeVideoWithSubtitles } from './pipeline/fixtures';
+import {
+  SIDECAR_VTT,
+  makeJpegWithMetadata,
+  makePdf,
+  makeTaggedMp3,
+  makeVideoWithSubtitles,
+  turnOffAiAnalysis,
+} from './pipeline/fixtures';
 
 /**
  * Media2Cloud end to end through local mode: the synthesized stack, the API behind the API Gateway emulator with
@@ -78,6 +85,8 @@ describe('Media2Cloud v4 API through local mode', () => {
       { Title: 'Harbour Guide', Author: 'Harbour Authority', Keywords: 'tides, pier' },
     );
 
+    // This suite covers ingest, the text analyses and search; ai-analysis.e2e.test.ts covers the AI analyses.
+    await turnOffAiAnalysis(s3, proxyBucket);
     // Video, image and document by POST /assets; the MP3 by upload alone, named by x-amz-meta-uuid.
     await upload('shows/harbour.fr.vtt', SIDECAR_VTT);
     const started: Array<Promise<void>> = [];

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { loadOrCreateCredentials } from '../../lib/local/credentials';
-import { makeJpegWithMetadata } from '../media2cloud/pipeline/fixtures';
+import { makeJpegWithMetadata, turnOffAiAnalysis } from '../media2cloud/pipeline/fixtures';
 import { apiClient } from '../support/local';
 import { killGroup, readOutputs, startLocalMode, stopAll } from './local-process';
 
@@ -49,6 +49,7 @@ describe('Media2Cloud after kill -9 of local mode', () => {
         }),
       );
     }
+    await turnOffAiAnalysis(s3, outputs.Media2Cloud.ProxyBucket);
     s3.destroy();
     const earlier = (await api.post('assets', { input: { key: 'earlier.jpg' } })).json();
     const completed = await settled(api, earlier.uuid);

@@ -51,7 +51,12 @@ export type PipelineAccess =
   /** `states:StartExecution` on `MAIN_STATE_MACHINE_ARN`. */
   | 'startMainExecution'
   /** `states:DescribeExecution` and `states:StopExecution` on executions of the three state machines. */
-  | 'stopExecutions';
+  | 'stopExecutions'
+  /**
+   * The AI analyses: Rekognition image, stored-video and face-search calls, Transcribe transcription jobs, Comprehend
+   * detection, Textract text detection (the services read and write the proxy bucket with the function's rights).
+   */
+  | 'analyseWithAi';
 
 export interface PipelineFunction extends MediaFunctionSpec {
   /** Construct id, also the base of the function's name. */
@@ -184,13 +189,14 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
   },
   {
     id: 'RunAnalyzer',
-    description: 'Media2Cloud analysis: runs one analyzer (subtitles, PDF page text, descriptive tags) and indexes it',
+    description:
+      'Media2Cloud analysis: runs one analyzer (Rekognition, Transcribe, Comprehend, Textract, subtitles, page text, tags)',
     entry: ANALYZER,
     handler: 'runAnalyzer',
     tools: ['ffmpeg'],
     copyFiles: PDFJS_FILES,
     environment: ['SEARCH_ENDPOINT'],
-    access: ['readIngestBucket', 'readProxyBucket', 'writeProxyBucket', 'searchIndex'],
+    access: ['readIngestBucket', 'readProxyBucket', 'writeProxyBucket', 'searchIndex', 'analyseWithAi'],
     sizing: MEDIA_SIZING,
     substitution: 'RunAnalyzerFunctionArn',
   },

@@ -5,6 +5,10 @@ import type { IngestTable } from '../tables/ingest';
 import type { DocInfo, ObjectLocation } from './domain/records';
 import type { MediaTools } from '../../shared/media/tools';
 import type { MediaDescriber } from './media/mediainfo';
+import type { RekognitionVision } from '../../shared/ai/rekognition';
+import type { TranscribeSpeech } from '../../shared/ai/transcribe';
+import type { ComprehendLanguage } from '../../shared/ai/comprehend';
+import type { TextractDocuments } from '../../shared/ai/textract';
 
 /** The ingest table (partition key `uuid`), as the pipeline uses it. */
 export type IngestRecordStore = Pick<IngestTable, 'get' | 'upsert' | 'update' | 'delete'>;
@@ -116,6 +120,29 @@ export interface PdfReader {
   pageTexts(pdfFile: string): Promise<string[]>;
 }
 
+/**
+ * The AWS AI services the analyzers call, through the shared adapters (`lambdas/shared/ai`), as far as they use them.
+ * Only the RunAnalyzer function carries them.
+ */
+export interface AiServices {
+  readonly vision: Pick<
+    RekognitionVision,
+    | 'detectLabels'
+    | 'detectFaces'
+    | 'recognizeCelebrities'
+    | 'detectModerationLabels'
+    | 'detectText'
+    | 'searchFacesByImage'
+    | 'imageAnalysisResponse'
+    | 'startVideoAnalysis'
+    | 'getVideoAnalysis'
+    | 'getVideoAnalysisPage'
+  >;
+  readonly speech: Pick<TranscribeSpeech, 'startTranscription' | 'getTranscription'>;
+  readonly language: Pick<ComprehendLanguage, 'batchDetectKeyPhrases' | 'batchDetectEntities' | 'detectSentiment'>;
+  readonly documents: Pick<TextractDocuments, 'detectText'>;
+}
+
 /** Everything the pipeline's functions use from outside; tests replace any part. */
 export interface PipelineDependencies {
   readonly config: PipelineConfig;
@@ -133,4 +160,6 @@ export interface PipelineDependencies {
   readonly pdfPages: PdfPageRenderer;
   /** Only the RunDocinfo and RunAnalyzer functions carry pdf.js; elsewhere it refuses. */
   readonly pdfReader: PdfReader;
+  /** Only the RunAnalyzer function carries the AI adapters; elsewhere they refuse. */
+  readonly ai: AiServices;
 }

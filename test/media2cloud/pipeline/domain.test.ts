@@ -8,7 +8,11 @@ import { failureMessage } from '../../../lambdas/media2cloud/pipeline/domain/fai
 import { isoDateTime, makeSafeOutputPrefix } from '../../../lambdas/media2cloud/pipeline/domain/layout';
 import { detectMime, mediaTypeOfMime, sniffMime } from '../../../lambdas/media2cloud/pipeline/domain/mime';
 import { collectTags } from '../../../lambdas/media2cloud/pipeline/analysis/analyzers/tags';
-import { DEFAULT_REGISTRY } from '../../../lambdas/media2cloud/pipeline/analysis/registry';
+import {
+  AnalyzerRegistry,
+  DEFAULT_REGISTRY,
+  TEXT_ANALYZERS,
+} from '../../../lambdas/media2cloud/pipeline/analysis/registry';
 import { parseSubtitles, plainText, toWebVtt } from '../../../lambdas/media2cloud/pipeline/media/subtitles';
 import { aimlSize } from '../../../lambdas/media2cloud/pipeline/media/transcode';
 
@@ -136,16 +140,32 @@ describe('analyzer registry', () => {
     destination: { bucket: 'p', prefix: 'u/' },
   });
 
-  it('reports the AWS AI services as unavailable', () => {
-    expect(DEFAULT_REGISTRY.serviceAvailability()).toEqual(NONE_AVAILABLE);
+  it('reports the AWS AI services as available, and unavailable in a registry without their analyzers', () => {
+    expect(DEFAULT_REGISTRY.serviceAvailability()).toEqual({
+      rekognition: true,
+      transcribe: true,
+      comprehend: true,
+      textract: true,
+    });
+    expect(new AnalyzerRegistry(TEXT_ANALYZERS).serviceAvailability()).toEqual(NONE_AVAILABLE);
   });
 
-  it('plans the available analyzers of the media type that aiOptions turn on', () => {
-    const all = { subtitle: true, pagetext: true, tags: true, celeb: true, textract: true };
+  it('plans the analyzers of the media type that aiOptions turn on, Comprehend after Transcribe and only with it', () => {
+    const all = { subtitle: true, pagetext: true, tags: true, celeb: true, textract: true, transcribe: true };
 
-    expect(DEFAULT_REGISTRY.plan(asset('video'), all).map((each) => each.id)).toEqual(['subtitle', 'tags']);
-    expect(DEFAULT_REGISTRY.plan(asset('document'), all).map((each) => each.id)).toEqual(['pagetext', 'tags']);
-    expect(DEFAULT_REGISTRY.plan(asset('image'), { ...all, tags: false }).map((each) => each.id)).toEqual([]);
+    expect(DEFAULT_REGISTRY.rounds(asset('video'), { ...all, keyphrase: true })).toEqual({
+      first: ['subtitle', 'tags', 'rekognition', 'transcribe'],
+      second: ['comprehend'],
+    });
+    expect(DEFAULT_REGISTRY.rounds(asset('video'), { keyphrase: true, transcribe: false }).second).toEqual([]);
+    expect(DEFAULT_REGISTRY.plan(asset('document'), all).map((each) => each.id)).toEqual([
+      'pagetext',
+      'tags',
+      'textract',
+    ]);
+    expect(DEFAULT_REGISTRY.plan(asset('image'), { ...all, tags: false }).map((each) => each.id)).toEqual([
+      'rekognition-image',
+    ]);
   });
 });
 

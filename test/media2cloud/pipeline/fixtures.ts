@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { mediaTools, runTool } from '../../../lambdas/shared/media/tools';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { BASE_AI_OPTIONS } from '../../../lambdas/media2cloud/pipeline/domain/ai-options';
 
 /** Real media made for the tests with ffmpeg (lavfi sources), plus files ffmpeg cannot write (EXIF, PDF). */
 
@@ -174,3 +176,19 @@ export function makePdf(pages: readonly string[][], info: Record<string, string>
 }
 
 export const PDF_ID = '6d65646961706c616e652d7069706531';
+
+/**
+ * Stores the web portal's global `aiOptions` (`_settings/aioptions.json` in the proxy bucket) with every AI analysis
+ * off, for suites that ingest through local mode without testing the AI analyses: the stack default (`v4.default`)
+ * would run Rekognition, Transcribe, Comprehend and Textract on every asset.
+ */
+export async function turnOffAiAnalysis(s3: S3Client, proxyBucket: string): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: proxyBucket,
+      Key: '_settings/aioptions.json',
+      Body: JSON.stringify(BASE_AI_OPTIONS),
+      ContentType: 'application/json',
+    }),
+  );
+}

@@ -26,6 +26,8 @@ import { tmpScratch } from '../../../lambdas/media2cloud/pipeline/adapters/scrat
 import { S3ObjectStore } from '../../../lambdas/media2cloud/pipeline/adapters/s3-object-store';
 import { SfnExecutions } from '../../../lambdas/media2cloud/pipeline/adapters/sfn-executions';
 import { analysisHandlers } from '../../../lambdas/media2cloud/pipeline/analysis/handlers';
+import { AnalyzerRegistry, TEXT_ANALYZERS } from '../../../lambdas/media2cloud/pipeline/analysis/registry';
+import { awsAiServices } from '../../../lambdas/media2cloud/pipeline/adapters/ai';
 import { PIPELINE_FUNCTIONS, PIPELINE_STATE_MACHINES } from '../../../lambdas/media2cloud/pipeline/catalog';
 import { stackDefaultAiOptions } from '../../../lambdas/media2cloud/pipeline/domain/ai-options';
 import { SearchDocumentMissingError } from '../../../lambdas/media2cloud/pipeline/domain/errors';
@@ -174,14 +176,18 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
     now: () => Date.now(),
     pdfPages: pdfPageRenderer(),
     pdfReader: pdfReader(),
+    ai: awsAiServices(),
   };
+  // A deployment without the AI services (this harness runs no Rekognition, Transcribe, Comprehend or Textract):
+  // their aiOptions are switched off as the original does where a service is missing.
+  const registry = new AnalyzerRegistry(TEXT_ANALYZERS);
 
   // Each catalog function gets the export its entry names, built over the test dependencies.
   const modules: Record<string, Record<string, Handler>> = {
     'media2cloud/pipeline/ingest/handler.ts': ingestHandlers(deps),
     'media2cloud/pipeline/ingest/docinfo-handler.ts': { runDocinfo: ingestHandlers(deps).runDocinfo },
-    'media2cloud/pipeline/analysis/handler.ts': analysisHandlers(deps),
-    'media2cloud/pipeline/analysis/analyzer-handler.ts': { runAnalyzer: analysisHandlers(deps).runAnalyzer },
+    'media2cloud/pipeline/analysis/handler.ts': analysisHandlers(deps, registry),
+    'media2cloud/pipeline/analysis/analyzer-handler.ts': { runAnalyzer: analysisHandlers(deps, registry).runAnalyzer },
     'media2cloud/pipeline/status/handler.ts': {
       recordError: (event) => recordError(event, deps),
       executionEnded: (event) => executionEnded(event, deps),

@@ -2,7 +2,7 @@ import { stackDefaultAiOptions } from '../domain/ai-options';
 import { describeMedia } from '../media/mediainfo';
 import { mediaTools } from '../../../shared/media/tools';
 import type { PipelineEnvironmentVariable } from '../catalog';
-import type { PdfPageRenderer, PdfReader, PipelineConfig, PipelineDependencies } from '../ports';
+import type { AiServices, PdfPageRenderer, PdfReader, PipelineConfig, PipelineDependencies } from '../ports';
 import { s3Client, sfnClient } from '../../clients';
 import { documentClient } from '../../tables/document-client';
 import { AnalysisTable } from '../../tables/analysis';
@@ -30,10 +30,14 @@ function lazy<T>(create: () => T): () => T {
   };
 }
 
-/** The PDF adapters, given only by the entry points whose bundles carry pdf.js (see `catalog.ts`). */
+/**
+ * The adapters only some entry points carry: pdf.js (RunDocinfo, RunAnalyzer) and the AI services (RunAnalyzer), so
+ * other bundles stay without them (see `catalog.ts`).
+ */
 export interface PdfAdapters {
   readonly pdfPages?: PdfPageRenderer;
   readonly pdfReader?: PdfReader;
+  readonly ai?: () => AiServices;
 }
 
 /**
@@ -70,6 +74,7 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
   );
   const executions = lazy(() => new SfnExecutions(sfnClient));
   const tools = lazy(() => mediaTools(__dirname));
+  const ai = lazy(pdf.ai ?? (() => NO_AI));
   return {
     config,
     get records() {
@@ -95,8 +100,31 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
     describeMedia,
     pdfPages: pdf.pdfPages ?? NO_PDF_PAGES,
     pdfReader: pdf.pdfReader ?? NO_PDF_READER,
+    get ai() {
+      return ai();
+    },
   };
 }
+
+const noAi = () => Promise.reject(new Error('The AI services are called by the RunAnalyzer function only'));
+/** Functions other than RunAnalyzer are bundled without the AI adapters. */
+const NO_AI: AiServices = {
+  vision: {
+    detectLabels: noAi,
+    detectFaces: noAi,
+    recognizeCelebrities: noAi,
+    detectModerationLabels: noAi,
+    detectText: noAi,
+    searchFacesByImage: noAi,
+    imageAnalysisResponse: noAi,
+    startVideoAnalysis: noAi,
+    getVideoAnalysis: noAi,
+    getVideoAnalysisPage: noAi,
+  },
+  speech: { startTranscription: noAi, getTranscription: noAi },
+  language: { batchDetectKeyPhrases: noAi, batchDetectEntities: noAi, detectSentiment: noAi },
+  documents: { detectText: noAi },
+};
 
 /** Functions other than RunDocinfo are bundled without pdf.js and the canvas binary. */
 const NO_PDF_PAGES: PdfPageRenderer = {

@@ -25,11 +25,20 @@ export interface AnalyzerContext {
   readonly aiOptions: AiOptions;
   /** When analysis was requested: names the `raw/<YYYYMMDDThhmmss>/` folder of this run. */
   readonly requestTime: number;
+  /** For an analyzer that runs `after` another: the results of the first round. */
+  readonly previous?: readonly PreviousResult[];
+}
+
+/** What a follow-up analyzer sees of a first-round result. */
+export interface PreviousResult {
+  readonly analyzer: string;
+  readonly status: string;
+  readonly output: Readonly<Record<string, unknown>>;
 }
 
 export type AnalyzerDependencies = Pick<
   PipelineDependencies,
-  'objects' | 'search' | 'tools' | 'scratch' | 'now' | 'pdfReader'
+  'objects' | 'search' | 'tools' | 'scratch' | 'now' | 'pdfReader' | 'ai'
 >;
 
 /** An analyzer's result, for its entry in the analysis record. */
@@ -42,10 +51,9 @@ export interface AnalyzerOutcome {
 }
 
 /**
- * One kind of analysis. mediaplane's own analyzers need no AI service; the AWS AI ones (Rekognition, Transcribe,
- * Comprehend, Textract) are registered as unavailable so that `prepare-analysis` switches their `aiOptions` off as
- * the original does in a region without the service. Implementing one means registering an available analyzer for
- * its service here and, if it runs asynchronously, giving the analysis state machine a branch for it.
+ * One kind of analysis: mediaplane's own (subtitles, page text, tags, no AI service) or one of the original's AWS AI
+ * analyses (Rekognition video and image, Transcribe, Comprehend, Textract). An analyzer that waits for a service's
+ * job polls it within its invocation.
  */
 export interface Analyzer {
   /** Its name in `aiOptions`-free terms: the key of its results in the analysis record. */
@@ -59,5 +67,12 @@ export interface Analyzer {
   readonly available: boolean;
   /** The analysis record (`type` sort key) its results go to. */
   category(asset: AnalysisAsset): MediaType;
+  /** The attribute of the analysis record its output is written under. @default its id */
+  readonly recordKey?: string;
+  /**
+   * The analyzer whose results it reads (Comprehend reads the transcript): it runs in the second round, and only when
+   * that one is planned too. @default - first round
+   */
+  readonly after?: string;
   run(context: AnalyzerContext, deps: AnalyzerDependencies): Promise<AnalyzerOutcome>;
 }

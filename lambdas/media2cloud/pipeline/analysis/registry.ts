@@ -1,58 +1,21 @@
-import {
-  AnalysisTypes,
-  COMPREHEND_OPTIONS,
-  REKOGNITION_IMAGE_OPTIONS,
-  REKOGNITION_OPTIONS,
-  TEXTRACT_OPTIONS,
-  TRANSCRIBE_OPTIONS,
-  isEnabled,
-  type AiOptions,
-  type AiService,
-  type ServiceAvailability,
-} from '../domain/ai-options';
+import { isEnabled, type AiOptions, type AiService, type ServiceAvailability } from '../domain/ai-options';
 import { AnalysisError } from '../domain/errors';
-import type { MediaType } from '../domain/records';
 import type { Analyzer, AnalysisAsset } from './analyzer';
+import { comprehendAnalyzer } from './analyzers/comprehend';
 import { pageTextAnalyzer } from './analyzers/pagetext';
+import { rekognitionImageAnalyzer, rekognitionVideoAnalyzer } from './analyzers/rekognition';
 import { subtitleAnalyzer } from './analyzers/subtitle';
 import { tagsAnalyzer } from './analyzers/tags';
-
-/**
- * The place of an AWS AI analysis that this deployment does not implement: registered so that its `aiOptions` are
- * recognised and switched off (the original does the same when its region lacks the service), never run.
- */
-export function unavailableAnalyzer(
-  id: string,
-  service: AiService,
-  options: readonly string[],
-  mediaTypes: readonly MediaType[],
-  category: MediaType,
-): Analyzer {
-  return {
-    id,
-    service,
-    options,
-    mediaTypes,
-    available: false,
-    category: () => category,
-    run: () =>
-      Promise.reject(new AnalysisError(`${id} needs Amazon ${service}, which this deployment does not provide`)),
-  };
-}
+import { textractAnalyzer } from './analyzers/textract';
+import { transcribeAnalyzer } from './analyzers/transcribe';
 
 /** The original's AI analyses, by the analysis record they fill. */
 export const AWS_AI_ANALYZERS: readonly Analyzer[] = [
-  unavailableAnalyzer('rekognition', 'rekognition', REKOGNITION_OPTIONS, ['video'], 'video'),
-  unavailableAnalyzer('rekognition-image', 'rekognition', REKOGNITION_IMAGE_OPTIONS, ['image'], 'image'),
-  unavailableAnalyzer('transcribe', 'transcribe', TRANSCRIBE_OPTIONS, ['video', 'audio'], 'audio'),
-  unavailableAnalyzer(
-    'comprehend',
-    'comprehend',
-    COMPREHEND_OPTIONS.filter((option) => option !== AnalysisTypes.Transcribe),
-    ['video', 'audio'],
-    'audio',
-  ),
-  unavailableAnalyzer('textract', 'textract', TEXTRACT_OPTIONS, ['document'], 'document'),
+  rekognitionVideoAnalyzer,
+  rekognitionImageAnalyzer,
+  transcribeAnalyzer,
+  comprehendAnalyzer,
+  textractAnalyzer,
 ];
 
 /** mediaplane's analyzers: searchable, timecoded text without any AI service. */
@@ -85,12 +48,24 @@ export class AnalyzerRegistry {
 
   /** The analyzers to run for the asset: available, for its media type, and turned on by `aiOptions`. */
   plan(asset: AnalysisAsset, aiOptions: AiOptions): Analyzer[] {
-    return this.analyzers.filter(
+    const wanted = this.analyzers.filter(
       (analyzer) =>
         analyzer.available &&
         analyzer.mediaTypes.includes(asset.type) &&
         analyzer.options.some((option) => isEnabled(aiOptions, option)),
     );
+    const ids = new Set(wanted.map((analyzer) => analyzer.id));
+    // An analyzer that reads another's results runs only when that one runs too (no transcript, no Comprehend).
+    return wanted.filter((analyzer) => analyzer.after === undefined || ids.has(analyzer.after));
+  }
+
+  /** The plan in two rounds: the second holds the analyzers that read the first round's results. */
+  rounds(asset: AnalysisAsset, aiOptions: AiOptions): { first: string[]; second: string[] } {
+    const planned = this.plan(asset, aiOptions);
+    return {
+      first: planned.filter((analyzer) => analyzer.after === undefined).map((analyzer) => analyzer.id),
+      second: planned.filter((analyzer) => analyzer.after !== undefined).map((analyzer) => analyzer.id),
+    };
   }
 }
 

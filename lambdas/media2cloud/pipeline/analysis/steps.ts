@@ -8,7 +8,7 @@ import { asObject, optionalString } from '../domain/state';
 import { OverallStatus, StateStatus, Status } from '../domain/statuses';
 import type { PipelineDependencies } from '../ports';
 import { ignoreMissingDocument, writeStatus } from '../status/status-writer';
-import type { AnalysisAsset, AnalyzerDependencies, AnalyzerOutcome } from './analyzer';
+import type { AnalysisAsset, AnalyzerDependencies, AnalyzerOutcome, PreviousResult } from './analyzer';
 import type { AnalyzerRegistry } from './registry';
 
 /** The analysis state machine's state after `Prepare analysis`. */
@@ -19,6 +19,8 @@ export interface AnalysisState {
   readonly asset: AnalysisAsset;
   /** Ids of the analyzers to run. */
   readonly analyzers: readonly string[];
+  /** Ids of the analyzers that run after them, reading their results (Comprehend after Transcribe). */
+  readonly followUps: readonly string[];
   readonly requestTime: number;
 }
 
@@ -26,6 +28,8 @@ export interface AnalysisState {
 export interface AnalyzerResult extends AnalyzerOutcome {
   readonly analyzer: string;
   readonly category: MediaType;
+  /** The analysis record attribute it is written under. */
+  readonly recordKey: string;
 }
 
 type Dependencies = Pick<PipelineDependencies, 'config' | 'records' | 'analyses' | 'objects' | 'search' | 'now'>;
@@ -78,7 +82,7 @@ export async function prepareAnalysis(
     docinfo: record.docinfo,
     proxies: record.proxies,
   };
-  const analyzers = registry.plan(asset, aiOptions).map((analyzer) => analyzer.id);
+  const { first: analyzers, second: followUps } = registry.rounds(asset, aiOptions);
 
   await writeStatus(deps, uuid, {
     status: Status.AnalysisStarted,
@@ -90,7 +94,7 @@ export async function prepareAnalysis(
   await deps.analyses.deleteAll(uuid);
   // A re-run replaces the AI results; mediaplane's own fields are rewritten by their analyzers.
   await ignoreMissingDocument(deps.search.dropAnalysisFields(uuid));
-  return { uuid, input: { ...input, aiOptions }, asset, analyzers, requestTime: deps.now() };
+  return { uuid, input: { ...input, aiOptions }, asset, analyzers, followUps, requestTime: deps.now() };
 }
 
 /** `Run analyzer` (once per planned analyzer, in a Map state). */
@@ -109,10 +113,11 @@ export async function runAnalyzer(
       asset,
       aiOptions: isOptions(body.aiOptions) ? body.aiOptions : {},
       requestTime: typeof body.requestTime === 'number' ? body.requestTime : deps.now(),
+      ...(Array.isArray(body.previous) ? { previous: body.previous as PreviousResult[] } : {}),
     },
     deps,
   );
-  return { analyzer: id, category: analyzer.category(asset), ...outcome };
+  return { analyzer: id, category: analyzer.category(asset), recordKey: analyzer.recordKey ?? id, ...outcome };
 }
 
 export interface AnalysisSummary {
@@ -124,13 +129,17 @@ export interface AnalysisSummary {
 
 /**
  * `Analysis completed`: one analysis record per category with results (`video`, `audio`, `image`, `document`),
- * each analyzer's entry under its id; the record's `analysis` list; `ANALYSIS_COMPLETED`/`COMPLETED`.
+ * each analyzer's entry under its record key (`rekognition`, `transcribe`, `comprehend`, `textract`, `subtitle`…);
+ * the record's `analysis` list; `ANALYSIS_COMPLETED`/`COMPLETED`.
  */
 export async function analysisCompleted(event: unknown, deps: Dependencies): Promise<AnalysisSummary> {
   const body = asObject(event, 'event');
   const uuid = optionalString(body.uuid);
   if (!uuid) throw new AnalysisError('missing uuid');
-  const results = (Array.isArray(body.results) ? body.results : []) as AnalyzerResult[];
+  const results = [
+    ...(Array.isArray(body.results) ? body.results : []),
+    ...(Array.isArray(body.followUpResults) ? body.followUpResults : []),
+  ] as AnalyzerResult[];
   const startTime = typeof body.startTime === 'string' ? Date.parse(body.startTime) : deps.now();
   const executionArn = optionalString(body.executionArn);
 
@@ -147,7 +156,7 @@ export async function analysisCompleted(event: unknown, deps: Dependencies): Pro
       startTime: Number.isNaN(startTime) ? deps.now() : startTime,
       endTime: deps.now(),
       ...(executionArn ? { executionArn } : {}),
-      ...Object.fromEntries(completed.map((result) => [result.analyzer, result.output])),
+      ...Object.fromEntries(completed.map((result) => [result.recordKey ?? result.analyzer, result.output])),
     };
     await deps.analyses.merge(record);
   }

@@ -15,6 +15,7 @@ export const AnalysisTypes = {
     Moderation: 'moderation',
     Text: 'text',
     Segment: 'segment',
+    Person: 'person',
     CustomLabel: 'customlabel',
     ImageProperty: 'imageprop',
   },
@@ -44,7 +45,7 @@ const C = AnalysisTypes.Comprehend;
 
 /** The options the original's analysis main state checks per service (`prepare-analysis`). */
 export const REKOGNITION_IMAGE_OPTIONS = [R.Celeb, R.Face, R.FaceMatch, R.Label, R.Moderation, R.Text, R.CustomLabel];
-export const REKOGNITION_OPTIONS = [...REKOGNITION_IMAGE_OPTIONS, R.Segment];
+export const REKOGNITION_OPTIONS = [...REKOGNITION_IMAGE_OPTIONS, R.Segment, R.Person];
 export const TRANSCRIBE_OPTIONS = [AnalysisTypes.Transcribe];
 export const COMPREHEND_OPTIONS = [...TRANSCRIBE_OPTIONS, C.Keyphrase, C.Entity, C.Sentiment, C.CustomEntity];
 export const TEXTRACT_OPTIONS = [AnalysisTypes.Textract];
@@ -85,6 +86,7 @@ export const BASE_AI_OPTIONS: AiOptions = {
   [R.Moderation]: false,
   [R.Text]: false,
   [R.Segment]: false,
+  [R.Person]: false,
   [R.CustomLabel]: false,
   [R.ImageProperty]: false,
   minConfidence: 80,

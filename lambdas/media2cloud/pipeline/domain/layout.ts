@@ -12,6 +12,10 @@ import * as path from 'node:path';
  * | thumbnails, previews, cover art    | `transcode/proxy/<basename>.0000000.jpg`, `…/<basename>.jpg`, `…/<basename>_thumbnail.jpg`, `…/cover.jpg` |
  * | captured frames                    | `transcode/frameCapture/frame.0000000.jpg`                       |
  * | analysis results                   | `metadata/<analyzer>/<analyzer>.json`, `vtt/<analyzer>/<track>.vtt`, `raw/<YYYYMMDDThhmmss>/<category>/…` |
+ * | AI results (Rekognition video)     | `raw/<ts>/rekognition/<feature>/00000000.json` + `mapFile.json`, `metadata|timeseries|vtt/<feature>/<name>.*` |
+ * | AI results (transcript)            | `raw/<ts>/transcribe/<jobId>.json`, `…/<jobId>.vtt`, `…/conversations.json`                      |
+ * | AI results (Comprehend)            | `raw/<ts>/comprehend/<feature>/output.manifest`, `metadata/<feature>/output.json`               |
+ * | AI results (Textract, image)       | `raw/<ts>/textract/<page>.json`, `raw/<ts>/rekognition/<feature>/output.json`                   |
  */
 
 const SAFE_KEY = /^[a-zA-Z0-9_.!*'()/-]{1,1024}$/;
@@ -50,8 +54,16 @@ export function analysisVttKey(prefix: string, analyzer: string, track: string):
   return path.posix.join(prefix, 'vtt', analyzer, `${track}.vtt`);
 }
 
-export function analysisRawPrefix(prefix: string, timestamp: number, category: string): string {
-  return path.posix.join(prefix, 'raw', isoDateTime(timestamp), category, '/');
+export function analysisRawPrefix(prefix: string, timestamp: number, category: string, feature?: string): string {
+  return path.posix.join(prefix, 'raw', isoDateTime(timestamp), category, feature ?? '', '/');
+}
+
+/**
+ * Where the original keeps a feature's tracks, one file per name: `metadata/<feature>/` (timelines),
+ * `timeseries/<feature>/` (detections per time) and `vtt/<feature>/` (WebVTT).
+ */
+export function analysisTrackPrefix(prefix: string, kind: 'metadata' | 'timeseries' | 'vtt', feature: string): string {
+  return path.posix.join(prefix, kind, feature, '/');
 }
 
 /** The original's `CommonUtils.toISODateTime`: `YYYYMMDDThhmmss` (UTC). */
