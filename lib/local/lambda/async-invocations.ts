@@ -31,6 +31,7 @@ export interface AsyncInvocationsOptions {
  */
 export class AsyncInvocations {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private inFlight = 0;
   private stopped = false;
 
   constructor(private readonly options: AsyncInvocationsOptions) {}
@@ -38,6 +39,11 @@ export class AsyncInvocations {
   /** Queues an invocation and returns at once, as `InvocationType: Event` does. */
   queue(functionArn: string, event: unknown): void {
     void this.attempt(functionArn, event, 1, randomUUID());
+  }
+
+  /** Attempts running now plus retries waiting for their time. */
+  get pending(): number {
+    return this.inFlight + this.timers.size;
   }
 
   /** Pending retries are dropped (local mode is stopping). */
@@ -49,6 +55,7 @@ export class AsyncInvocations {
 
   private async attempt(functionArn: string, event: unknown, count: number, requestId: string): Promise<void> {
     if (this.stopped) return;
+    this.inFlight += 1;
     try {
       await this.options.invoke(functionArn, event);
       return;
@@ -68,6 +75,8 @@ export class AsyncInvocations {
         return;
       }
       this.fail(functionArn, event, count, requestId, error, config, message);
+    } finally {
+      this.inFlight -= 1;
     }
   }
 

@@ -21,14 +21,21 @@ function setup(failures: number, config: AsyncInvokeConfig) {
   return { invocations, calls, sent, log };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+/** Waits until no attempt runs and no retry waits, however slow the machine is. */
+async function settled(invocations: AsyncInvocations): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (invocations.pending > 0) {
+    if (Date.now() > deadline) throw new Error(`still ${invocations.pending} pending`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 describe('asynchronous invocations', () => {
   it('retries a failed event as often as the config says and sends nothing once an attempt succeeds', async () => {
     const { invocations, calls, sent } = setup(2, { maximumRetryAttempts: 2, onFailure: 'arn:aws:sqs:q' });
 
     invocations.queue(FUNCTION_ARN, { uuid: 'u1' });
-    await settle();
+    await settled(invocations);
 
     expect(calls).toHaveLength(3);
     expect(sent).toEqual([]);
@@ -38,7 +45,7 @@ describe('asynchronous invocations', () => {
     const { invocations, calls, sent } = setup(10, { maximumRetryAttempts: 2, onFailure: 'arn:aws:sqs:q' });
 
     invocations.queue(FUNCTION_ARN, { uuid: 'u1' });
-    await settle();
+    await settled(invocations);
 
     expect(calls).toHaveLength(3);
     expect(sent).toEqual([
@@ -57,7 +64,7 @@ describe('asynchronous invocations', () => {
     const { invocations, sent, log } = setup(10, { maximumRetryAttempts: 0 });
 
     invocations.queue(FUNCTION_ARN, {});
-    await settle();
+    await settled(invocations);
 
     expect(sent).toEqual([]);
     expect(log.at(-1)).toMatch(/failed 1 times and is dropped/);
@@ -69,7 +76,7 @@ describe('asynchronous invocations', () => {
     invocations.queue(FUNCTION_ARN, {});
     await new Promise((resolve) => setTimeout(resolve, 1));
     invocations.stop();
-    await settle();
+    await settled(invocations);
 
     expect(calls).toHaveLength(1);
   });
