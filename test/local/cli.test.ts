@@ -30,7 +30,8 @@ describe('npm start (bin/local.ts)', () => {
     try {
       await waitFor(
         () => stdout.includes('Ready.'),
-        30_000,
+        // A whole local mode starting in its own process, beside another suite on a 2-core machine.
+        150_000,
         () => stdout,
       );
       const outputs = JSON.parse(fs.readFileSync(path.join(dataDir, 'outputs.json'), 'utf8'));
@@ -47,7 +48,7 @@ describe('npm start (bin/local.ts)', () => {
     }
     expect(await exited).toBe(0);
     fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 180_000);
 });
 
 describe('npm start -c', () => {
