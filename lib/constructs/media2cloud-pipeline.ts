@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,6 +19,7 @@ import { FailedInvocations } from './failed-invocations';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding } from './nag';
 import { MediaFunction } from './media-function';
 import { PROJECT_ROOT, type NodeFunction } from './node-function';
+import { executionsFinding, executionsOf } from './executions';
 
 export interface Media2CloudPipelineProps {
   readonly ingestBucket: s3.IBucket;
@@ -343,18 +344,3 @@ const REKOGNITION_ACTIONS = [
   'GetPersonTracking',
   'GetFaceSearch',
 ];
-
-function executionsOf(scope: Construct, machine: sfn.StateMachine): string {
-  return Stack.of(scope).formatArn({
-    service: 'states',
-    resource: 'execution',
-    resourceName: `${machine.stateMachineName}:*`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-}
-
-/** How cdk-nag spells `executionsOf(machine)` in an IAM5 finding. */
-function executionsFinding(machine: sfn.StateMachine): string {
-  const logicalId = Stack.of(machine).getLogicalId(machine.node.defaultChild as sfn.CfnStateMachine);
-  return `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId}.Name>:*`;
-}

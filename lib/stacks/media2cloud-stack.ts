@@ -1,7 +1,6 @@
-import { ArnFormat, CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ANALYSIS_TABLE } from '../../lambdas/media2cloud/tables/analysis';
 import { INGEST_TABLE } from '../../lambdas/media2cloud/tables/ingest';
@@ -15,6 +14,7 @@ import { acknowledgeWildcards, arnToken, invokeGrantFinding, tableIndexFinding }
 import { NodeFunction } from '../constructs/node-function';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { SecureTable } from '../constructs/secure-table';
+import { executionsFinding, executionsOf } from '../constructs/executions';
 
 /**
  * Media2Cloud v4: the RESTful API (stage `demo`), the ingest and proxy buckets, the ingest and analysis tables, the
@@ -234,19 +234,4 @@ export class Media2CloudStack extends Stack {
       value: this.proxyBucket.bucketName,
     });
   }
-}
-
-function executionsOf(stack: Stack, machine: sfn.StateMachine): string {
-  return stack.formatArn({
-    service: 'states',
-    resource: 'execution',
-    resourceName: `${machine.stateMachineName}:*`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-}
-
-/** How cdk-nag spells `executionsOf(machine)` in an IAM5 finding. */
-function executionsFinding(machine: sfn.StateMachine): string {
-  const logicalId = Stack.of(machine).getLogicalId(machine.node.defaultChild as sfn.CfnStateMachine);
-  return `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId}.Name>:*`;
 }

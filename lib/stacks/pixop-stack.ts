@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CfnOutput, CfnParameter, CustomResource, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, CustomResource, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -22,6 +22,7 @@ import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { SecureTable } from '../constructs/secure-table';
+import { executionsFinding, executionsOf } from '../constructs/executions';
 
 /** The REST API's stage: Pixop's clients put it between the host and the service root. */
 export const PIXOP_STAGE = 'api';
@@ -384,19 +385,4 @@ function pixopGatewayResponses(): apigateway.GatewayResponseOptions[] {
       templates: body('InternalServerException', '$context.error.messageString'),
     },
   ];
-}
-
-function executionsOf(scope: Construct, machine: sfn.StateMachine): string {
-  return Stack.of(scope).formatArn({
-    service: 'states',
-    resource: 'execution',
-    resourceName: `${machine.stateMachineName}:*`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-}
-
-/** How cdk-nag spells `executionsOf(machine)` in an IAM5 finding. */
-function executionsFinding(machine: sfn.StateMachine): string {
-  const logicalId = Stack.of(machine).getLogicalId(machine.node.defaultChild as sfn.CfnStateMachine);
-  return `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId}.Name>:*`;
 }
