@@ -6,6 +6,7 @@ import { rawRequest, readBody } from '../http-request';
 import { parseGetMediaRequest, parsePutMediaHeaders, receivePutMedia, streamGetMedia } from './data-plane';
 import { errorResponse, invalidArgument, KinesisVideoError, type ErrorResponse } from './errors';
 import { KinesisVideoService, type GetMediaFault, type KinesisVideoLimits } from './service';
+import { keepConnectionsLikeAws } from '../protocol/endpoint';
 
 export interface LocalKinesisVideoOptions {
   /** Holds the streams and their fragments. */
@@ -51,6 +52,7 @@ export class LocalKinesisVideoServer {
   static async start(options: LocalKinesisVideoOptions, port: number): Promise<LocalKinesisVideoServer> {
     const service = new KinesisVideoService(options.directory, options.region, options.accountId, options.limits);
     const server = http.createServer();
+    keepConnectionsLikeAws(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());

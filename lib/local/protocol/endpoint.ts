@@ -248,7 +248,18 @@ export function send(response: http.ServerResponse, result: AwsResponse): void {
   response.end(result.body);
 }
 
+/**
+ * Idle keep-alive connections stay open 65 s, as AWS endpoints keep them, not Node's 5 s: a client that sends its next
+ * request on a pooled socket just as the server closes it gets "socket hang up" (Node's own agent frees sockets after
+ * 5 s too, so the two race under load). Clients close first, as they do against AWS.
+ */
+export function keepConnectionsLikeAws(server: http.Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
+
 export async function listen(server: http.Server, port: number): Promise<string> {
+  keepConnectionsLikeAws(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

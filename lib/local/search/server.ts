@@ -13,6 +13,7 @@ import {
   type JsonResponse,
 } from './errors';
 import { rawRequest, readBody } from '../http-request';
+import { keepConnectionsLikeAws } from '../protocol/endpoint';
 
 export interface LocalSearchServerOptions {
   /** Holds one directory of indices per domain. */
@@ -131,6 +132,7 @@ export class LocalSearchServer {
   /** Listens on 127.0.0.1 at `port` (0 picks a free one). */
   static async start(options: LocalSearchServerOptions, port: number): Promise<LocalSearchServer> {
     const server = http.createServer();
+    keepConnectionsLikeAws(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
