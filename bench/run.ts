@@ -4,6 +4,7 @@
  * Select benchmarks by name: `npm run bench -- local-api search`.
  */
 import { aiBenchmark } from './ai';
+import { aiPipelineBenchmark } from './ai-pipeline';
 import { ingestBenchmark } from './ingest';
 import { kvsBenchmark } from './kvs';
 import { localApiBenchmark } from './local-api';
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   ingest: ingestBenchmark,
   kvs: kvsBenchmark,
   ai: aiBenchmark,
+  'ai-pipeline': aiPipelineBenchmark,
   pixop: pixopBenchmark,
 };
 
