@@ -69,7 +69,7 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
       }),
   );
   const executions = lazy(() => new SfnExecutions(sfnClient));
-  const tools = lazy(() => mediaTools(__dirname));
+  const tools = lazy(() => mediaTools());
   return {
     config,
     get records() {
