@@ -15,7 +15,16 @@ export interface MediaTools {
 
 export function mediaTools(environment: NodeJS.ProcessEnv = process.env): MediaTools {
   if (environment.LAMBDA_TASK_ROOT === undefined) return { ffmpeg: packagedFfmpeg(), ffprobe: packagedFfprobe() };
-  return { ffmpeg: onPath('ffmpeg', environment), ffprobe: onPath('ffprobe', environment) };
+  // Looked up when a tool is run: a function whose bundle holds ffmpeg work it never does (Pixop's RecordFailure)
+  // has no layer, and must still load.
+  return {
+    get ffmpeg() {
+      return onPath('ffmpeg', environment);
+    },
+    get ffprobe() {
+      return onPath('ffprobe', environment);
+    },
+  };
 }
 
 /** Where a shell would find `name`: the first executable of that name in a `PATH` directory. */
@@ -30,7 +39,6 @@ function onPath(name: string, environment: NodeJS.ProcessEnv): string {
       // not here: the next directory
     }
   }
-  // A function without the layer fails at its first line rather than at its first media file.
   throw new ToolError(`${name} is not on this function's PATH: its spec's tools must include 'ffmpeg' for the layer`);
 }
 
