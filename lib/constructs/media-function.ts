@@ -1,7 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { bundleFiles, runsX64Binaries, type MediaFunctionSpec } from '../../lambdas/shared/media/function-spec';
+import {
+  bundleFiles,
+  layeredTools,
+  runsX64Binaries,
+  type MediaFunctionSpec,
+} from '../../lambdas/shared/media/function-spec';
+import { mediaToolLayer } from './media-tool-layer';
 import { NodeFunction } from './node-function';
 
 export interface MediaFunctionProps {
@@ -18,9 +24,9 @@ export interface MediaFunctionProps {
 }
 
 /**
- * A `NodeFunction` built from a catalog's `MediaFunctionSpec`: sized as the spec says, with its media tools (ffmpeg and
- * ffprobe, MediaInfoLib's WASM) and files copied next to the bundle, and deployed as x86_64 when it runs x86-64
- * binaries (the ffmpeg, ffprobe and native addons shipped in npm packages are x86-64 builds).
+ * A `NodeFunction` built from a catalog's `MediaFunctionSpec`: sized as the spec says, with its media tools (the
+ * stack's ffmpeg layer, MediaInfoLib's WASM copied next to the bundle) and files, and deployed as x86_64 when it runs
+ * x86-64 binaries (the ffmpeg, ffprobe and native addons shipped in npm packages are x86-64 builds).
  */
 export class MediaFunction extends NodeFunction {
   constructor(scope: Construct, id: string, props: MediaFunctionProps) {
@@ -39,6 +45,7 @@ export class MediaFunction extends NodeFunction {
       copyFiles: Object.keys(files).length > 0 ? files : undefined,
       externalModules: spec.externalModules,
     });
+    this.function.addLayers(...layeredTools(spec).map((tool) => mediaToolLayer(this, tool)));
   }
 }
 

@@ -50,6 +50,47 @@ describe('MediaFunction', () => {
     expect(functionOf(scope)).toMatchObject({ Architectures: ['arm64'], Timeout: 300, MemorySize: 1024 });
   });
 
+  it('ships ffmpeg as one layer per stack, attached only to the functions whose spec runs it', () => {
+    // Prepare
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const scopes = [new Stack(app, 'First'), new Stack(app, 'Second')];
+
+    // Act
+    for (const scope of scopes) {
+      for (const id of ['Transcode', 'Probe']) {
+        new MediaFunction(scope, id, {
+          entry: 'media-insights/operators/thumbnail/handler.ts',
+          spec: { sizing: MEDIA_SIZING, tools: ['ffmpeg'] },
+        });
+      }
+      new MediaFunction(scope, 'Describe', {
+        entry: 'media-insights/operators/mediainfo/handler.ts',
+        spec: { sizing: MEDIA_SIZING, tools: ['mediainfo'] },
+      });
+    }
+
+    // Assess
+    const contents = scopes.map((scope) => {
+      const template = Template.fromStack(scope);
+      const layers = template.findResources('AWS::Lambda::LayerVersion');
+      expect(Object.keys(layers)).toEqual([expect.stringMatching(/^FfmpegLayer/)]);
+      const [layerId, layer] = Object.entries(layers)[0]!;
+      const functionLayers = Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, fn]) => [
+        id.replace(/Function[0-9A-F]{8}$/, ''),
+        fn.Properties.Layers ?? null,
+      ]);
+      expect(Object.fromEntries(functionLayers)).toEqual({
+        Transcode: [{ Ref: layerId }],
+        Probe: [{ Ref: layerId }],
+        Describe: null,
+      });
+      expect(layer.Properties.CompatibleArchitectures).toEqual(['x86_64']);
+      return layer.Properties.Content;
+    });
+    // One asset for the whole app: uploaded once, staged once in the cloud assembly.
+    expect(contents[0]).toEqual(contents[1]);
+  });
+
   it.each<[string, MediaFunctionSpec['sizing']]>([
     ['timeoutSeconds', { timeoutSeconds: 901, memorySizeMb: 1024, ephemeralStorageMb: 512 }],
     ['memorySizeMb', { timeoutSeconds: 60, memorySizeMb: 64, ephemeralStorageMb: 512 }],

@@ -193,6 +193,42 @@ describe('local Lambda runtime', () => {
     expect(fn.warmEnvironments).toBe(0);
   });
 
+  it("lays out the function's layers as Lambda does under /opt: bin/ on PATH, lib/ and nodejs/node_modules", async () => {
+    // Prepare: two layers with a program of the same name, the later one's wins, as its files do in /opt.
+    const layers = ['first', 'second'].map((name) => path.join(codeDir, 'layers', name));
+    for (const layer of layers) {
+      fs.mkdirSync(path.join(layer, 'bin'), { recursive: true });
+      fs.writeFileSync(path.join(layer, 'bin', 'layer-tool'), `#!/bin/sh\necho ${path.basename(layer)}\n`, {
+        mode: 0o755,
+      });
+    }
+    fs.mkdirSync(path.join(layers[0]!, 'lib'));
+    fs.mkdirSync(path.join(layers[0]!, 'nodejs', 'node_modules', 'layer-module'), { recursive: true });
+    fs.writeFileSync(
+      path.join(layers[0]!, 'nodejs', 'node_modules', 'layer-module', 'index.js'),
+      'module.exports = 1;',
+    );
+    fs.writeFileSync(
+      path.join(codeDir, 'layers.js'),
+      `exports.handler = async () => {
+        const attempt = (f) => { try { return f(); } catch { return null; } };
+        return {
+          tool: attempt(() => require('child_process').execFileSync('layer-tool', { encoding: 'utf8' }).trim()),
+          module: attempt(() => require('layer-module')),
+          libraries: process.env.LD_LIBRARY_PATH ?? null,
+        };
+      };\n`,
+    );
+
+    // Act
+    const layered = await create('layered', {}, { handler: 'layers.handler', layers }).invoke({});
+    const plain = await create('plain', {}, { handler: 'layers.handler' }).invoke({});
+
+    // Assess
+    expect(layered).toEqual({ tool: 'second', module: 1, libraries: path.join(layers[0]!, 'lib') });
+    expect(plain).toEqual({ tool: null, module: null, libraries: null });
+  });
+
   it('starts workers without the parent process loader flags', async () => {
     // Prepare
     fs.writeFileSync(path.join(codeDir, 'argv.js'), 'exports.handler = async () => process.execArgv;\n');

@@ -39,6 +39,8 @@ exports.work = async (event) => {
   });
 };
 
+exports.layered = async () => require('child_process').execFileSync('greet', { encoding: 'utf8' }).trim();
+
 exports.record = async (event) => {
   append('record', { event, greeting: process.env.GREETING, sfnEndpoint: process.env.AWS_ENDPOINT_URL_SFN });
 };
@@ -74,6 +76,12 @@ function synthesize(root: string, shape: AppShape): string {
     handler: 'index.record',
     code,
     environment: { ...environment, GREETING: greeting?.getAttString('Greeting') ?? 'none' },
+  });
+  new lambda.Function(stack, 'Layered', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.layered',
+    code,
+    layers: [new lambda.LayerVersion(stack, 'Tools', { code: lambda.Code.fromAsset(path.join(root, 'layer')) })],
   });
   const doubler = new sfn.StateMachine(stack, 'Doubler', {
     definitionBody: sfn.DefinitionBody.fromString(
@@ -128,6 +136,10 @@ describe('local mode deploys state machines, rules, schedules and custom resourc
     fs.mkdirSync(path.join(root, 'handlers'));
     fs.mkdirSync(path.join(root, 'records'));
     fs.writeFileSync(path.join(root, 'handlers', 'index.js'), HANDLERS);
+    fs.mkdirSync(path.join(root, 'layer', 'bin'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'layer', 'bin', 'greet'), '#!/bin/sh\necho hello from the layer\n', {
+      mode: 0o755,
+    });
   });
   afterAll(() => {
     fs.rmSync(root, { recursive: true, force: true });
@@ -241,6 +253,14 @@ describe('local mode deploys state machines, rules, schedules and custom resourc
         sfnEndpoint: local.outputs.Local?.StepFunctionsEndpoint,
       });
       expect(local.outputs.Local?.StepFunctionsEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    });
+
+    it("runs a function with its stack's layer, the layer's bin/ on its PATH as /opt/bin is in Lambda", async () => {
+      const layered = [...local.functions.values()].find((fn) => fn.spec.handler === 'index.layered');
+
+      const greeting = await local.invoke(layered?.spec.functionArn ?? 'missing', {});
+
+      expect(greeting).toBe('hello from the layer');
     });
 
     it('arms the scheduled rule and the schedule, each for its next time', () => {

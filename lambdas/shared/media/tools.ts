@@ -1,30 +1,48 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * ffmpeg and ffprobe are static x86-64 builds from npm. Deployed, the stack copies them next to the bundle as
- * `bin/ffmpeg` and `bin/ffprobe` (a function spec's `tools: ['ffmpeg']`, see `function-spec.ts`); in tests and local
- * mode they are run from the npm packages.
+ * ffmpeg and ffprobe are static x86-64 builds from npm. In a Lambda function (`LAMBDA_TASK_ROOT` is set, in AWS and in
+ * local mode alike) they come from the stack's ffmpeg layer, whose `bin/` Lambda puts on the function's `PATH`
+ * (`/opt/bin`; a function spec's `tools: ['ffmpeg']` attaches the layer, see `function-spec.ts`). Anywhere else
+ * (tests, local services, scripts) they are run from the npm packages.
  */
 export interface MediaTools {
   readonly ffmpeg: string;
   readonly ffprobe: string;
 }
 
-export function mediaTools(bundleDir: string = __dirname): MediaTools {
+export function mediaTools(environment: NodeJS.ProcessEnv = process.env): MediaTools {
+  if (environment.LAMBDA_TASK_ROOT === undefined) return { ffmpeg: packagedFfmpeg(), ffprobe: packagedFfprobe() };
+  // Looked up when a tool is run: a function whose bundle holds ffmpeg work it never does (Pixop's RecordFailure)
+  // has no layer, and must still load.
   return {
-    ffmpeg: bundled(bundleDir, 'ffmpeg') ?? packagedFfmpeg(),
-    ffprobe: bundled(bundleDir, 'ffprobe') ?? packagedFfprobe(),
+    get ffmpeg() {
+      return onPath('ffmpeg', environment);
+    },
+    get ffprobe() {
+      return onPath('ffprobe', environment);
+    },
   };
 }
 
-function bundled(bundleDir: string, name: string): string | undefined {
-  const candidate = path.join(bundleDir, 'bin', name);
-  return existsSync(candidate) ? candidate : undefined;
+/** Where a shell would find `name`: the first executable of that name in a `PATH` directory. */
+function onPath(name: string, environment: NodeJS.ProcessEnv): string {
+  for (const directory of (environment.PATH ?? '').split(path.delimiter)) {
+    if (!directory) continue;
+    const candidate = path.join(directory, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here: the next directory
+    }
+  }
+  throw new ToolError(`${name} is not on this function's PATH: its spec's tools must include 'ffmpeg' for the layer`);
 }
 
-// Held in variables so that bundlers leave these fallbacks alone: a deployed bundle uses its bin/ copies.
+// Held in variables so that bundlers leave these alone: a deployed function uses its layer's copies.
 const FFMPEG_PACKAGE_JSON = '@ffmpeg-installer/linux-x64/package.json';
 const FFPROBE_PACKAGE_JSON = 'ffprobe-static/package.json';
 

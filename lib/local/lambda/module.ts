@@ -1,5 +1,5 @@
 import { assetDirectoryForCode } from '../assembly';
-import type { StackResolver } from '../intrinsics';
+import { UnsupportedTemplateError, type StackResolver } from '../intrinsics';
 import { startAwsEndpoint } from '../protocol/endpoint';
 import type { DeployableResource, LocalService, LocalServiceModule } from '../service-module';
 import type { SqsService } from '../sqs/module';
@@ -44,7 +44,7 @@ export const lambdaModule: LocalServiceModule = {
     // Read for the retries and on-failure destination of asynchronous invocations; its Ref is not used by the app.
     'AWS::Lambda::EventInvokeConfig': {},
     'AWS::Lambda::LayerVersion': {
-      // A layer version's Ref is its ARN; the layer's files are part of the function's asset locally.
+      // A layer version's Ref is its ARN. Its files stay in its asset; the runtime shows them to the functions using it.
       physicalId: ({ explicit, generated, region, accountId }) =>
         `arn:aws:lambda:${region}:${accountId}:layer:${explicit('LayerName') ?? generated.slice(0, 64)}:1`,
     },
@@ -187,8 +187,24 @@ function readFunction(
     codeDir,
     handler: props.Handler,
     environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, rewrite(String(value))])),
+    layers: layerDirectories(resolver, logicalId, assemblyDir, props.Layers),
     timeoutSeconds: Number(props.Timeout ?? 3),
     memorySize: Number(props.MemorySize ?? 128),
     reservedConcurrentExecutions: reserved === undefined ? undefined : Number(resolver.resolve(reserved)),
   };
+}
+
+/** The unpacked assets of a function's layers, which must be layer versions of its own stack. */
+function layerDirectories(resolver: StackResolver, logicalId: string, assemblyDir: string, layers: unknown): string[] {
+  if (layers === undefined) return [];
+  const versions = resolver.resourcesOfType('AWS::Lambda::LayerVersion');
+  return (resolver.resolve(layers) as unknown[]).map((arn) => {
+    const version = versions.find(([id]) => resolver.physicalId(id) === arn);
+    const directory = version && assetDirectoryForCode(assemblyDir, version[1].Properties?.Content);
+    if (directory) return directory;
+    throw new UnsupportedTemplateError(
+      `${resolver.stack.stackName}/${logicalId}: layer ${String(arn)} is not a layer version of the stack with its ` +
+        'files in the cloud assembly, and local mode runs only those',
+    );
+  });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -11,6 +12,8 @@ export interface LocalFunctionSpec {
   /** `file.export`, as in the template. */
   readonly handler: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** The unpacked asset directories of the function's layers, in the template's order. @default - none */
+  readonly layers?: readonly string[];
   readonly timeoutSeconds: number;
   readonly memorySize: number;
   /** `ReservedConcurrentExecutions`: at most this many invocations run at once, the rest wait. 0 throttles all. */
@@ -54,6 +57,36 @@ interface ExecutionEnvironment {
   /** When it last finished an invocation (ms since epoch). */
   idleSince: number;
   pending?: { id: number } & PendingInvocation;
+}
+
+/** The variables through which Lambda's Node.js runtime finds layer content in `/opt`, and the layer paths they list. */
+const LAYER_PATHS: ReadonlyArray<readonly [variable: string, layerPaths: readonly string[]]> = [
+  ['PATH', ['bin']],
+  ['LD_LIBRARY_PATH', ['lib']],
+  ['NODE_PATH', ['nodejs/node22/node_modules', 'nodejs/node_modules']],
+];
+
+/**
+ * Lambda extracts a function's layers into `/opt`, a later layer's files over an earlier one's, and lists `/opt/bin`
+ * in `PATH`, `/opt/lib` in `LD_LIBRARY_PATH` and `/opt/nodejs/node_modules` in `NODE_PATH`. Locally each layer stays
+ * in its asset directory, and those variables list the same paths inside each layer instead, a later layer's first.
+ * They come before the host's entries: a host may have its own build of a tool in `/usr/bin`, where Lambda has none.
+ */
+export function layerEnvironment(
+  layers: readonly string[],
+  environment: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const [variable, layerPaths] of LAYER_PATHS) {
+    const directories = [...layers]
+      .reverse()
+      .flatMap((layer) => layerPaths.map((layerPath) => path.join(layer, layerPath)))
+      .filter((directory) => fs.existsSync(directory));
+    const inherited = environment[variable];
+    if (directories.length > 0)
+      variables[variable] = [...directories, ...(inherited ? [inherited] : [])].join(path.delimiter);
+  }
+  return variables;
 }
 
 const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
@@ -177,7 +210,12 @@ export class LocalFunction {
     const { spec } = this;
     const worker = new Worker(WORKER_SCRIPT, {
       // Lambda tells code how its environment started; Powertools counts cold starts only in on-demand ones.
-      env: { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand', ...this.baseEnvironment, ...spec.environment },
+      env: {
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        ...this.baseEnvironment,
+        ...layerEnvironment(spec.layers ?? [], this.baseEnvironment),
+        ...spec.environment,
+      },
       workerData: {
         codeDir: spec.codeDir,
         handler: spec.handler,

@@ -10,7 +10,7 @@ import {
   type HandlerReference,
 } from '../../../lambdas/media-insights/operators/catalog';
 import type { OperatorObject } from '../../../lambdas/media-insights/workflow/domain/types';
-import { bundleFiles } from '../../../lambdas/shared/media/function-spec';
+import { bundleFiles, layeredTools, MEDIA_TOOL_FILES } from '../../../lambdas/shared/media/function-spec';
 import { startLocalEngines, type LocalEngines } from '../dataplane/support';
 import { generateMedia, LocalLambdaEndpoint, operatorEvent, putFile, type GeneratedMedia } from './support';
 
@@ -61,7 +61,7 @@ describe('operator bundles', () => {
     return BUILT_IN_OPERATORS.find((candidate) => candidate.Name === name)!;
   }
 
-  /** Bundles the operator's handler file, copies its files beside the bundle and loads the bundle. */
+  /** Bundles the operator's handler file, copies its files beside the bundle, lays out its layers, loads the bundle. */
   async function deploy(catalogEntry: CatalogOperator): Promise<Record<HandlerReference, OperatorHandler>> {
     const references = catalogEntry.monitor ? [catalogEntry.start, catalogEntry.monitor] : [catalogEntry.start];
     const bundleDir = path.join(outdir, catalogEntry.Name);
@@ -82,6 +82,16 @@ describe('operator bundles', () => {
       if (from.endsWith('.wasm')) copyFileSync(path.join(REPOSITORY_ROOT, from), path.join(bundleDir, to));
       else symlinkSync(path.join(REPOSITORY_ROOT, from), path.join(bundleDir, to));
     }
+    // Its layers, as Lambda mounts them under /opt with /opt/bin on PATH, in a Lambda function (LAMBDA_TASK_ROOT).
+    for (const tool of layeredTools(catalogEntry)) {
+      const layerDir = path.join(outdir, 'layers', tool);
+      for (const [from, to] of Object.entries(MEDIA_TOOL_FILES[tool].files)) {
+        mkdirSync(path.dirname(path.join(layerDir, to)), { recursive: true });
+        symlinkSync(path.join(REPOSITORY_ROOT, from), path.join(layerDir, to));
+      }
+      process.env.PATH = `${path.join(layerDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`;
+    }
+    process.env.LAMBDA_TASK_ROOT = bundleDir;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built by this test, at a path known only now
     const bundle = require(path.join(bundleDir, 'index.js')) as Record<string, OperatorHandler>;
     return Object.fromEntries(references.map((reference) => [reference, bundle[functionEntry(reference).handler]!]));
@@ -106,7 +116,7 @@ describe('operator bundles', () => {
     expect(body.Results.tracks.map((track) => track.track_type)).toEqual(['General', 'Video', 'Audio']);
   });
 
-  it('runs the bundled Thumbnail functions with ffmpeg and ffprobe from bin/', async () => {
+  it('runs the bundled Thumbnail functions with ffmpeg and ffprobe from the ffmpeg layer', async () => {
     // Prepare
     const thumbnail = operator('Thumbnail');
 

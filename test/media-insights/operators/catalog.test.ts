@@ -9,7 +9,7 @@ import {
   type HandlerReference,
   type OperatorEnvironmentVariable,
 } from '../../../lambdas/media-insights/operators/catalog';
-import { bundleFiles, runsX64Binaries } from '../../../lambdas/shared/media/function-spec';
+import { bundleFiles, layeredTools, runsX64Binaries } from '../../../lambdas/shared/media/function-spec';
 
 const REPOSITORY_ROOT = path.join(__dirname, '../../..');
 const OPERATORS_DIR = path.join(REPOSITORY_ROOT, 'lambdas/media-insights/operators');
@@ -204,13 +204,12 @@ describe('operator catalog', () => {
     expect(existsSync(path.join(REPOSITORY_ROOT, 'lambdas', entry.entry))).toBe(true);
   });
 
-  it('bundles ffmpeg and ffprobe as bin/ffmpeg and bin/ffprobe exactly for the operator that runs them', () => {
+  it('gives the ffmpeg layer exactly to the operator that runs ffmpeg, deployed as x86_64', () => {
     // Assess
     for (const operator of ALL_OPERATORS) {
-      const targets = Object.values(bundleFiles(operator));
-      expect([operator.Name, targets.includes('bin/ffmpeg') && targets.includes('bin/ffprobe')]).toEqual([
+      expect([operator.Name, layeredTools(operator)]).toEqual([
         operator.Name,
-        operator.Name === 'Thumbnail',
+        operator.Name === 'Thumbnail' ? ['ffmpeg'] : [],
       ]);
       expect([operator.Name, runsX64Binaries(operator)]).toEqual([operator.Name, operator.Name === 'Thumbnail']);
     }

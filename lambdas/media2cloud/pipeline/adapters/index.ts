@@ -73,7 +73,7 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
       }),
   );
   const executions = lazy(() => new SfnExecutions(sfnClient));
-  const tools = lazy(() => mediaTools(__dirname));
+  const tools = lazy(() => mediaTools());
   const ai = lazy(pdf.ai ?? (() => NO_AI));
   return {
     config,
