@@ -5,8 +5,6 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startLocalMode } from '../lib/local/local-mode';
-import { synthesize } from '../lib/local/synth';
 import { BASE_AI_OPTIONS, FrameCaptureMode } from '../lambdas/media2cloud/pipeline/domain/ai-options';
 import { mediaTools } from '../lambdas/shared/media/tools';
 import { faceSample, renderText } from '../test/local/rekognition/support';
@@ -15,6 +13,7 @@ import { apiClient } from '../test/support/local';
 import { speak, SPOKEN_SENTENCES } from '../test/support/speech';
 import { busyMs, modelRuns, totalMs } from './model-time';
 import { ms, type BenchRow } from './table';
+import { startBenchLocalMode } from './local';
 
 const run = promisify(execFile);
 const DURATION_SECONDS = 60;
@@ -65,14 +64,7 @@ async function talkVideo(directory: string): Promise<string> {
 export async function aiPipelineBenchmark(): Promise<BenchRow[]> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-bench-ai-pipeline-'));
   const video = await talkVideo(root);
-  const assembly = path.join(root, 'cdk.out');
-  synthesize(assembly);
-  const local = await startLocalMode({
-    port: 0,
-    dataDir: path.join(root, 'data'),
-    cloudAssemblyDir: assembly,
-    log: () => {},
-  });
+  const local = await startBenchLocalMode(root);
   const rows: BenchRow[] = [];
   try {
     const outputs = local.outputs.Media2Cloud ?? {};

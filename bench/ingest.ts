@@ -6,8 +6,6 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startLocalMode } from '../lib/local/local-mode';
-import { synthesize } from '../lib/local/synth';
 import { frameCaptureRate, stackDefaultAiOptions } from '../lambdas/media2cloud/pipeline/domain/ai-options';
 import { openFileAccess } from '../lambdas/media2cloud/pipeline/media/access';
 import { describeMedia, summarize } from '../lambdas/media2cloud/pipeline/media/mediainfo';
@@ -15,6 +13,7 @@ import { mediaTools } from '../lambdas/shared/media/tools';
 import { videoArguments } from '../lambdas/media2cloud/pipeline/media/transcode';
 import { apiClient } from '../test/support/local';
 import { ms, type BenchRow } from './table';
+import { startBenchLocalMode } from './local';
 
 const run = promisify(execFile);
 const DURATION_SECONDS = 60;
@@ -66,14 +65,7 @@ export async function ingestBenchmark(): Promise<BenchRow[]> {
   );
   const baselineMs = performance.now() - started;
 
-  const assembly = path.join(root, 'cdk.out');
-  synthesize(assembly);
-  const local = await startLocalMode({
-    port: 0,
-    dataDir: path.join(root, 'data'),
-    cloudAssemblyDir: assembly,
-    log: () => {},
-  });
+  const local = await startBenchLocalMode(root);
   const rows: BenchRow[] = [];
   try {
     const outputsOf = local.outputs.Media2Cloud ?? {};

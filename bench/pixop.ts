@@ -15,9 +15,8 @@ import { metadataFromProbe } from '../lambdas/pixop/domain/metadata';
 import type { ProcessingInput } from '../lambdas/pixop/domain/ports';
 import { parseProcessRequest } from '../lambdas/pixop/domain/process-request';
 import { mediaTools } from '../lambdas/shared/media/tools';
-import { startLocalMode } from '../lib/local/local-mode';
-import { synthesize } from '../lib/local/synth';
 import { ms, type BenchRow } from './table';
+import { startBenchLocalMode } from './local';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.PIXOP_BENCH_SECONDS ?? '60');
@@ -74,14 +73,7 @@ export async function pixopBenchmark(): Promise<BenchRow[]> {
   ]);
   const baselineMs = performance.now() - started;
 
-  const assembly = path.join(root, 'cdk.out');
-  synthesize(assembly);
-  const local = await startLocalMode({
-    port: 0,
-    dataDir: path.join(root, 'data'),
-    cloudAssemblyDir: assembly,
-    log: () => {},
-  });
+  const local = await startBenchLocalMode(root);
   const rows: BenchRow[] = [];
   const sfn = new SFNClient({
     region: local.region,

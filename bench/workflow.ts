@@ -8,10 +8,9 @@ import {
   SFNClient,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { startLocalMode } from '../lib/local/local-mode';
-import { synthesize } from '../lib/local/synth';
 import { apiClient } from '../test/support/local';
 import { ms, percentile, type BenchRow } from './table';
+import { startBenchLocalMode } from './local';
 
 type Api = ReturnType<typeof apiClient>;
 
@@ -22,14 +21,7 @@ type Api = ReturnType<typeof apiClient>;
  */
 export async function workflowBenchmark(): Promise<BenchRow[]> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-bench-wf-'));
-  const assembly = path.join(root, 'cdk.out');
-  synthesize(assembly, { mieTestOperators: 'true' });
-  const local = await startLocalMode({
-    port: 0,
-    dataDir: path.join(root, 'data'),
-    cloudAssemblyDir: assembly,
-    log: () => {},
-  });
+  const local = await startBenchLocalMode(root, { mieTestOperators: 'true' });
   const api = apiClient(local.outputs.MediaInsights?.WorkflowApiEndpoint ?? '', local.credentials);
   const sfn = new SFNClient({
     region: local.region,
