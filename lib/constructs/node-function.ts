@@ -5,9 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PROJECT_ROOT } from '../project-root';
 
-/** The repository root, so entries resolve the same wherever `cdk` or local mode is started from. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export { PROJECT_ROOT };
 
 export interface NodeFunctionProps {
   /** Handler source, relative to `lambdas/` (e.g. `media-insights/dataplane/handler.ts`). */

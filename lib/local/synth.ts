@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { buildApp } from '../app';
-import { PROJECT_ROOT } from '../constructs/node-function';
+import type * as Cdk from 'aws-cdk-lib';
+import type * as AppModule from '../app';
+import { PROJECT_ROOT } from '../project-root';
 
 /** Everything whose change changes the synthesized app. Local mode's own code is not part of it. */
 const SOURCES = ['bin', 'lib', 'lambdas', 'statemachines', 'cdk.json', 'package-lock.json', 'tsconfig.json'];
@@ -57,6 +57,12 @@ export function synthesize(outdir: string, extraContext: Record<string, unknown>
   const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
   };
+  // Loaded here, not at the top: starting from an existing assembly (every test, every unchanged `npm start`) then
+  // never pays the second of CPU that loading aws-cdk-lib and the app's constructs costs.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { App } = require('aws-cdk-lib') as typeof Cdk;
+  const { buildApp } = require('../app') as typeof AppModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   // The built-in CloudFormation schema validation costs seconds per template; `cdk synth` still runs it.
   const app = new App({
     outdir,

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BUILT_IN_OPERATORS, TEST_OPERATORS } from '../../lambdas/media-insights/operators/catalog';
 import { WORKFLOW_API_ROUTES } from '../../lambdas/media-insights/workflow/routes';
-import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { testApp } from '../support/app';
 
 describe('MediaInsights workflow engine', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 describe('cdk synth', () => {
   // Every function's bundle is built once per run, by the global setup, through the same constructs (its assembly is

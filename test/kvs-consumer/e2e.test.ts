@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { apiClient, startTestLocalMode, type TestLocalMode } from '../support/local';
 import { mediaTools } from '../../lambdas/shared/media/tools';
 import { turnOffAiAnalysis } from '../media2cloud/pipeline/fixtures';

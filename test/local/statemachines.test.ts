@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { findDefinitionProblems } from '../../lib/local/stepfunctions';
 
 const DIRECTORY = path.join(PROJECT_ROOT, 'statemachines');

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 /** Process groups started here (one per `npm start`), so none outlives the test. */
 const groups: number[] = [];

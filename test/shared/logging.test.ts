@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { LocalFunction } from '../../lib/local/lambda/runtime';
 import { captureLogs, type LogEntry } from '../support/logs';
 

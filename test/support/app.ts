@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildApp, type BuildAppOptions } from '../../lib/app';
-import { PROJECT_ROOT } from '../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 /**
  * A CDK app with cdk.json's context, as the CLI would build it. Bundling is skipped (templates only) and the

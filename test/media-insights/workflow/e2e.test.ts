@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../../lib/project-root';
 import { apiClient, request, startTestLocalMode, type TestLocalMode } from '../../support/local';
 
 const FFMPEG = path.join(PROJECT_ROOT, 'node_modules', '@ffmpeg-installer', 'linux-x64', 'ffmpeg');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../../lib/project-root';
 import { findDefinitionProblems } from '../../../lib/local/stepfunctions';
 import { PIPELINE_FUNCTIONS, PIPELINE_STATE_MACHINES } from '../../../lambdas/media2cloud/pipeline/catalog';
 import { bundleFiles } from '../../../lambdas/shared/media/function-spec';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
-import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../../lib/project-root';
 import { PIPELINE_FUNCTIONS } from '../../../lambdas/media2cloud/pipeline/catalog';
 import { bundleFiles } from '../../../lambdas/shared/media/function-spec';
 import { pdfReader } from '../../../lambdas/media2cloud/pipeline/media/pdf/reader';

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
+import { PROJECT_ROOT } from '../../../lib/project-root';
 import {
   createLocalStepFunctions,
   startStepFunctionsEndpoint,
