@@ -25,7 +25,9 @@ const WORKER_SCRIPT = path.join(__dirname, 'worker.ts');
 /**
  * The model processes, started on first use and kept warm (loading the models takes seconds). Each runs one request
  * at a time: a process is single-threaded WebAssembly apart from Tesseract's thread. There are as many processes as
- * `size` (default: two, or one on a single core), so two video jobs, or a job and a caller's image, run side by side.
+ * `size` (default: `MEDIAPLANE_MODEL_PROCESSES`, else two, or one on a single core), so two video jobs, or a job and a
+ * caller's image, run side by side. Each process costs about 20 s of CPU to load every model, so a machine that runs
+ * several local modes at once (the test suite) does better with one.
  * Interactive requests jump the queue of video frames. A process that dies fails the request it was running and is
  * started again for the next.
  */
@@ -36,7 +38,7 @@ export class ModelPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number = Math.max(1, Math.min(2, os.availableParallelism()))) {
+  constructor(size: number = defaultPoolSize()) {
     this.slots = Array.from({ length: size }, () => ({}));
   }
 
@@ -116,4 +118,10 @@ export class ModelPool {
     slot.child = child;
     return child;
   }
+}
+
+function defaultPoolSize(): number {
+  const configured = Number(process.env.MEDIAPLANE_MODEL_PROCESSES);
+  if (Number.isInteger(configured) && configured >= 1) return configured;
+  return Math.max(1, Math.min(2, os.availableParallelism()));
 }
