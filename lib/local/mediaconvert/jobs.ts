@@ -331,7 +331,15 @@ export class MediaConvertJobs {
     }
     const streams = report.streams ?? [];
     const video = streams.find((stream) => stream.codec_type === 'video' && stream.disposition?.attached_pic !== 1);
-    const audioTracks = streams.filter((stream) => stream.codec_type === 'audio').length;
+    const audio = streams
+      .filter((stream) => stream.codec_type === 'audio')
+      .map((stream) => ({
+        codec: stream.codec_name ?? '',
+        sampleRate: Number(stream.sample_rate ?? 0),
+        channels: stream.channels ?? 0,
+        ...(Number(stream.bit_rate) > 0 ? { bitrate: Number(stream.bit_rate) } : {}),
+      }));
+    const audioTracks = audio.length;
     const durationMs = Math.round(Number.parseFloat(report.format?.duration ?? '') * 1000);
     if ((!video && audioTracks === 0) || !Number.isFinite(durationMs)) {
       throw new JobFailure(
@@ -344,6 +352,7 @@ export class MediaConvertJobs {
     return {
       durationMs,
       audioTracks,
+      audio,
       ...(video?.width && video.height ? { video: { width: video.width, height: video.height, fps } } : {}),
     };
   }
@@ -559,6 +568,10 @@ interface ProbeReport {
   format?: { duration?: string };
   streams?: {
     codec_type?: string;
+    codec_name?: string;
+    sample_rate?: string;
+    channels?: number;
+    bit_rate?: string;
     width?: number;
     height?: number;
     avg_frame_rate?: string;

@@ -15,6 +15,17 @@ export interface InputMedia {
   readonly video?: { readonly width: number; readonly height: number; readonly fps: number };
   /** Audio tracks in the input. */
   readonly audioTracks: number;
+  /** What ffprobe says of each audio track, in order (1-based track n is `audio[n - 1]`). */
+  readonly audio?: readonly InputAudio[];
+}
+
+export interface InputAudio {
+  /** ffprobe's codec name (`aac`, `mp3`, …). */
+  readonly codec: string;
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** Bits per second, when the container says. */
+  readonly bitrate?: number;
 }
 
 /** One output of the job, as files in the work folder and where they go in S3. */
@@ -89,8 +100,10 @@ export function transcodeCommand(plan: JobPlan, inputFile: string, media: InputM
       }
       if (video) args.push('-map', '0:v:0', ...videoArgs(video, media));
       else args.push('-vn');
-      if (audio) args.push('-map', `0:a:${audio.track - 1}`, ...audioArgs(audio));
-      else args.push('-an');
+      if (audio) {
+        args.push('-map', `0:a:${audio.track - 1}`);
+        args.push(...(canCopyAudio(audio, media, output) ? ['-c:a', 'copy'] : audioArgs(audio)));
+      } else args.push('-an');
       args.push('-sn', '-dn', '-map_metadata', '-1');
       if (group.type === 'HLS_GROUP') {
         const name = `${stem}.${output.extension}`;
@@ -108,6 +121,25 @@ export function transcodeCommand(plan: JobPlan, inputFile: string, media: InputM
     });
   });
   return { args, outputs, masters };
+}
+
+/**
+ * An input track already in the output's codec, sample rate and channel layout, at or under its bitrate, is copied
+ * into an MP4 or MOV rather than decoded and encoded again: the result is what the encoder would make, only without
+ * the encoder's time (an AAC encode is most of a long, small video's job).
+ */
+export function canCopyAudio(audio: AudioPlan, media: InputMedia, output: OutputPlan): boolean {
+  const input = media.audio?.[audio.track - 1];
+  if (!input || (output.container !== 'MP4' && output.container !== 'MOV')) return false;
+  const codec = { AAC: 'aac', MP3: 'mp3', WAV: undefined }[audio.codec];
+  return (
+    input.codec === codec &&
+    input.sampleRate === audio.sampleRate &&
+    input.channels === audio.channels &&
+    input.bitrate !== undefined &&
+    audio.bitrate !== undefined &&
+    input.bitrate <= audio.bitrate
+  );
 }
 
 function audioAvailable(audio: AudioPlan, media: InputMedia): boolean {

@@ -45,6 +45,26 @@ export async function makeVideoWithSubtitles(directory: string): Promise<string>
   return output;
 }
 
+/**
+ * A long video made in seconds: one minute of 64×36 test pattern at 1 fps with silent AAC (48 kHz stereo), looped
+ * without re-encoding to `seconds` (a whole number of minutes), as `<name>.mp4` in `directory`.
+ */
+export async function makeLongLowResVideo(directory: string, name: string, seconds: number): Promise<string> {
+  const minute = path.join(directory, `${name}-minute.mp4`);
+  await runTool(ffmpeg(), [
+    ...['-hide_banner', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=64x36:rate=1:duration=60'],
+    ...['-f', 'lavfi', '-i', 'anullsrc=sample_rate=48000:channel_layout=stereo', '-t', '60'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '10'],
+    ...['-c:a', 'aac', '-b:a', '32k', minute],
+  ]);
+  const output = path.join(directory, `${name}.mp4`);
+  await runTool(ffmpeg(), [
+    ...['-hide_banner', '-y', '-stream_loop', String(Math.round(seconds / 60) - 1), '-i', minute],
+    ...['-c', 'copy', '-movflags', '+faststart', output],
+  ]);
+  return output;
+}
+
 /** 3 s of MP3 with ID3v2 tags and a JPEG cover picture. */
 export async function makeTaggedMp3(directory: string): Promise<string> {
   const output = path.join(directory, 'song.mp3');
