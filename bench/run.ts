@@ -7,6 +7,7 @@ import { aiBenchmark } from './ai';
 import { aiPipelineBenchmark } from './ai-pipeline';
 import { ingestBenchmark } from './ingest';
 import { kvsBenchmark } from './kvs';
+import { lambdaWorkerBenchmark } from './lambda-worker';
 import { localApiBenchmark } from './local-api';
 import { pixopBenchmark } from './pixop';
 import { searchBenchmark } from './search';
@@ -15,6 +16,7 @@ import { printTable, type BenchRow } from './table';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'local-api': localApiBenchmark,
+  'lambda-worker': lambdaWorkerBenchmark,
   search: searchBenchmark,
   workflow: workflowBenchmark,
   ingest: ingestBenchmark,

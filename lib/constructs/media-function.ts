@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import {
   bundleFiles,
   layeredTools,
+  layerModules,
   runsX64Binaries,
   type MediaFunctionSpec,
 } from '../../lambdas/shared/media/function-spec';
@@ -25,14 +26,16 @@ export interface MediaFunctionProps {
 
 /**
  * A `NodeFunction` built from a catalog's `MediaFunctionSpec`: sized as the spec says, with its media tools (the
- * stack's ffmpeg layer, MediaInfoLib's WASM copied next to the bundle) and files, and deployed as x86_64 when it runs
- * x86-64 binaries (the ffmpeg, ffprobe and native addons shipped in npm packages are x86-64 builds).
+ * stack's ffmpeg, pdf.js and canvas layers, whose packages the bundle leaves out; MediaInfoLib's WASM copied next to
+ * the bundle) and files, and deployed as x86_64 when it runs x86-64 binaries (the ffmpeg, ffprobe and native addons
+ * shipped in npm packages are x86-64 builds).
  */
 export class MediaFunction extends NodeFunction {
   constructor(scope: Construct, id: string, props: MediaFunctionProps) {
     const { spec } = props;
     validateSizing(id, spec);
     const files = bundleFiles(spec);
+    const layered = layerModules(spec);
     super(scope, id, {
       entry: props.entry,
       handler: props.handler,
@@ -43,7 +46,7 @@ export class MediaFunction extends NodeFunction {
       ephemeralStorageMb: spec.sizing.ephemeralStorageMb,
       architecture: runsX64Binaries(spec) ? lambda.Architecture.X86_64 : undefined,
       copyFiles: Object.keys(files).length > 0 ? files : undefined,
-      externalModules: spec.externalModules,
+      externalModules: layered.length > 0 ? layered : undefined,
     });
     this.function.addLayers(...layeredTools(spec).map((tool) => mediaToolLayer(this, tool)));
   }

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import {
   functionEntry,
   handlerReferences,
+  handlerSpec,
   type CatalogOperator,
   type HandlerReference,
   type OperatorEnvironmentVariable,
@@ -99,7 +100,7 @@ export class OperatorFunctions extends Construct {
       entry,
       handler,
       description: `Media Insights operator ${operator.Name}: ${reference}`,
-      spec: operator,
+      spec: handlerSpec(operator, reference),
       environment: Object.fromEntries(operator.environment.map((name) => [name, values[name]()])),
     });
     this.grant(fn, operator, props);

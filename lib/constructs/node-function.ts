@@ -36,8 +36,8 @@ export interface NodeFunctionProps {
    */
   readonly copyFiles?: Readonly<Record<string, string>>;
   /**
-   * Modules esbuild leaves out (`require`d at run time), e.g. a native addon shipped through `copyFiles` into the
-   * bundle's `node_modules`. @default - none (the AWS SDK is bundled)
+   * Modules esbuild leaves out (`require`d at run time), e.g. the packages a layer provides on `NODE_PATH`.
+   * @default - none (the AWS SDK is bundled)
    */
   readonly externalModules?: readonly string[];
 }
@@ -102,7 +102,14 @@ export class NodeFunction extends Construct {
         minify: true,
         // Error class names are wire data (Lambda's errorType, e.g. MasExecutionError): keep them through minification.
         keepNames: true,
+        // ES module builds first: the AWS SDK's `module` builds let esbuild drop the commands and shapes a function
+        // never uses (its CommonJS builds are one file per client), about a third of every bundle.
+        mainFields: ['module', 'main'],
+        // In a file next to the bundle, linked from it (`//# sourceMappingURL=index.js.map`), which
+        // `--enable-source-maps` follows; without the sources, which stack traces do not need.
         sourceMap: true,
+        sourceMapMode: nodejs.SourceMapMode.DEFAULT,
+        sourcesContent: false,
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
         // ES modules bundled into CommonJS (pdf.js) read import.meta.url; give them the bundle's own URL.

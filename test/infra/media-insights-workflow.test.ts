@@ -162,11 +162,21 @@ describe('MediaInsights workflow engine', () => {
     expect(registration?.Properties.Operations).toHaveLength(BUILT_IN_OPERATORS.length + TEST_OPERATORS.length);
   });
 
-  it('runs ffmpeg operators on x86_64 (the npm ffmpeg is an x86-64 build) and everything else on arm64', () => {
-    const thumbnail = Object.values(functions).filter((fn) => String(fn.Properties.Description).includes('Thumbnail'));
+  it('gives the ffmpeg layer and x86_64 (the npm ffmpeg is an x86-64 build) only to handlers that run ffmpeg', () => {
+    const thumbnail = (handler: string) =>
+      Object.values(functions).find((fn) =>
+        String(fn.Properties.Description).endsWith(`thumbnail/handler.ts#${handler}`),
+      );
 
-    expect(thumbnail.length).toBeGreaterThan(0);
-    for (const fn of thumbnail) expect(fn.Properties.Architectures).toEqual(['x86_64']);
+    expect([
+      thumbnail('startThumbnail')?.Properties.Architectures,
+      thumbnail('startThumbnail')?.Properties.Layers,
+    ]).toEqual([['x86_64'], [{ Ref: expect.stringMatching(/^FfmpegLayer/) }]]);
+    // The monitor only checks that the outputs exist.
+    expect([
+      thumbnail('checkThumbnail')?.Properties.Architectures,
+      thumbnail('checkThumbnail')?.Properties.Layers,
+    ]).toEqual([['arm64'], undefined]);
     expect(functions[functionIdWithEnv('SLOT_TABLE_NAME') ?? '']?.Properties.Architectures).toEqual(['arm64']);
   });
 

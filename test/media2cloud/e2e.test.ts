@@ -172,7 +172,7 @@ describe('Media2Cloud v4 API through local mode', () => {
         overallStatus: 'COMPLETED',
         docinfo: expect.objectContaining({ numPages: 2, title: 'Harbour Guide' }),
       });
-      // Each page rendered to a PNG by the RunDocinfo bundle (pdf.js and its native canvas shipped inside it).
+      // Each page rendered to a PNG by the RunDocinfo bundle, with pdf.js and the native canvas from its layers.
       expect(await proxyKeys(`${assets.document!.uuid}/docs/transcode/proxy/`)).toEqual([
         `${assets.document!.uuid}/docs/transcode/proxy/00000000.png`,
         `${assets.document!.uuid}/docs/transcode/proxy/00000001.png`,

@@ -3,6 +3,7 @@ import {
   MEDIAINFO_SIZING,
   type FunctionSizing,
   type MediaFunctionSpec,
+  type MediaTool,
 } from '../../shared/media/function-spec';
 import type { OperationConfiguration } from '../workflow/domain/types';
 
@@ -69,8 +70,16 @@ export type OperatorAccess =
   /** `lambda:InvokeFunction` on `SCHEDULER_FUNCTION_ARN`. */
   | 'invokeScheduler';
 
-/** An operator's functions (its start and monitor handlers) are built from its `MediaFunctionSpec`. */
-interface OperatorEntry extends MediaFunctionSpec {
+/**
+ * An operator's functions (its start and monitor handlers) are built from its `MediaFunctionSpec`, each with the media
+ * tools that handler runs (`handlerSpec`).
+ */
+interface OperatorEntry extends Omit<MediaFunctionSpec, 'tools'> {
+  /**
+   * The media tools each handler runs: a monitor that only checks that the outputs exist gets no ffmpeg layer.
+   * @default - none
+   */
+  readonly tools?: { readonly start?: readonly MediaTool[]; readonly monitor?: readonly MediaTool[] };
   readonly Name: string;
   readonly Description: string;
   /** The operation's default configuration, as the original registers it. */
@@ -300,7 +309,7 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     Type: 'Sync',
     Configuration: { MediaType: 'Video', Enabled: true },
     start: 'mediainfo/handler.ts#handler',
-    tools: ['mediainfo'],
+    tools: { start: ['mediainfo'] },
     environment: ['DATAPLANE_HANDLER_ARN'],
     access: ['readInputMedia', 'invokeDataplane'],
     sizing: MEDIAINFO_SIZING,
@@ -311,7 +320,7 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     Type: 'Sync',
     Configuration: { MediaType: 'Image', Enabled: true },
     start: 'mediainfo/handler.ts#handler',
-    tools: ['mediainfo'],
+    tools: { start: ['mediainfo'] },
     environment: ['DATAPLANE_HANDLER_ARN'],
     access: ['readInputMedia', 'invokeDataplane'],
     sizing: MEDIAINFO_SIZING,
@@ -323,7 +332,7 @@ export const BUILT_IN_OPERATORS: readonly CatalogOperator[] = [
     Configuration: { MediaType: 'Video', Enabled: true },
     start: 'thumbnail/handler.ts#startThumbnail',
     monitor: 'thumbnail/handler.ts#checkThumbnail',
-    tools: ['ffmpeg'],
+    tools: { start: ['ffmpeg'] },
     environment: ['DATAPLANE_BUCKET'],
     access: ['readInputMedia', 'writeAssetOutputs'],
     sizing: MEDIA_SIZING,
@@ -381,6 +390,12 @@ export const TEST_OPERATORS: readonly CatalogOperator[] = [
 ];
 
 /** Every handler reference of the given operators, once each: one function per entry. */
+/** The function spec of one of the operator's handlers: the operator's, with that handler's tools. */
+export function handlerSpec(operator: CatalogOperator, reference: HandlerReference): MediaFunctionSpec {
+  const tools = reference === operator.start ? operator.tools?.start : operator.tools?.monitor;
+  return { sizing: operator.sizing, copyFiles: operator.copyFiles, tools };
+}
+
 export function handlerReferences(operators: readonly CatalogOperator[]): HandlerReference[] {
   const references = operators.flatMap((operator) =>
     operator.monitor === undefined ? [operator.start] : [operator.start, operator.monitor],

@@ -10,7 +10,6 @@
 import {
   MEDIA_SIZING,
   MEDIAINFO_SIZING,
-  type CopyFiles,
   type FunctionSizing,
   type MediaFunctionSpec,
 } from '../../shared/media/function-spec';
@@ -75,18 +74,6 @@ export interface PipelineFunction extends MediaFunctionSpec {
   /** The ASL substitution the function's ARN fills; absent for functions no state machine calls. */
   readonly substitution?: `${string}FunctionArn`;
 }
-
-/** What pdf.js reads for fonts a PDF does not embed: the 14 standard fonts and the predefined (CJK) CMaps. */
-const PDFJS_FILES: CopyFiles = {
-  'node_modules/pdfjs-dist/standard_fonts': 'standard_fonts',
-  'node_modules/pdfjs-dist/cmaps': 'cmaps',
-};
-/** pdf.js's font data, and the Skia canvas (loaded at run time from the bundle's `node_modules`). */
-const PDF_RENDERER_FILES: CopyFiles = {
-  ...PDFJS_FILES,
-  'node_modules/@napi-rs/canvas': 'node_modules/@napi-rs/canvas',
-  'node_modules/@napi-rs/canvas-linux-x64-gnu': 'node_modules/@napi-rs/canvas-linux-x64-gnu',
-};
 
 const INGEST = 'media2cloud/pipeline/ingest/handler.ts';
 const ANALYSIS = 'media2cloud/pipeline/analysis/handler.ts';
@@ -164,9 +151,7 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     description: 'Media2Cloud ingest: PDF page count, fingerprint and Info entries to docinfo, each page as a PNG',
     entry: 'media2cloud/pipeline/ingest/docinfo-handler.ts',
     handler: 'runDocinfo',
-    nativeX64: true,
-    copyFiles: PDF_RENDERER_FILES,
-    externalModules: ['@napi-rs/canvas'],
+    tools: ['pdfjs', 'canvas'],
     environment: ['INGEST_TABLE_NAME'],
     access: ['readIngestBucket', 'writeProxyBucket', 'ingestTable'],
     sizing: { timeoutSeconds: 900, memorySizeMb: 2048, ephemeralStorageMb: 2048 },
@@ -208,8 +193,7 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
       'Media2Cloud analysis: runs one analyzer (Rekognition, Transcribe, Comprehend, Textract, subtitles, page text, tags)',
     entry: ANALYZER,
     handler: 'runAnalyzer',
-    tools: ['ffmpeg'],
-    copyFiles: PDFJS_FILES,
+    tools: ['ffmpeg', 'pdfjs'],
     environment: ['SEARCH_ENDPOINT'],
     access: ['readIngestBucket', 'readProxyBucket', 'writeProxyBucket', 'searchIndex', 'analyseWithAi'],
     sizing: MEDIA_SIZING,

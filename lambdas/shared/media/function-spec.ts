@@ -30,18 +30,29 @@ export const MEDIA_SIZING: FunctionSizing = { timeoutSeconds: 900, memorySizeMb:
  *   mounts layers under `/opt` and puts `/opt/bin` on the function's `PATH`, where `shared/media/tools.ts` finds them.
  * - `mediainfo`: MediaInfoLib's WASM module (any architecture), 2.5 MB: copied next to `index.js`, where
  *   `shared/media/mediainfo.ts` finds it.
+ * - `pdfjs`: pdf.js (1.8 MB of JavaScript once minified, more than a whole SDK-heavy function) with its standard fonts
+ *   and CMaps: a layer holding the `pdfjs-dist` package under `nodejs/node_modules`, which Lambda puts on `NODE_PATH`;
+ *   the bundle leaves the package out and `require`s it at run time.
+ * - `canvas`: the Skia canvas pdf.js draws pages on (`@napi-rs/canvas`, a 32 MB native x86-64 addon): likewise.
  *
- * Run outside a Lambda function (tests, local services, scripts), both come from their npm packages.
+ * Run outside a Lambda function (tests, local services, scripts), all of them come from their npm packages.
  */
-export type MediaTool = 'ffmpeg' | 'mediainfo';
+export type MediaTool = 'ffmpeg' | 'mediainfo' | 'pdfjs' | 'canvas';
 
 /** How a tool reaches its functions. */
 export interface MediaToolFiles {
   /** `bundle`: copied into each function's bundle; `layer`: in one Lambda layer per stack, mounted under `/opt`. */
   readonly shippedIn: 'bundle' | 'layer';
-  /** Repository-relative source → target, relative to the bundle or to the layer's root. */
+  /** Repository-relative source (a file or a directory) → target, relative to the bundle or to the layer's root. */
   readonly files: CopyFiles;
+  /** Packages the layer provides on `NODE_PATH`, left out of the bundles of its functions. @default - none */
+  readonly modules?: readonly string[];
+  /** Holds x86-64 machine code: its functions are deployed as x86_64. @default false */
+  readonly x64?: boolean;
 }
+
+const PDFJS = 'node_modules/pdfjs-dist';
+const LAYER_MODULES = 'nodejs/node_modules';
 
 export const MEDIA_TOOL_FILES: Readonly<Record<MediaTool, MediaToolFiles>> = {
   ffmpeg: {
@@ -50,10 +61,32 @@ export const MEDIA_TOOL_FILES: Readonly<Record<MediaTool, MediaToolFiles>> = {
       'node_modules/@ffmpeg-installer/linux-x64/ffmpeg': 'bin/ffmpeg',
       'node_modules/ffprobe-static/bin/linux/x64/ffprobe': 'bin/ffprobe',
     },
+    x64: true,
   },
   mediainfo: {
     shippedIn: 'bundle',
     files: { 'node_modules/mediainfo.js/dist/MediaInfoModule.wasm': 'MediaInfoModule.wasm' },
+  },
+  pdfjs: {
+    shippedIn: 'layer',
+    // The two modules `media2cloud/pipeline/media/pdf/pdfjs.ts` loads, and the font data it points pdf.js to.
+    files: Object.fromEntries(
+      ['package.json', 'legacy/build/pdf.mjs', 'legacy/build/pdf.worker.mjs', 'standard_fonts', 'cmaps', 'LICENSE'].map(
+        (file) => [`${PDFJS}/${file}`, `${LAYER_MODULES}/pdfjs-dist/${file}`],
+      ),
+    ),
+    modules: ['pdfjs-dist'],
+  },
+  canvas: {
+    shippedIn: 'layer',
+    files: Object.fromEntries(
+      ['@napi-rs/canvas', '@napi-rs/canvas-linux-x64-gnu'].map((name) => [
+        `node_modules/${name}`,
+        `${LAYER_MODULES}/${name}`,
+      ]),
+    ),
+    modules: ['@napi-rs/canvas'],
+    x64: true,
   },
 };
 
@@ -62,12 +95,8 @@ export interface MediaFunctionSpec {
   readonly sizing: FunctionSizing;
   /** @default - none */
   readonly tools?: readonly MediaTool[];
-  /** Runs a native x86-64 binary loaded as a module, e.g. a canvas addon (deploy as x86_64, like ffmpeg). @default false */
-  readonly nativeX64?: boolean;
   /** Files besides the tools'. @default - none */
   readonly copyFiles?: CopyFiles;
-  /** Modules left out of the bundle, found at run time in the bundle's copied `node_modules`. @default - none */
-  readonly externalModules?: readonly string[];
 }
 
 /** Every file the function's bundle needs beside `index.js`: its bundled tools' and its own. */
@@ -81,7 +110,12 @@ export function layeredTools(spec: MediaFunctionSpec): MediaTool[] {
   return (spec.tools ?? []).filter((tool) => MEDIA_TOOL_FILES[tool].shippedIn === 'layer');
 }
 
+/** The packages the function's layers provide, which its bundle leaves out. */
+export function layerModules(spec: MediaFunctionSpec): string[] {
+  return layeredTools(spec).flatMap((tool) => MEDIA_TOOL_FILES[tool].modules ?? []);
+}
+
 /** The function runs x86-64 machine code (ffmpeg, a native addon), so it is deployed as x86_64. */
 export function runsX64Binaries(spec: MediaFunctionSpec): boolean {
-  return (spec.tools ?? []).includes('ffmpeg') || spec.nativeX64 === true;
+  return (spec.tools ?? []).some((tool) => MEDIA_TOOL_FILES[tool].x64 === true);
 }

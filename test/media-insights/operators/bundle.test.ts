@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import {
   BUILT_IN_OPERATORS,
   functionEntry,
+  handlerSpec,
   type CatalogOperator,
   type HandlerReference,
 } from '../../../lambdas/media-insights/operators/catalog';
@@ -64,6 +65,8 @@ describe('operator bundles', () => {
   /** Bundles the operator's handler file, copies its files beside the bundle, lays out its layers, loads the bundle. */
   async function deploy(catalogEntry: CatalogOperator): Promise<Record<HandlerReference, OperatorHandler>> {
     const references = catalogEntry.monitor ? [catalogEntry.start, catalogEntry.monitor] : [catalogEntry.start];
+    // One bundle of the handler file serves both handlers here: it gets the start handler's files and layers.
+    const spec = handlerSpec(catalogEntry, catalogEntry.start);
     const bundleDir = path.join(outdir, catalogEntry.Name);
     await build({
       entryPoints: [path.join(REPOSITORY_ROOT, 'lambdas', functionEntry(catalogEntry.start).entry)],
@@ -76,14 +79,14 @@ describe('operator bundles', () => {
       keepNames: true,
       logLevel: 'silent',
     });
-    for (const [from, to] of Object.entries(bundleFiles(catalogEntry))) {
+    for (const [from, to] of Object.entries(bundleFiles(spec))) {
       mkdirSync(path.dirname(path.join(bundleDir, to)), { recursive: true });
       // The binaries are large; a link is as good as the copy the stack makes.
       if (from.endsWith('.wasm')) copyFileSync(path.join(REPOSITORY_ROOT, from), path.join(bundleDir, to));
       else symlinkSync(path.join(REPOSITORY_ROOT, from), path.join(bundleDir, to));
     }
     // Its layers, as Lambda mounts them under /opt with /opt/bin on PATH, in a Lambda function (LAMBDA_TASK_ROOT).
-    for (const tool of layeredTools(catalogEntry)) {
+    for (const tool of layeredTools(spec)) {
       const layerDir = path.join(outdir, 'layers', tool);
       for (const [from, to] of Object.entries(MEDIA_TOOL_FILES[tool].files)) {
         mkdirSync(path.dirname(path.join(layerDir, to)), { recursive: true });

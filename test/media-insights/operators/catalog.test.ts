@@ -4,6 +4,7 @@ import {
   BUILT_IN_OPERATORS,
   functionEntry,
   handlerReferences,
+  handlerSpec,
   TEST_OPERATORS,
   type CatalogOperator,
   type HandlerReference,
@@ -188,12 +189,18 @@ describe('operator catalog', () => {
     },
   );
 
-  it.each(ALL_OPERATORS.flatMap((operator) => Object.keys(bundleFiles(operator)).map((from) => [operator.Name, from])))(
-    '%s copies %s, which the npm package provides, into its bundle',
-    (_, from) => {
-      expect(existsSync(path.join(REPOSITORY_ROOT, from))).toBe(true);
-    },
+  /** Each operator's handlers with the function spec each is built from. */
+  const handlerSpecs = ALL_OPERATORS.flatMap((operator) =>
+    (operator.monitor ? [operator.start, operator.monitor] : [operator.start]).map(
+      (reference) => [operator, reference, handlerSpec(operator, reference)] as const,
+    ),
   );
+
+  it.each(
+    handlerSpecs.flatMap(([operator, , spec]) => Object.keys(bundleFiles(spec)).map((from) => [operator.Name, from])),
+  )('%s copies %s, which the npm package provides, into its bundle', (_, from) => {
+    expect(existsSync(path.join(REPOSITORY_ROOT, from))).toBe(true);
+  });
 
   it('names entries relative to lambdas/ for NodeFunction', () => {
     // Act
@@ -204,14 +211,15 @@ describe('operator catalog', () => {
     expect(existsSync(path.join(REPOSITORY_ROOT, 'lambdas', entry.entry))).toBe(true);
   });
 
-  it('gives the ffmpeg layer exactly to the operator that runs ffmpeg, deployed as x86_64', () => {
+  it('gives the ffmpeg layer exactly to the handler that runs ffmpeg (not the Thumbnail monitor), deployed as x86_64', () => {
     // Assess
-    for (const operator of ALL_OPERATORS) {
-      expect([operator.Name, layeredTools(operator)]).toEqual([
-        operator.Name,
-        operator.Name === 'Thumbnail' ? ['ffmpeg'] : [],
+    for (const [, reference, spec] of handlerSpecs) {
+      const runsFfmpeg = reference === 'thumbnail/handler.ts#startThumbnail';
+      expect([reference, layeredTools(spec), runsX64Binaries(spec)]).toEqual([
+        reference,
+        runsFfmpeg ? ['ffmpeg'] : [],
+        runsFfmpeg,
       ]);
-      expect([operator.Name, runsX64Binaries(operator)]).toEqual([operator.Name, operator.Name === 'Thumbnail']);
     }
   });
 });

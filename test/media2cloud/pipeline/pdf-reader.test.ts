@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { PROJECT_ROOT } from '../../../lib/project-root';
 import { PIPELINE_FUNCTIONS } from '../../../lambdas/media2cloud/pipeline/catalog';
-import { bundleFiles } from '../../../lambdas/shared/media/function-spec';
+import { layeredTools, layerModules, MEDIA_TOOL_FILES } from '../../../lambdas/shared/media/function-spec';
 import { pdfReader } from '../../../lambdas/media2cloud/pipeline/media/pdf/reader';
 import { makePdf, PDF_ID } from './fixtures';
 
@@ -262,9 +262,11 @@ describe('PDF reader (pdf.js)', () => {
     expect(texts).toEqual(['Sealed page']);
   });
 
-  it('reads text in a bundle holding only what the catalog copies, with no canvas nor node_modules, as RunAnalyzer', async () => {
-    // Prepare: the reader bundled as NodeFunction bundles it, in a directory no node_modules is in reach of
+  it('reads text as RunAnalyzer: pdf.js from its layer on NODE_PATH, no canvas, no node_modules in reach', async () => {
+    // Prepare: the reader bundled as NodeFunction bundles it, its layers laid out as Lambda mounts them
+    const analyzer = PIPELINE_FUNCTIONS.find((fn) => fn.id === 'RunAnalyzer')!;
     const bundleDir = mkdtempSync(path.join(tmpdir(), 'm2c-pdf-bundle-'));
+    const layerDir = path.join(bundleDir, 'opt');
     await build({
       stdin: {
         contents: "export * from './lambdas/media2cloud/pipeline/media/pdf/reader';",
@@ -278,19 +280,23 @@ describe('PDF reader (pdf.js)', () => {
       outfile: path.join(bundleDir, 'index.js'),
       banner: { js: "const __bundle_import_meta_url = require('url').pathToFileURL(__filename).href;" },
       define: { 'import.meta.url': '__bundle_import_meta_url' },
+      external: layerModules(analyzer),
       logLevel: 'silent',
     });
-    const analyzer = PIPELINE_FUNCTIONS.find((fn) => fn.id === 'RunAnalyzer')!;
-    for (const [from, to] of Object.entries(bundleFiles(analyzer))) {
-      if (from.startsWith('node_modules/pdfjs-dist/'))
-        cpSync(path.join(PROJECT_ROOT, from), path.join(bundleDir, to), { recursive: true });
+    for (const tool of layeredTools(analyzer).filter((name) => name !== 'ffmpeg')) {
+      for (const [from, to] of Object.entries(MEDIA_TOOL_FILES[tool].files)) {
+        cpSync(path.join(PROJECT_ROOT, from), path.join(layerDir, to), { recursive: true });
+      }
     }
     const pdf = file('bundled.pdf', makePdf([['Read where Lambda reads it']], {}));
     const script = `require('./index.js').pdfReader().pageTexts(${JSON.stringify(pdf)})
       .then((texts) => console.log('TEXTS ' + JSON.stringify(texts)), (error) => { console.error(error); process.exit(1); });`;
 
     // Act
-    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: bundleDir });
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      cwd: bundleDir,
+      env: { ...process.env, NODE_PATH: path.join(layerDir, 'nodejs', 'node_modules') },
+    });
     rmSync(bundleDir, { recursive: true, force: true });
 
     // Assess

@@ -1,5 +1,4 @@
 import CSSMatrix from '@thednp/dommatrix';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -17,7 +16,9 @@ function pdfjs(): PdfJs {
     // pdf.js builds a DOMMatrix as it loads. Where no canvas is shipped (reading text, not drawing pages) a
     // JavaScript DOMMatrix stands in; pdf.js then only warns that it found no canvas, which it needs for drawing.
     (globalThis as { DOMMatrix?: unknown }).DOMMatrix ??= CSSMatrix;
-    /* eslint-disable @typescript-eslint/no-require-imports -- pdf.js is ESM only; esbuild bundles these requires */
+    // In a Lambda function these come from the stack's pdf.js layer (on NODE_PATH), which bundles leave out. Node
+    // loads ES modules through require() since 20.19 and 22.12.
+    /* eslint-disable @typescript-eslint/no-require-imports -- pdf.js is ESM only */
     loaded = require('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = require('pdfjs-dist/legacy/build/pdf.worker.mjs');
     /* eslint-enable @typescript-eslint/no-require-imports */
@@ -27,18 +28,14 @@ function pdfjs(): PdfJs {
 
 /**
  * Opens a PDF with pdf.js, with the data it needs for fonts a file does not embed: the 14 standard fonts and the
- * predefined CJK CMaps, copied next to the bundle (see `catalog.ts`), else taken from the installed package.
+ * predefined CJK CMaps, from the `pdfjs-dist` package pdf.js itself was loaded from (the layer, in a Lambda function).
  * `use` gets the document; it is destroyed afterwards, whatever happens.
  */
-export async function withPdfDocument<T>(
-  pdfFile: string,
-  bundleDir: string,
-  use: (document: PdfDocumentProxy) => Promise<T>,
-): Promise<T> {
+export async function withPdfDocument<T>(pdfFile: string, use: (document: PdfDocumentProxy) => Promise<T>): Promise<T> {
   const loading = pdfjs().getDocument({
     data: new Uint8Array(await readFile(pdfFile)),
-    standardFontDataUrl: `${pdfjsData(bundleDir, 'standard_fonts')}${path.sep}`,
-    cMapUrl: `${pdfjsData(bundleDir, 'cmaps')}${path.sep}`,
+    standardFontDataUrl: `${pdfjsData('standard_fonts')}${path.sep}`,
+    cMapUrl: `${pdfjsData('cmaps')}${path.sep}`,
     cMapPacked: true,
     disableFontFace: true,
     // Errors only: a damaged file pdf.js reads anyway would otherwise log a warning per object it repairs.
@@ -51,10 +48,6 @@ export async function withPdfDocument<T>(
   }
 }
 
-// Held in a variable so that bundlers leave this fallback alone: a deployed bundle uses its own copy.
-const PDFJS_PACKAGE_JSON = 'pdfjs-dist/package.json';
-
-function pdfjsData(bundleDir: string, folder: 'standard_fonts' | 'cmaps'): string {
-  const bundled = path.join(bundleDir, folder);
-  return existsSync(bundled) ? bundled : path.join(path.dirname(require.resolve(PDFJS_PACKAGE_JSON)), folder);
+function pdfjsData(folder: 'standard_fonts' | 'cmaps'): string {
+  return path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), folder);
 }

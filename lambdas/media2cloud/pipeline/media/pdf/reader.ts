@@ -16,11 +16,11 @@ const INFO_FIELDS = {
 type TextContentItem = { readonly str?: string; readonly hasEOL?: boolean };
 
 /** PDF metadata and page text with pdf.js (the library the original's document ingest uses). */
-export function pdfReader(bundleDir: string = __dirname): PdfReader {
+export function pdfReader(): PdfReader {
   return {
-    docinfo: (pdfFile) => withPdfDocument(pdfFile, bundleDir, readDocInfo),
+    docinfo: (pdfFile) => withPdfDocument(pdfFile, readDocInfo),
     pageTexts: (pdfFile) =>
-      withPdfDocument(pdfFile, bundleDir, async (document) => {
+      withPdfDocument(pdfFile, async (document) => {
         const texts: string[] = [];
         for (let number = 1; number <= document.numPages; number += 1) {
           // A page whose content cannot be read has no text; the other pages still do.

@@ -14,10 +14,10 @@ const SCALE = 1;
  * Renders every page of a PDF to `<outputDir>/<8-digit 0-based page>.png`, as the original's document ingest names
  * them, with pdf.js on a Skia canvas (`@napi-rs/canvas`, a native x86-64 binary shipped in npm).
  */
-export function pdfPageRenderer(bundleDir: string = __dirname): PdfPageRenderer {
+export function pdfPageRenderer(): PdfPageRenderer {
   return {
     render: (pdfFile: string, outputDir: string): Promise<string[]> =>
-      withPdfDocument(pdfFile, bundleDir, async (document) => {
+      withPdfDocument(pdfFile, async (document) => {
         const written: string[] = [];
         for (let number = 1; number <= document.numPages; number += 1) {
           const page = await document.getPage(number);
