@@ -2,6 +2,7 @@ import type { SearchDocument, SearchDocumentPatch } from '../search/document';
 import type { AiOptions } from './domain/ai-options';
 import type { AnalysisTable } from '../tables/analysis';
 import type { IngestTable } from '../tables/ingest';
+import type { FaceIndexerTable } from '../tables/face-indexer';
 import type { DocInfo, ObjectLocation } from './domain/records';
 import type { MediaTools } from '../../shared/media/tools';
 import type { MediaDescriber } from './media/mediainfo';
@@ -12,6 +13,9 @@ import type { TextractDocuments } from '../../shared/ai/textract';
 
 /** The ingest table (partition key `uuid`), as the pipeline uses it. */
 export type IngestRecordStore = Pick<IngestTable, 'get' | 'upsert' | 'update' | 'delete'>;
+
+/** The face indexer table (partition key `faceId`), as analysis reads it: the names people gave faces. */
+export type FaceNameStore = Pick<FaceIndexerTable, 'batchGet'>;
 
 /** The analysis table (partition key `uuid`, sort key `type`), as the pipeline uses it. */
 export type AnalysisRecordStore = Pick<AnalysisTable, 'merge' | 'list' | 'deleteAll'>;
@@ -162,4 +166,5 @@ export interface PipelineDependencies {
   readonly pdfReader: PdfReader;
   /** Only the RunAnalyzer function carries the AI adapters; elsewhere they refuse. */
   readonly ai: AiServices;
+  readonly faceNames: FaceNameStore;
 }
