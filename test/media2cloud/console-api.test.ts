@@ -519,30 +519,32 @@ describe('Media2Cloud web app API through local mode', () => {
 
     it("refuses malformed requests in the original's error body, and passes Rekognition's refusals on", async () => {
       // Act
-      const [noOperation, badCollection, badBlob, badCeleb, badAction, noSuchCollection, noFace] = await Promise.all([
-        api.get('faceindexer'),
-        api.get(`faceindexer?${webAppQuery({ collectionId: 'no/slashes' })}`),
-        api.post('faceindexer/index', { uuid: asset, collectionId: COLLECTION, celeb: 'X', blob: 'not an image' }),
-        api.post('faceindexer/index', {
-          uuid: asset,
-          collectionId: COLLECTION,
-          celeb: '',
-          blob: blobOf(faceSample(1)),
-        }),
-        api.post('faceindexer/update', [{ action: 'renaming', faceId: asset, celeb: 'X' }]),
-        api.post('faceindexer/index', {
-          uuid: asset,
-          collectionId: 'missing',
-          celeb: 'X',
-          blob: blobOf(faceSample(1)),
-        }),
-        api.post('faceindexer/index', {
-          uuid: asset,
-          collectionId: COLLECTION,
-          celeb: 'Nobody',
-          blob: `data:image/png;base64,${renderText(['no face here'], 320, 180).toString('base64')}`,
-        }),
-      ]);
+      const [noOperation, badCollection, badBlob, badCeleb, badAction, noSuchCollection, noFace, fromResults] =
+        await Promise.all([
+          api.get('faceindexer'),
+          api.get(`faceindexer?${webAppQuery({ collectionId: 'no/slashes' })}`),
+          api.post('faceindexer/index', { uuid: asset, collectionId: COLLECTION, celeb: 'X', blob: 'not an image' }),
+          api.post('faceindexer/index', {
+            uuid: asset,
+            collectionId: COLLECTION,
+            celeb: '',
+            blob: blobOf(faceSample(1)),
+          }),
+          api.post('faceindexer/update', [{ action: 'renaming', faceId: asset, celeb: 'X' }]),
+          api.post('faceindexer/index', {
+            uuid: asset,
+            collectionId: 'missing',
+            celeb: 'X',
+            blob: blobOf(faceSample(1)),
+          }),
+          api.post('faceindexer/index', {
+            uuid: asset,
+            collectionId: COLLECTION,
+            celeb: 'Nobody',
+            blob: `data:image/png;base64,${renderText(['no face here'], 320, 180).toString('base64')}`,
+          }),
+          api.post('faceindexer/index', { bucket: 'm2c-proxy', key: 'autofaceindexer/faces.json' }),
+        ]);
 
       // Assess
       expectError(noOperation, 400, 'M2CException', 'GET /faceindexer - invalid operation');
@@ -552,6 +554,7 @@ describe('Media2Cloud web app API through local mode', () => {
       expectError(badAction, 400, 'M2CException', 'POST /faceindexer/update - invalid action');
       expectError(noSuchCollection, 404, 'ResourceNotFoundException', /missing/);
       expectError(noFace, 400, 'M2CException', 'POST /faceindexer/index - no face found in the image');
+      expectError(fromResults, 501, 'NotImplemented', /no auto face indexer/);
     });
   });
 

@@ -1,6 +1,6 @@
 import type { FaceIndexerTable, FaceRecord, RenamedFace } from '../../tables/face-indexer';
 import { FACE_IMAGE_PREFIX, indexerImageId, nameFromImageId } from '../../shared/face-names';
-import { invalid, notFound } from './errors';
+import { invalid, notFound, notImplemented } from './errors';
 import { isUuid } from './validation';
 
 /**
@@ -182,7 +182,15 @@ export class FaceIndexer {
    * the name, its image kept in the proxy bucket, its record written. Answers the record.
    */
   async index(body: unknown): Promise<FaceRecord> {
-    const { uuid, timestamp, collectionId, celeb, blob } = bodyObject(body);
+    const request = bodyObject(body);
+    const { uuid, timestamp, collectionId, celeb, blob } = request;
+    if (blob === undefined && typeof request.bucket === 'string' && String(request.key).endsWith('.json')) {
+      // The original hands such a file to a state machine that indexes the faces the auto face indexer found.
+      throw notImplemented(
+        'indexing the faces of an auto face indexer result is not available: mediaplane has no auto face indexer; ' +
+          'send each face as a blob',
+      );
+    }
     if (!isUuid(uuid)) throw invalid('invalid uuid');
     if (!isCollectionId(collectionId)) throw invalid('invalid collectionId');
     if (!isFaceName(celeb)) throw invalid('invalid celeb');
