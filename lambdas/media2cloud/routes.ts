@@ -38,6 +38,12 @@ export const MEDIA2CLOUD_ROUTES = [
   { method: 'POST', path: '/rekognition/face', auth: 'iam', cors: true },
   { method: 'DELETE', path: '/rekognition/face', auth: 'iam', cors: true },
   { method: 'GET', path: '/rekognition/custom-label-models', auth: 'iam', cors: true },
+  // The original's `/faceindexer/{subop}` operations, one resource each.
+  { method: 'GET', path: '/faceindexer', auth: 'iam', cors: true },
+  { method: 'DELETE', path: '/faceindexer', auth: 'iam', cors: true },
+  { method: 'POST', path: '/faceindexer/index', auth: 'iam', cors: true },
+  { method: 'POST', path: '/faceindexer/import', auth: 'iam', cors: true },
+  { method: 'POST', path: '/faceindexer/update', auth: 'iam', cors: true },
   { method: 'POST', path: '/attach-policy', auth: 'iam', cors: true },
   { method: 'POST', path: '/genai/{task}', auth: 'iam', cors: true },
   { method: 'GET', path: '/transcribe/custom-vocabularies', auth: 'iam', cors: true },

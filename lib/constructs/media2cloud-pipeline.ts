@@ -26,6 +26,8 @@ export interface Media2CloudPipelineProps {
   readonly proxyBucket: s3.IBucket;
   readonly ingestTable: dynamodb.ITable;
   readonly analysisTable: dynamodb.ITable;
+  /** The names of the collections' faces, which analysis gives matched faces. */
+  readonly faceIndexerTable: dynamodb.ITable;
   readonly search: Media2CloudSearch;
   /** `DEFAULT_AI_OPTIONS`: a preset (`v4.default`, `v4.all`), a comma list of features or a JSON object. */
   readonly defaultAiOptions: string;
@@ -251,6 +253,7 @@ export class Media2CloudPipeline extends Construct {
       MEDIACONVERT_ROLE_ARN: this.mediaConvertRole.roleArn,
       INGEST_TABLE_NAME: props.ingestTable.tableName,
       AIML_TABLE_NAME: props.analysisTable.tableName,
+      FACEINDEXER_TABLE_NAME: props.faceIndexerTable.tableName,
       INGEST_BUCKET: props.ingestBucket.bucketName,
       PROXY_BUCKET: props.proxyBucket.bucketName,
       SEARCH_ENDPOINT: props.search.domain.domainEndpoint,
@@ -318,6 +321,14 @@ export class Media2CloudPipeline extends Construct {
             new iam.PolicyStatement({
               actions: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
               resources: [props.analysisTable.tableArn],
+            }),
+          );
+          break;
+        case 'readFaceIndexerTable':
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:BatchGetItem'],
+              resources: [props.faceIndexerTable.tableArn],
             }),
           );
           break;

@@ -4,6 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { ANALYSIS_TABLE } from '../../lambdas/media2cloud/tables/analysis';
 import { INGEST_TABLE } from '../../lambdas/media2cloud/tables/ingest';
+import { FACE_INDEXER_TABLE } from '../../lambdas/media2cloud/tables/face-indexer';
+import { FACE_IMAGE_PREFIX } from '../../lambdas/media2cloud/shared/face-names';
 import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
 import { RestApiFromRoutes } from '../constructs/rest-api-from-routes';
 import { Media2CloudPipeline } from '../constructs/media2cloud-pipeline';
@@ -82,6 +84,7 @@ export class Media2CloudStack extends Stack {
 
     const ingestTable = new SecureTable(this, 'IngestTable', { schema: INGEST_TABLE });
     const analysisTable = new SecureTable(this, 'AnalysisTable', { schema: ANALYSIS_TABLE });
+    const faceIndexerTable = new SecureTable(this, 'FaceIndexerTable', { schema: FACE_INDEXER_TABLE });
 
     const search = new Media2CloudSearch(this, 'Search', {
       size: searchClusterSizeContext(this.node.tryGetContext('media2cloudSearchCluster')),
@@ -91,6 +94,7 @@ export class Media2CloudStack extends Stack {
       proxyBucket: this.proxyBucket,
       ingestTable,
       analysisTable,
+      faceIndexerTable,
       search,
       defaultAiOptions: defaultAiOptions.valueAsString,
     });
@@ -103,6 +107,7 @@ export class Media2CloudStack extends Stack {
       environment: {
         INGEST_TABLE_NAME: ingestTable.tableName,
         AIML_TABLE_NAME: analysisTable.tableName,
+        FACEINDEXER_TABLE_NAME: faceIndexerTable.tableName,
         INGEST_BUCKET: this.ingestBucket.bucketName,
         PROXY_BUCKET: this.proxyBucket.bucketName,
         MAIN_STATE_MACHINE_ARN: this.pipeline.main.stateMachineArn,
@@ -171,6 +176,20 @@ export class Media2CloudStack extends Stack {
     apiHandler.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['rekognition:DescribeProjects'], resources: ['*'] }),
     );
+    // /faceindexer: the faces of those collections, their names, and the face images kept in the proxy bucket.
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['rekognition:IndexFaces', 'rekognition:ListFaces', 'rekognition:DeleteFaces'],
+        resources: [this.formatArn({ service: 'rekognition', resource: 'collection', resourceName: '*' })],
+      }),
+    );
+    faceIndexerTable.grantReadWriteData(fn);
+    apiHandler.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.proxyBucket.arnForObjects(`${FACE_IMAGE_PREFIX}/*`)],
+      }),
+    );
     apiHandler.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['rekognition:DescribeProjectVersions'],
@@ -196,13 +215,16 @@ export class Media2CloudStack extends Stack {
       apiHandler.role,
       'The API reads any upload of the ingest bucket, lists assets through the ingest table indexes, invokes the ' +
         'removal function (and its versions), searches the content index, describes the executions of the ' +
-        "pipeline's state machines, manages the account's face collections (created at run time by name), lists " +
+        "pipeline's state machines, manages the account's face collections (created at run time by name) and " +
+        `their faces, keeps face images under ${FACE_IMAGE_PREFIX}/ of the proxy bucket (named by face id), lists ` +
         'Custom Labels projects and their versions (DescribeProjects takes no resource), attaches the status ' +
         'policy to a Cognito identity (AttachPolicy to an identity takes no resource) and lists vocabularies, ' +
         'language models and entity recognizers (no resource-level permission).',
       [
         `Resource::${arnToken(this.ingestBucket)}/*`,
         tableIndexFinding(ingestTable),
+        tableIndexFinding(faceIndexerTable),
+        `Resource::${arnToken(this.proxyBucket)}/${FACE_IMAGE_PREFIX}/*`,
         invokeGrantFinding(this.pipeline.removal.function),
         `Resource::${arnToken(search.domain)}/content/*`,
         ...machines.map((machine) => `Resource::${executionsFinding(machine)}`),

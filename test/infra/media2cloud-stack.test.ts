@@ -54,6 +54,7 @@ describe('Media2Cloud stack', () => {
         'ANALYSIS_STATE_MACHINE_ARN',
         'BEDROCK_MODEL_ID',
         'DEFAULT_AI_OPTIONS',
+        'FACEINDEXER_TABLE_NAME',
         'INGEST_BUCKET',
         'INGEST_TABLE_NAME',
         'IOT_POLICY_NAME',
@@ -137,7 +138,9 @@ describe('Media2Cloud stack', () => {
 
   it('keys the ingest table by uuid with the original indexes, and the analysis table by uuid and type', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
-    const ingest = tables.find((table) => table.Properties.GlobalSecondaryIndexes);
+    const ingest = tables.find(
+      (table) => table.Properties.GlobalSecondaryIndexes && table.Properties.KeySchema[0].AttributeName === 'uuid',
+    );
     const analysis = tables.find((table) => !table.Properties.GlobalSecondaryIndexes);
 
     expect(ingest?.Properties.KeySchema).toEqual([{ AttributeName: 'uuid', KeyType: 'HASH' }]);
@@ -153,6 +156,35 @@ describe('Media2Cloud stack', () => {
       { AttributeName: 'type', KeyType: 'RANGE' },
     ]);
     for (const table of tables) expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it("keys the face indexer table by faceId with the original's celeb index, read by analysis and written by the API", () => {
+    const [tableId, table] = Object.entries(template.findResources('AWS::DynamoDB::Table')).find(
+      ([, each]) => each.Properties.KeySchema[0].AttributeName === 'faceId',
+    )!;
+    const [, analyzer] = functionDescribed('Media2Cloud analysis: runs one analyzer');
+    const [, api] = functionDescribed('Media2Cloud v4 RESTful API');
+
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          IndexName: 'gsi-celeb-timestamp',
+          KeySchema: [
+            { AttributeName: 'celeb', KeyType: 'HASH' },
+            { AttributeName: 'timestamp', KeyType: 'RANGE' },
+          ],
+        }),
+      ]),
+    );
+    expect(analyzer.Properties.Environment.Variables.FACEINDEXER_TABLE_NAME).toEqual({ Ref: tableId });
+    expect(api.Properties.Environment.Variables.FACEINDEXER_TABLE_NAME).toEqual({ Ref: tableId });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'dynamodb:BatchGetItem', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } }),
+        ]),
+      },
+    });
   });
 
   it('sends ingest bucket events to EventBridge and starts ingest for created objects', () => {

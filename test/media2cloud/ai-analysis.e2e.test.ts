@@ -10,7 +10,7 @@ import { mediaTools } from '../../lambdas/shared/media/tools';
 import { itNeeding, MISSING_EXTRAS } from '../support/extras';
 import { apiClient, startTestLocalMode, type TestLocalMode } from '../support/local';
 import { speak, SPOKEN_SENTENCES } from '../support/speech';
-import { faceSample, renderText } from '../local/rekognition/support';
+import { faceSample, renderText, stillVideo } from '../local/rekognition/support';
 
 /** Every AI feature off: a request's aiOptions leave nothing for the stack default (v4.default) to fill in. */
 const AI_OFF = {
@@ -29,6 +29,8 @@ const AI_OFF = {
   textract: false,
 };
 const SLIDE_WORD = 'LIGHTHOUSE';
+/** The name a face is given through /faceindexer before the video showing it is ingested. */
+const INDEXED_NAME = 'Harbour Master';
 
 /** A page scanned to an image: a one-page PDF whose only content is a JPEG of the text. */
 function scannedPdf(lines: readonly string[]): Buffer {
@@ -108,7 +110,8 @@ describe('Media2Cloud AI analysis through local mode', () => {
   let ingestBucket: string;
   let proxyBucket: string;
   let media: string;
-  const uuids: Record<'talk' | 'photo' | 'scan', string> = { talk: '', photo: '', scan: '' };
+  const uuids: Record<'talk' | 'photo' | 'scan' | 'visit', string> = { talk: '', photo: '', scan: '', visit: '' };
+  let indexedFaceId = '';
 
   const settled = async (uuid: string, timeoutMs = 300_000): Promise<Record<string, any>> => {
     const deadline = Date.now() + timeoutMs;
@@ -159,6 +162,16 @@ describe('Media2Cloud AI analysis through local mode', () => {
       }),
     );
     rekognition.destroy();
+    // A face named through the web app's face indexer, before any video shows it.
+    const indexed = await api.post('faceindexer/index', {
+      uuid: '0f1e2d3c-4b5a-4697-8877-665544332211',
+      timestamp: 1000,
+      collectionId: 'crew',
+      celeb: INDEXED_NAME,
+      blob: `data:image/jpeg;base64,${faceSample(2).toString('base64')}`,
+    });
+    if (indexed.status !== 200) throw new Error(`POST /faceindexer/index: ${indexed.status} ${indexed.text}`);
+    indexedFaceId = indexed.json().faceId;
     media = mkdtempSync(path.join(tmpdir(), 'm2c-ai-'));
     const assets = [
       [
@@ -183,6 +196,13 @@ describe('Media2Cloud AI analysis through local mode', () => {
         { face: true, label: true, facematch: true, faceCollectionId: 'crew' },
       ],
       ['scan', 'scans/notice.pdf', scannedPdf(['Harbour notice', 'Pier closed at dusk']), { textract: true }],
+      // Two seconds of the indexed face, matched on captured frames (one a second).
+      [
+        'visit',
+        'visits/portrait.mp4',
+        stillVideo(faceSample(2), 2, media, 'portrait'),
+        { framebased: true, frameCaptureMode: 1, facematch: true, faceCollectionId: 'crew' },
+      ],
     ] as const;
     for (const [name, key, body, options] of assets) {
       await s3.send(
@@ -287,7 +307,33 @@ describe('Media2Cloud AI analysis through local mode', () => {
     expect(found.hits.map((hit: { id: string }) => hit.id)).toContain(uuids.photo);
     expect(image?.rekognition.label.output).toMatch(/rekognition\/label\/output\.json$/);
     const hit = matched.hits.find((each: { id: string }) => each.id === uuids.photo);
-    expect(hit.fields.facematch.hits).toEqual([{ name: 'Skipper' }]);
+    expect(hit.fields.facematch.hits).toEqual([{ name: 'Skipper', faceId: expect.any(String) }]);
+  });
+
+  it('names a face indexed through /faceindexer in a later video, finds it by that name, and follows a renaming', async () => {
+    // Prepare
+    const video = await analysis(uuids.visit, 'video');
+    const found = await search(`"${INDEXED_NAME}"`);
+
+    // Act
+    const renamed = await api.post('faceindexer/update', [
+      { action: 'tagging', faceId: indexedFaceId, celeb: 'Lighthouse Keeper' },
+    ]);
+    const byNewName = await search('"Lighthouse Keeper"');
+    const byOldName = await search(`"${INDEXED_NAME}"`);
+
+    // Assess
+    expect(video?.rekognition.facematch).toMatchObject({ metadata: `${uuids.visit}/visits/metadata/facematch/` });
+    const hit = found.hits.find((each: { id: string }) => each.id === uuids.visit);
+    expect(hit.fields.facematch.hits).toEqual([
+      { name: INDEXED_NAME, faceId: indexedFaceId, timecodes: [{ begin: 0, end: expect.any(Number) }] },
+    ]);
+    expect(renamed.json().updated).toEqual([
+      expect.objectContaining({ faceId: indexedFaceId, celeb: 'Lighthouse Keeper' }),
+    ]);
+    const renamedHit = byNewName.hits.find((each: { id: string }) => each.id === uuids.visit);
+    expect(renamedHit.fields.facematch.hits[0]).toMatchObject({ name: 'Lighthouse Keeper', faceId: indexedFaceId });
+    expect(byOldName.hits.map((each: { id: string }) => each.id)).not.toContain(uuids.visit);
   });
 
   it('reads the scanned page with Textract and indexes its lines with the page', async () => {

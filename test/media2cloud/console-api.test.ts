@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { IndexFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mediaTools, runTool } from '../../lambdas/shared/media/tools';
+import { faceSample, renderText } from '../local/rekognition/support';
 import { apiClient, request, startTestLocalMode, type HttpResult, type TestLocalMode } from '../support/local';
 
 /** The original web app's query encoding: RFC 3986 by its request builder, then once more by its signer's handler. */
@@ -368,6 +370,191 @@ describe('Media2Cloud web app API through local mode', () => {
       expectError(badId, 400, 'M2CException', 'POST /rekognition/face-collection - invalid collection id');
       expectError(faces, 400, 'M2CException', 'GET /rekognition/faces - Deprecated. Use /faceindexer instead.');
       expectError(face, 400, 'M2CException', 'DELETE /rekognition/face - Deprecated. Use /faceindexer instead.');
+    });
+  });
+
+  describe('/faceindexer', () => {
+    const COLLECTION = 'people.2026';
+    const asset = '8d1c2b3a-4e5f-4a6b-9c7d-0e1f2a3b4c5d';
+    const blobOf = (jpeg: Buffer) => `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+    let rekognition: RekognitionClient;
+
+    beforeAll(async () => {
+      rekognition = new RekognitionClient({
+        region: env.local.outputs.Local?.Region,
+        endpoint: env.local.outputs.Local?.RekognitionEndpoint,
+        credentials: env.local.credentials,
+      });
+      const created = await api.post('rekognition/face-collection', { collectionId: COLLECTION });
+      if (created.status !== 200) throw new Error(`collection: ${created.status} ${created.text}`);
+    });
+
+    afterAll(() => rekognition?.destroy());
+
+    it('indexes faces under names, lists them with their names, and renames every face of a renamed name', async () => {
+      // Prepare: two faces of one person, and a face indexed by hand (its name in ExternalImageId) to import.
+      const first = await api.post('faceindexer/index', {
+        uuid: asset,
+        timestamp: 2000,
+        collectionId: COLLECTION,
+        celeb: 'Ada Lovelace',
+        blob: blobOf(faceSample(1)),
+      });
+      const second = await api.post('faceindexer/index', {
+        uuid: asset,
+        timestamp: 4000,
+        collectionId: COLLECTION,
+        celeb: 'Ada Lovelace',
+        blob: blobOf(faceSample(2)),
+      });
+      const byHand = await rekognition.send(
+        new IndexFacesCommand({
+          CollectionId: COLLECTION,
+          Image: { Bytes: faceSample(3) },
+          ExternalImageId: 'grace_hopper',
+          MaxFaces: 1,
+        }),
+      );
+      const [firstId, secondId] = [first.json().faceId, second.json().faceId];
+      const handId = byHand.FaceRecords![0]!.Face!.FaceId!;
+
+      // Act
+      const imported = await api.post('faceindexer/import', { collectionId: COLLECTION });
+      const listed = await api.get(`faceindexer?${webAppQuery({ collectionId: COLLECTION, pageSize: '10' })}`);
+      const batch = await api.get(`faceindexer?${webAppQuery({ faceIds: `${firstId},${handId}` })}`);
+      const renamed = await api.post(`faceindexer/update?${webAppQuery({ uuid: asset })}`, [
+        { action: 'tagging', faceId: firstId, celeb: 'Augusta Ada King' },
+      ]);
+      const one = await api.get(`faceindexer?${webAppQuery({ faceId: secondId })}`);
+      const image = await s3.send(
+        new HeadObjectCommand({ Bucket: env.local.outputs.Media2Cloud?.ProxyBucket, Key: first.json().key }),
+      );
+
+      // Assess
+      expect(first.json()).toEqual({
+        faceId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        uuid: asset,
+        collectionId: COLLECTION,
+        externalImageId: `v4:${asset.replaceAll('-', '')}:2000`,
+        celeb: 'Ada Lovelace',
+        key: `autofaceindexer/${COLLECTION}/${firstId.replaceAll('-', '')}.jpg`,
+        timestamp: expect.any(Number),
+      });
+      expect(imported.json()).toEqual({
+        processed: [
+          {
+            faceId: handId,
+            collectionId: COLLECTION,
+            externalImageId: 'grace_hopper',
+            celeb: 'Grace Hopper',
+            timestamp: expect.any(Number),
+          },
+        ],
+        unprocessed: [],
+      });
+      expect(listed.json().faces).toHaveLength(3);
+      expect(listed.json().faces).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ faceId: firstId, celeb: 'Ada Lovelace' }),
+          expect.objectContaining({ faceId: handId, celeb: 'Grace Hopper' }),
+        ]),
+      );
+      expect(
+        batch
+          .json()
+          .map((face: { celeb: string }) => face.celeb)
+          .sort(),
+      ).toEqual(['Ada Lovelace', 'Grace Hopper']);
+      expect(
+        renamed
+          .json()
+          .updated.map((face: { faceId: string }) => face.faceId)
+          .sort(),
+      ).toEqual([firstId, secondId].sort());
+      expect(renamed.json().updated[0]).toMatchObject({ celeb: 'Augusta Ada King', updateFrom: 'Ada Lovelace' });
+      expect(one.json()).toMatchObject({ faceId: secondId, celeb: 'Augusta Ada King' });
+      expect(image.ContentType).toBe('image/jpeg');
+    });
+
+    it('deletes a face nobody named from its collection, keeps a named one, and deletes unmanaged faces', async () => {
+      // Prepare: a face imported without a name (the indexer's own id format), and one the indexer never saw.
+      const unnamed = await rekognition.send(
+        new IndexFacesCommand({
+          CollectionId: COLLECTION,
+          Image: { Bytes: faceSample(4) },
+          ExternalImageId: `v4:${'a'.repeat(32)}:0`,
+          MaxFaces: 1,
+        }),
+      );
+      await api.post('faceindexer/import', { collectionId: COLLECTION });
+      await api.post('rekognition/face-collection', { collectionId: 'crew-unmanaged' });
+      const unmanaged = await rekognition.send(
+        new IndexFacesCommand({ CollectionId: 'crew-unmanaged', Image: { Bytes: faceSample(5) }, MaxFaces: 1 }),
+      );
+      const unnamedId = unnamed.FaceRecords![0]!.Face!.FaceId!;
+      const unmanagedId = unmanaged.FaceRecords![0]!.Face!.FaceId!;
+      const named = (await api.get(`faceindexer?${webAppQuery({ collectionId: COLLECTION })}`))
+        .json()
+        .faces.find((face: { celeb?: string }) => face.celeb === 'Grace Hopper');
+
+      // Act
+      const deleted = await api.delete(`faceindexer?${webAppQuery({ faceId: unnamedId, collectionId: COLLECTION })}`);
+      const kept = await api.delete(`faceindexer?${webAppQuery({ faceId: named.faceId, collectionId: COLLECTION })}`);
+      const direct = await api.delete(
+        `faceindexer?${webAppQuery({ faceId: unmanagedId, collectionId: 'crew-unmanaged' })}`,
+      );
+      const gone = await api.get(`faceindexer?${webAppQuery({ faceId: unnamedId })}`);
+      const left = await api.get(`faceindexer?${webAppQuery({ collectionId: COLLECTION })}`);
+
+      // Assess
+      expect(deleted.json().deleted).toEqual([
+        expect.objectContaining({ faceId: unnamedId, collectionId: COLLECTION }),
+      ]);
+      expect(kept.json()).toEqual({ deleted: [] });
+      expect(direct.json()).toEqual({ deleted: [{ faceId: unmanagedId }] });
+      expectError(gone, 404, 'NotFound', `GET /faceindexer - face ${unnamedId} not found`);
+      expect(left.json().faces.map((face: { faceId: string }) => face.faceId)).not.toContain(unnamedId);
+      expect(left.json().faces.map((face: { faceId: string }) => face.faceId)).toContain(named.faceId);
+    });
+
+    it("refuses malformed requests in the original's error body, and passes Rekognition's refusals on", async () => {
+      // Act
+      const [noOperation, badCollection, badBlob, badCeleb, badAction, noSuchCollection, noFace, fromResults] =
+        await Promise.all([
+          api.get('faceindexer'),
+          api.get(`faceindexer?${webAppQuery({ collectionId: 'no/slashes' })}`),
+          api.post('faceindexer/index', { uuid: asset, collectionId: COLLECTION, celeb: 'X', blob: 'not an image' }),
+          api.post('faceindexer/index', {
+            uuid: asset,
+            collectionId: COLLECTION,
+            celeb: '',
+            blob: blobOf(faceSample(1)),
+          }),
+          api.post('faceindexer/update', [{ action: 'renaming', faceId: asset, celeb: 'X' }]),
+          api.post('faceindexer/index', {
+            uuid: asset,
+            collectionId: 'missing',
+            celeb: 'X',
+            blob: blobOf(faceSample(1)),
+          }),
+          api.post('faceindexer/index', {
+            uuid: asset,
+            collectionId: COLLECTION,
+            celeb: 'Nobody',
+            blob: `data:image/png;base64,${renderText(['no face here'], 320, 180).toString('base64')}`,
+          }),
+          api.post('faceindexer/index', { bucket: 'm2c-proxy', key: 'autofaceindexer/faces.json' }),
+        ]);
+
+      // Assess
+      expectError(noOperation, 400, 'M2CException', 'GET /faceindexer - invalid operation');
+      expectError(badCollection, 400, 'M2CException', 'GET /faceindexer - invalid collection id');
+      expectError(badBlob, 400, 'M2CException', 'POST /faceindexer/index - invalid blob');
+      expectError(badCeleb, 400, 'M2CException', 'POST /faceindexer/index - invalid celeb');
+      expectError(badAction, 400, 'M2CException', 'POST /faceindexer/update - invalid action');
+      expectError(noSuchCollection, 404, 'ResourceNotFoundException', /missing/);
+      expectError(noFace, 400, 'M2CException', 'POST /faceindexer/index - no face found in the image');
+      expectError(fromResults, 501, 'NotImplemented', /no auto face indexer/);
     });
   });
 

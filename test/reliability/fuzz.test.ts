@@ -75,8 +75,14 @@ const APIS: readonly Api[] = [
     stack: 'Media2Cloud',
     endpoint: output('Media2Cloud', 'ApiEndpoint'),
     routes: MEDIA2CLOUD_ROUTES,
-    fields: ['input', 'key', 'uuid', 'bucket', 'group', 'attributes', 'aiOptions', 'destination', 'mime', 'md5'],
-    queries: ['token', 'pageSize', 'type', 'overallStatus', 'query', 'size', 'from', 'exact', 'video', 'image'],
+    fields: [
+      ...['input', 'key', 'uuid', 'bucket', 'group', 'attributes', 'aiOptions', 'destination', 'mime', 'md5'],
+      ...['collectionId', 'celeb', 'blob', 'faceId', 'action'],
+    ],
+    queries: [
+      ...['token', 'pageSize', 'type', 'overallStatus', 'query', 'size', 'from', 'exact', 'video', 'image'],
+      ...['collectionId', 'faceId', 'faceIds'],
+    ],
   },
   {
     name: 'M2A Mediapackage',

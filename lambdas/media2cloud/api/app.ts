@@ -7,6 +7,8 @@ import { createConsoleRoutes } from './console-routes';
 import { AssetLibrary } from './domain/assets';
 import { createCustomizationRoutes } from './customization-routes';
 import { AiCustomizations } from './domain/customizations';
+import { FaceIndexer } from './domain/face-indexer';
+import { createFaceIndexerRoutes } from './face-indexer-routes';
 import { parseAssetListQuery } from './domain/listing';
 import type { Media2CloudDependencies } from './domain/ports';
 import { parseAnalysisBody, parseIngestBody, parseUuid } from './domain/validation';
@@ -42,6 +44,7 @@ export function createMedia2CloudRoutes(
       ok(await deps.search.search(parseSearchRequest({ query: request.query, uuid: pathUuid(request) }))),
 
     ...createConsoleRoutes(deps),
+    ...createFaceIndexerRoutes(new FaceIndexer(deps)),
     ...createCustomizationRoutes(
       new AiCustomizations(deps.customizations, (what, error) =>
         logger.warn(`Listing custom ${what} failed; answering none`, { error }),

@@ -6,6 +6,8 @@ import type { AiOptions } from './domain/records';
 export interface Media2CloudApiConfig {
   readonly ingestTableName: string;
   readonly analysisTableName: string;
+  /** The face indexer table: the names of the collections' faces (`/faceindexer`). */
+  readonly faceIndexerTableName: string;
   readonly ingestBucket: string;
   readonly proxyBucket: string;
   readonly mainStateMachineArn: string;
@@ -25,6 +27,7 @@ export interface Media2CloudApiConfig {
 const VARIABLES = {
   ingestTableName: 'INGEST_TABLE_NAME',
   analysisTableName: 'AIML_TABLE_NAME',
+  faceIndexerTableName: 'FACEINDEXER_TABLE_NAME',
   ingestBucket: 'INGEST_BUCKET',
   proxyBucket: 'PROXY_BUCKET',
   mainStateMachineArn: 'MAIN_STATE_MACHINE_ARN',
@@ -42,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Media2CloudApi
   return {
     ingestTableName: value('ingestTableName'),
     analysisTableName: value('analysisTableName'),
+    faceIndexerTableName: value('faceIndexerTableName'),
     ingestBucket: value('ingestBucket'),
     proxyBucket: value('proxyBucket'),
     mainStateMachineArn: value('mainStateMachineArn'),

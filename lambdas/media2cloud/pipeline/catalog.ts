@@ -20,6 +20,8 @@ export type PipelineEnvironmentVariable =
   | 'INGEST_TABLE_NAME'
   /** The analysis table (partition key `uuid`, sort key `type`). */
   | 'AIML_TABLE_NAME'
+  /** The face indexer table (partition key `faceId`): the names of the collections' faces. */
+  | 'FACEINDEXER_TABLE_NAME'
   /** Where uploads land. */
   | 'INGEST_BUCKET'
   /** Proxies, analysis results and `_settings/aioptions.json`. */
@@ -47,6 +49,8 @@ export type PipelineAccess =
   | 'ingestTable'
   /** `dynamodb:UpdateItem`, `Query`, `BatchWriteItem` on `AIML_TABLE_NAME`. */
   | 'aimlTable'
+  /** `dynamodb:BatchGetItem` on `FACEINDEXER_TABLE_NAME`: face names for face matches. */
+  | 'readFaceIndexerTable'
   /** `es:ESHttpGet`, `ESHttpPut`, `ESHttpPost`, `ESHttpDelete` on the `content` index. */
   | 'searchIndex'
   /** `states:StartExecution` on `MAIN_STATE_MACHINE_ARN`. */
@@ -194,8 +198,15 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     entry: ANALYZER,
     handler: 'runAnalyzer',
     tools: ['ffmpeg', 'pdfjs'],
-    environment: ['SEARCH_ENDPOINT'],
-    access: ['readIngestBucket', 'readProxyBucket', 'writeProxyBucket', 'searchIndex', 'analyseWithAi'],
+    environment: ['SEARCH_ENDPOINT', 'FACEINDEXER_TABLE_NAME'],
+    access: [
+      'readIngestBucket',
+      'readProxyBucket',
+      'writeProxyBucket',
+      'searchIndex',
+      'analyseWithAi',
+      'readFaceIndexerTable',
+    ],
     sizing: MEDIA_SIZING,
     substitution: 'RunAnalyzerFunctionArn',
   },

@@ -2,6 +2,7 @@ import type { SearchDocument, SearchDocumentPatch } from '../search/document';
 import type { AiOptions } from './domain/ai-options';
 import type { AnalysisTable } from '../tables/analysis';
 import type { IngestTable } from '../tables/ingest';
+import type { FaceIndexerTable } from '../tables/face-indexer';
 import type { DocInfo, ObjectLocation } from './domain/records';
 import type { MediaTools } from '../../shared/media/tools';
 import type { MediaDescriber } from './media/mediainfo';
@@ -13,6 +14,9 @@ import type { MediaConvertTranscoder } from '../../shared/ai/mediaconvert';
 
 /** The ingest table (partition key `uuid`), as the pipeline uses it. */
 export type IngestRecordStore = Pick<IngestTable, 'get' | 'upsert' | 'update' | 'delete'>;
+
+/** The face indexer table (partition key `faceId`), as analysis reads it: the names people gave faces. */
+export type FaceNameStore = Pick<FaceIndexerTable, 'batchGet'>;
 
 /** The analysis table (partition key `uuid`, sort key `type`), as the pipeline uses it. */
 export type AnalysisRecordStore = Pick<AnalysisTable, 'merge' | 'list' | 'deleteAll'>;
@@ -179,4 +183,5 @@ export interface PipelineDependencies {
   /** Only the StartTranscode function carries the MediaConvert adapter; elsewhere it refuses. */
   readonly transcoder: TranscodeJobs;
   readonly tasks: TaskCallbacks;
+  readonly faceNames: FaceNameStore;
 }

@@ -9,6 +9,8 @@ export interface IndexedFace {
   readonly imageId: string;
   /** The caller's name for that image. @default - none given */
   readonly externalImageId?: string;
+  /** The user the face is associated with (AssociateFaces). @default - none */
+  readonly userId?: string;
   readonly boundingBox: BoundingBox;
   readonly confidence: Confidence;
 }

@@ -199,6 +199,7 @@ function indexedFace(wire: Face | undefined): IndexedFace {
     faceId: wire?.FaceId ?? '',
     imageId: wire?.ImageId ?? '',
     ...(wire?.ExternalImageId ? { externalImageId: wire.ExternalImageId } : {}),
+    ...(wire?.UserId ? { userId: wire.UserId } : {}),
     boundingBox: box(wire?.BoundingBox),
     confidence: wire?.Confidence ?? 0,
   };
@@ -599,17 +600,29 @@ export class RekognitionVision {
     const faces: IndexedFace[] = [];
     let token: string | undefined;
     do {
-      const response = await this.send<{ Faces?: Face[]; NextToken?: string }>(
-        new ListFacesCommand({
-          CollectionId: collectionId,
-          ...(options.pageSize ? { MaxResults: options.pageSize } : {}),
-          ...(token ? { NextToken: token } : {}),
-        }),
-      );
-      faces.push(...(response.Faces ?? []).map(indexedFace));
-      token = response.NextToken;
+      const page = await this.listFacesPage(collectionId, { ...options, ...(token ? { nextToken: token } : {}) });
+      faces.push(...page.faces);
+      token = page.nextToken;
     } while (token);
     return faces;
+  }
+
+  /** One page of the collection's faces, for callers that page through it themselves. */
+  async listFacesPage(
+    collectionId: string,
+    options: { pageSize?: number; nextToken?: string } = {},
+  ): Promise<{ faces: IndexedFace[]; nextToken?: string }> {
+    const response = await this.send<{ Faces?: Face[]; NextToken?: string }>(
+      new ListFacesCommand({
+        CollectionId: collectionId,
+        ...(options.pageSize ? { MaxResults: options.pageSize } : {}),
+        ...(options.nextToken ? { NextToken: options.nextToken } : {}),
+      }),
+    );
+    return {
+      faces: (response.Faces ?? []).map(indexedFace),
+      ...(response.NextToken ? { nextToken: response.NextToken } : {}),
+    };
   }
 
   async deleteFaces(

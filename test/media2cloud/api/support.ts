@@ -13,6 +13,7 @@ import type {
 import type { StartedExecution } from '../../../lambdas/media2cloud/api/domain/records';
 import { ANALYSIS_TABLE } from '../../../lambdas/media2cloud/tables/analysis';
 import { INGEST_TABLE } from '../../../lambdas/media2cloud/tables/ingest';
+import { FACE_INDEXER_TABLE } from '../../../lambdas/media2cloud/tables/face-indexer';
 import { createTable } from '../../support/tables';
 import type { SearchRequest, SearchResponse } from '../../../lambdas/media2cloud/search';
 import {
@@ -28,6 +29,7 @@ import {
 export const MEDIA2CLOUD_ENV = {
   INGEST_TABLE_NAME: 'm2c-ingest',
   AIML_TABLE_NAME: 'm2c-aiml',
+  FACEINDEXER_TABLE_NAME: 'm2c-faceindexer',
   INGEST_BUCKET: 'm2c-ingest-bucket',
   PROXY_BUCKET: 'm2c-proxy-bucket',
   MAIN_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:m2c-main',
@@ -51,6 +53,7 @@ export async function provisionMedia2Cloud(engines: LocalEngines): Promise<void>
   Object.assign(process.env, MEDIA2CLOUD_ENV);
   await createTable(engines.dynamo, MEDIA2CLOUD_ENV.INGEST_TABLE_NAME, INGEST_TABLE);
   await createTable(engines.dynamo, MEDIA2CLOUD_ENV.AIML_TABLE_NAME, ANALYSIS_TABLE);
+  await createTable(engines.dynamo, MEDIA2CLOUD_ENV.FACEINDEXER_TABLE_NAME, FACE_INDEXER_TABLE);
   for (const Bucket of [MEDIA2CLOUD_ENV.INGEST_BUCKET, MEDIA2CLOUD_ENV.PROXY_BUCKET, OTHER_BUCKET]) {
     await engines.s3.send(new CreateBucketCommand({ Bucket }));
   }

@@ -27,6 +27,7 @@ import {
   IngestTable,
   type IngestRecord,
 } from '../../../lambdas/media2cloud/tables/ingest';
+import { FACE_INDEXER_TABLE, FaceIndexerTable } from '../../../lambdas/media2cloud/tables/face-indexer';
 import { createTable } from '../../support/tables';
 import { tmpScratch } from '../../../lambdas/media2cloud/pipeline/adapters/scratch';
 import { S3ObjectStore } from '../../../lambdas/media2cloud/pipeline/adapters/s3-object-store';
@@ -55,6 +56,7 @@ export const INGEST_BUCKET = 'm2c-ingest';
 export const PROXY_BUCKET = 'm2c-proxy';
 export const INGEST_TABLE = 'm2c-ingest';
 export const AIML_TABLE = 'm2c-aiml';
+export const FACEINDEXER_TABLE = 'm2c-faceindexer';
 
 export const functionArn = (id: string) => `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:m2c-${id}`;
 export const stateMachineArn = (id: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:m2c-${id}`;
@@ -129,6 +131,7 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
   const dynamo = new DynamoDBClient({});
   await createTable(dynamo, INGEST_TABLE, INGEST_TABLE_SCHEMA);
   await createTable(dynamo, AIML_TABLE, ANALYSIS_TABLE);
+  await createTable(dynamo, FACEINDEXER_TABLE, FACE_INDEXER_TABLE);
   for (const Bucket of [INGEST_BUCKET, PROXY_BUCKET]) await engines.s3.send(new CreateBucketCommand({ Bucket }));
 
   const functions = new Map<string, Handler>();
@@ -221,6 +224,7 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
     ai: awsAiServices(),
     transcoder: new MediaConvertTranscoder(mediaConvertClient),
     tasks: new SfnTaskCallbacks(sfnClient),
+    faceNames: new FaceIndexerTable(documentClient, FACEINDEXER_TABLE),
   };
   // A deployment without the AI services (this harness runs no Rekognition, Transcribe, Comprehend or Textract):
   // their aiOptions are switched off as the original does where a service is missing.

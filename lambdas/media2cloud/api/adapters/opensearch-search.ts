@@ -15,6 +15,7 @@ import {
   type SignedOpenSearchResponse,
   type SigningCredentials,
 } from '../../shared/opensearch-http';
+import type { FaceNameChange, FaceRetagging } from '../domain/face-indexer';
 import type { SearchPort } from '../domain/ports';
 
 export type { SigningCredentials };
@@ -47,7 +48,7 @@ interface OpenSearchAnswer {
  * original's query, then `_mget` of the matched fields, as the search module's mapper asks. Only the endpoint
  * variable differs in local mode, where an OpenSearch-compatible engine answers the same requests.
  */
-export class OpenSearchSearch implements SearchPort {
+export class OpenSearchSearch implements SearchPort, FaceRetagging {
   private readonly client: SignedOpenSearchClient;
 
   constructor(options: OpenSearchSearchOptions) {
@@ -100,9 +101,80 @@ export class OpenSearchSearch implements SearchPort {
     expectSuccess(answer, '_update');
   }
 
+  /**
+   * The original's face re-tagging of indexed results: each asset whose `facematch` entries name a changed face gets
+   * them renamed (entries that come to share a name merged) or, for a deleted face, dropped. Assets are found by the
+   * name the face had, the hits checked by face id.
+   */
+  async retag(changes: readonly FaceNameChange[]): Promise<void> {
+    const byFace = new Map(changes.map((change) => [change.faceId, change]));
+    const documents = new Map<string, FaceMatchEntry[]>();
+    for (const name of new Set(changes.map((change) => change.previousName))) {
+      for (let from = 0; from < RETAG_WINDOW; from += RETAG_PAGE) {
+        const found = await this.send(
+          `/${CONTENT_INDEX}/_search`,
+          { query: { query_string: { query: phrase(name) } }, _source: ['facematch'] },
+          { from: String(from), size: String(RETAG_PAGE) },
+        );
+        if (found.status === 404 && errorType(found.body) === 'index_not_found_exception') return;
+        expectSuccess(found, '_search');
+        const hits = (found.body as RetagSearchBody).hits?.hits ?? [];
+        for (const hit of hits) {
+          const entries = hit._source?.facematch;
+          if (Array.isArray(entries) && entries.some((entry) => byFace.has(entry.faceId ?? ''))) {
+            documents.set(hit._id, entries);
+          }
+        }
+        if (hits.length < RETAG_PAGE) break;
+      }
+    }
+    for (const [uuid, entries] of documents) {
+      const retagged = new Map<string, FaceMatchEntry>();
+      for (const entry of entries) {
+        const change = byFace.get(entry.faceId ?? '');
+        if (change !== undefined && change.celeb === undefined) continue;
+        const name = change?.celeb ?? entry.name;
+        const same = retagged.get(name);
+        retagged.set(
+          name,
+          same === undefined
+            ? { ...entry, name }
+            : { ...same, timecodes: [...(same.timecodes ?? []), ...(entry.timecodes ?? [])] },
+        );
+      }
+      const answer = await this.send(
+        `/${CONTENT_INDEX}/_update/${encodeURIComponent(uuid)}`,
+        { doc: { facematch: [...retagged.values()] } },
+        { refresh: 'true', retry_on_conflict: '3' },
+      );
+      // Removed meanwhile: nothing left to rename.
+      if (answer.status === 404) continue;
+      expectSuccess(answer, '_update');
+    }
+  }
+
   private async send(path: string, body: unknown, query: Record<string, string> = {}): Promise<OpenSearchAnswer> {
     return readAnswer(await this.client.request('POST', path, { query, body }));
   }
+}
+
+/** Assets re-tagged per search page, and at most this many per name (OpenSearch's result window). */
+const RETAG_PAGE = 100;
+const RETAG_WINDOW = 10_000;
+
+interface FaceMatchEntry {
+  readonly name: string;
+  readonly faceId?: string;
+  readonly timecodes?: readonly unknown[];
+}
+
+interface RetagSearchBody {
+  readonly hits?: { readonly hits?: readonly { _id: string; _source?: { facematch?: FaceMatchEntry[] } }[] };
+}
+
+/** A `query_string` phrase for the exact words of a name. */
+function phrase(name: string): string {
+  return `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
 /** The body is read as JSON up front: an error answer may carry none. */

@@ -62,6 +62,11 @@ class UnavailableError extends HttpError {
   }
 }
 
+/** Work the original does that mediaplane does not do (yet), said plainly: a 501 `NotImplemented`. */
+export function notImplemented(message: string): HttpError {
+  return new UnavailableError(501, message, 'NotImplemented');
+}
+
 /** The `HttpError` a refusal answers as: its status, the service's exception name as `errorName`. */
 export function refused(refusal: ServiceRefusal): HttpError {
   switch (refusal.statusCode) {

@@ -3,6 +3,7 @@ import type { SearchEngine } from '../../search';
 import type { AnalysisTable } from '../../tables/analysis';
 import type { IngestTable } from '../../tables/ingest';
 import type { ConsolePorts } from './console-ports';
+import type { FaceIndexerPorts } from './face-indexer';
 import type { AiOptions, StartedExecution } from './records';
 
 /**
@@ -77,7 +78,7 @@ export interface Media2CloudSettings {
   readonly defaultAiOptions: AiOptions;
 }
 
-export interface Media2CloudPorts extends ConsolePorts {
+export interface Media2CloudPorts extends ConsolePorts, Omit<FaceIndexerPorts, 'now'> {
   readonly ingest: IngestStore;
   readonly analysis: AnalysisStore;
   readonly objects: SourceObjects;

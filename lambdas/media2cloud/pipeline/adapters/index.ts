@@ -14,6 +14,7 @@ import { s3Client, sfnClient } from '../../clients';
 import { documentClient } from '../../tables/document-client';
 import { AnalysisTable } from '../../tables/analysis';
 import { IngestTable } from '../../tables/ingest';
+import { FaceIndexerTable } from '../../tables/face-indexer';
 import { OpenSearchIndex } from './opensearch-index';
 import { tmpScratch } from './scratch';
 import { S3ObjectStore } from './s3-object-store';
@@ -73,6 +74,7 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
   };
   const records = lazy(() => new IngestTable(documentClient, required('INGEST_TABLE_NAME', env)));
   const analyses = lazy(() => new AnalysisTable(documentClient, required('AIML_TABLE_NAME', env)));
+  const faceNames = lazy(() => new FaceIndexerTable(documentClient, required('FACEINDEXER_TABLE_NAME', env)));
   const objects = lazy(() => new S3ObjectStore(s3Client));
   const search = lazy(
     () =>
@@ -121,6 +123,9 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
     },
     get tasks() {
       return tasks();
+    },
+    get faceNames() {
+      return faceNames();
     },
   };
 }

@@ -38,7 +38,7 @@ export interface PreviousResult {
 
 export type AnalyzerDependencies = Pick<
   PipelineDependencies,
-  'objects' | 'search' | 'tools' | 'scratch' | 'now' | 'pdfReader' | 'ai'
+  'objects' | 'search' | 'tools' | 'scratch' | 'now' | 'pdfReader' | 'ai' | 'faceNames'
 >;
 
 /** An analyzer's result, for its entry in the analysis record. */

@@ -7,7 +7,8 @@ import {
   type VideoAnalysisKind,
   type VideoFindings,
 } from '../../../../shared/ai/rekognition';
-import type { AnalysisField } from '../../../search/document';
+import type { AnalysisField, SearchEntry } from '../../../search/document';
+import { nameFromImageId } from '../../../shared/face-names';
 import { AnalysisTypes, frameCaptureRate, isEnabled, type AiOptions } from '../../domain/ai-options';
 import { errorText } from '../../domain/errors';
 import { analysisMetadataKey, analysisRawPrefix, transcodePrefix } from '../../domain/layout';
@@ -27,6 +28,7 @@ const PAGE_SIZE = 1000;
 interface Sighting {
   readonly name: string;
   readonly confidence: number;
+  readonly faceId?: string;
 }
 
 type ImageFeature =
@@ -72,7 +74,7 @@ function sightingsOfVideo<K extends VideoAnalysisKind>(
       return [{ name: FACE, confidence: (finding as VideoFindings['faces']).confidence, timestampMs: at }];
     case 'faceSearch':
       return (finding as VideoFindings['faceSearch']).matches.map((match) => ({
-        name: match.face.externalImageId ?? match.face.faceId,
+        ...matchedFace(match.face),
         confidence: match.similarity,
         timestampMs: at,
       }));
@@ -120,10 +122,7 @@ async function sightingsOfImage(
         const found = await ai.vision.searchFacesByImage(collectionId, input, {
           ...(minConfidence !== undefined ? { faceMatchThreshold: minConfidence } : {}),
         });
-        return found.matches.map((match) => ({
-          name: match.face.externalImageId ?? match.face.faceId,
-          confidence: match.similarity,
-        }));
+        return found.matches.map((match) => ({ ...matchedFace(match.face), confidence: match.similarity }));
       } catch (error) {
         // SearchFacesByImage refuses an image without a face: nothing matched in it.
         if ((error as { name?: string }).name === 'InvalidParameterException') return [];
@@ -143,6 +142,40 @@ async function sightingsOfImage(
         .filter((text) => text.type === 'LINE')
         .map((text) => ({ name: text.text, confidence: text.confidence }));
   }
+}
+
+/** A matched face before the face indexer names it: its `ExternalImageId` read as a name, or its id. */
+function matchedFace(face: { faceId: string; externalImageId?: string }): { name: string; faceId: string } {
+  const name = face.externalImageId ? nameFromImageId(face.externalImageId, face.faceId) : undefined;
+  return { name: name ?? face.faceId, faceId: face.faceId };
+}
+
+/**
+ * Face matches named as the original names them: the name the face indexer table holds for the face, else the name
+ * its `ExternalImageId` reads as (the face's id for the indexer's own ids).
+ */
+async function namedFaces<T extends Sighting>(sightings: readonly T[], deps: AnalyzerDependencies): Promise<T[]> {
+  const faceIds = [...new Set(sightings.flatMap((sighting) => (sighting.faceId ? [sighting.faceId] : [])))];
+  if (faceIds.length === 0) return [...sightings];
+  const names = new Map<string, string>();
+  for (const record of await deps.faceNames.batchGet(faceIds)) {
+    if (record.celeb) names.set(record.faceId, record.celeb);
+  }
+  return sightings.map((sighting) => {
+    const name = sighting.faceId ? names.get(sighting.faceId) : undefined;
+    return name === undefined ? sighting : { ...sighting, name };
+  });
+}
+
+/** The original's `facematch` search entries carry the face's id, by which renaming a face finds them. */
+function withFaceIds(entries: readonly SearchEntry[], sightings: readonly Sighting[]): SearchEntry[] {
+  const faceIds = new Map<string, string>();
+  for (const sighting of sightings)
+    if (sighting.faceId && !faceIds.has(sighting.name)) faceIds.set(sighting.name, sighting.faceId);
+  return entries.map((entry) => {
+    const faceId = faceIds.get(entry.name);
+    return faceId === undefined ? entry : { ...entry, faceId };
+  });
 }
 
 function faceCollectionOf(options: AiOptions): string | undefined {
@@ -223,14 +256,17 @@ export const rekognitionImageAnalyzer: Analyzer = {
       runs.push(
         await tolerated(feature, deps, async () => {
           const startTime = deps.now();
-          const sightings = await sightingsOfImage(feature.option as ImageFeature, deps.ai, input, aiOptions);
+          const sightings = await namedFaces(
+            await sightingsOfImage(feature.option as ImageFeature, deps.ai, input, aiOptions),
+            deps,
+          );
           const raw = analysisRawPrefix(asset.destination.prefix, requestTime, CATEGORY, feature.option);
           const output = `${raw}output.json`;
           await putJson(deps, asset.destination.bucket, output, { [feature.namedKey]: sightings });
           return {
             option: feature.option,
             field: feature.field,
-            entries: namedEntries(sightings.map((sighting) => sighting.name)),
+            entries: withFaceIds(namedEntries(sightings.map((sighting) => sighting.name)), sightings),
             output: { output, apiCount: 1, numOutputs: 1, startTime, endTime: deps.now() },
           };
         }),
@@ -320,7 +356,7 @@ async function runOnFrames(
 ): Promise<FeatureRun> {
   const { asset, aiOptions, requestTime } = context;
   const startTime = deps.now();
-  const findings: TimedFinding[] = [];
+  const sighted: (Sighting & TimedFinding)[] = [];
   for (const frame of frames) {
     const sightings = await sightingsOfImage(
       feature.option as ImageFeature,
@@ -328,8 +364,9 @@ async function runOnFrames(
       { bucket: asset.destination.bucket, key: frame.key },
       aiOptions,
     );
-    findings.push(...sightings.map((sighting) => ({ ...sighting, timestampMs: frame.timestampMs })));
+    sighted.push(...sightings.map((sighting) => ({ ...sighting, timestampMs: frame.timestampMs })));
   }
+  const findings = await namedFaces(sighted, deps);
   const raw = analysisRawPrefix(asset.destination.prefix, requestTime, CATEGORY, feature.option);
   const output = `${raw}00000000.json`;
   await putJson(deps, asset.destination.bucket, output, { [feature.namedKey]: findings });
@@ -337,7 +374,7 @@ async function runOnFrames(
   return {
     option: feature.option,
     field: feature.field,
-    entries: tracks.entries,
+    entries: withFaceIds(tracks.entries, findings),
     output: {
       output,
       metadata: tracks.metadata,
@@ -458,14 +495,17 @@ async function runVideoJob(
       },
     };
   }
-  const findings: TimedFinding[] = (analysis.findings as VideoFindings[VideoAnalysisKind][]).flatMap((finding) =>
-    sightingsOfVideo(feature.kind, finding),
+  const findings = await namedFaces(
+    (analysis.findings as VideoFindings[VideoAnalysisKind][]).flatMap((finding) =>
+      sightingsOfVideo(feature.kind, finding),
+    ),
+    deps,
   );
   const tracks = await writeTracks(deps, asset, feature.option, findings);
   return {
     option: feature.option,
     field: feature.field,
-    entries: tracks.entries,
+    entries: withFaceIds(tracks.entries, findings),
     output: {
       output: `${raw}${MAP_FILE}`,
       metadata: tracks.metadata,
