@@ -9,7 +9,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { CatalogOperator } from '../../lambdas/media-insights/operators/catalog';
 import { OPERATION_TABLE, STAGE_TABLE, WORKFLOW_TABLE } from '../../lambdas/media-insights/tables/definitions';
+import { EXECUTION_STAGE_TABLE } from '../../lambdas/media-insights/tables/execution-stages';
 import { EXECUTION_TABLE } from '../../lambdas/media-insights/tables/executions';
+import { WORKFLOW_VERSION_TABLE } from '../../lambdas/media-insights/tables/workflow-versions';
 import { SLOT_TABLE } from '../../lambdas/media-insights/tables/slots';
 import { SYSTEM_TABLE } from '../../lambdas/media-insights/tables/system';
 import { WORKFLOW_API_ROUTES } from '../../lambdas/media-insights/workflow/routes';
@@ -54,7 +56,10 @@ export interface MediaInsightsWorkflowProps {
  */
 export class MediaInsightsWorkflow extends Construct {
   public readonly tables: Readonly<
-    Record<'system' | 'operation' | 'stage' | 'workflow' | 'execution' | 'slot', dynamodb.Table>
+    Record<
+      'system' | 'operation' | 'stage' | 'workflow' | 'workflowVersion' | 'execution' | 'executionStage' | 'slot',
+      dynamodb.Table
+    >
   >;
   public readonly api: RestApiFromRoutes;
   public readonly stateMachine: sfn.StateMachine;
@@ -68,12 +73,16 @@ export class MediaInsightsWorkflow extends Construct {
     super(scope, id);
 
     const execution = new SecureTable(this, 'ExecutionTable', { schema: EXECUTION_TABLE });
+    // Per-stage state and operator outputs, so completing a stage writes what it changes, not the whole execution.
+    const executionStage = new SecureTable(this, 'ExecutionStageTable', { schema: EXECUTION_STAGE_TABLE });
     this.tables = {
       system: new SecureTable(this, 'SystemTable', { schema: SYSTEM_TABLE }),
       operation: new SecureTable(this, 'OperationTable', { schema: OPERATION_TABLE }),
       stage: new SecureTable(this, 'StageTable', { schema: STAGE_TABLE }),
       workflow: new SecureTable(this, 'WorkflowTable', { schema: WORKFLOW_TABLE }),
+      workflowVersion: new SecureTable(this, 'WorkflowVersionTable', { schema: WORKFLOW_VERSION_TABLE }),
       execution,
+      executionStage,
       slot: new SecureTable(this, 'SlotTable', { schema: SLOT_TABLE }),
     };
     const tableEnvironment = {
@@ -82,6 +91,8 @@ export class MediaInsightsWorkflow extends Construct {
       STAGE_TABLE_NAME: this.tables.stage.tableName,
       WORKFLOW_TABLE_NAME: this.tables.workflow.tableName,
       WORKFLOW_EXECUTION_TABLE_NAME: execution.tableName,
+      WORKFLOW_EXECUTION_STAGE_TABLE_NAME: executionStage.tableName,
+      WORKFLOW_VERSION_TABLE_NAME: this.tables.workflowVersion.tableName,
       SLOT_TABLE_NAME: this.tables.slot.tableName,
       DEFAULT_MAX_CONCURRENT_WORKFLOWS: props.defaultMaxConcurrentWorkflows,
     };
@@ -142,9 +153,10 @@ export class MediaInsightsWorkflow extends Construct {
         resources: [runnerExecutionsArn],
       }),
     );
-    for (const tableItem of [this.tables.system, execution, this.tables.slot])
+    for (const tableItem of [this.tables.system, execution, executionStage, this.tables.slot])
       tableItem.grantReadWriteData(this.scheduler.function);
-    for (const tableItem of [execution, this.tables.slot]) tableItem.grantReadWriteData(this.engine.function);
+    for (const tableItem of [execution, executionStage, this.tables.slot])
+      tableItem.grantReadWriteData(this.engine.function);
     this.tables.operation.grantReadData(this.engine.function);
     this.scheduler.function.grantInvoke(this.engine.function);
 

@@ -33,7 +33,7 @@ describe('Wait operator', () => {
     documents = DynamoDBDocumentClient.from(engines.dynamo);
     lambda = new LocalLambdaEndpoint();
     deps = {
-      executions: new ExecutionTable(documents, TABLE),
+      executions: new ExecutionTable(documents, { executions: TABLE }),
       scheduler: new LambdaSchedulerNotifier(await lambda.start(), SCHEDULER_ARN),
     };
   });

@@ -9,7 +9,7 @@ import { runWaitCheck, runWaitStart, type WaitDependencies } from './operator';
 
 const env = requireEnvironment(['WORKFLOW_EXECUTION_TABLE_NAME', 'SCHEDULER_FUNCTION_ARN']);
 const dependencies: WaitDependencies = {
-  executions: new ExecutionTable(documentClient, env.WORKFLOW_EXECUTION_TABLE_NAME),
+  executions: new ExecutionTable(documentClient, { executions: env.WORKFLOW_EXECUTION_TABLE_NAME }),
   scheduler: new LambdaSchedulerNotifier(lambdaClient, env.SCHEDULER_FUNCTION_ARN),
 };
 

@@ -19,7 +19,11 @@ export function createWorkflowPorts(
     operations: new NamedRecordTable(documentClient, config.operationTableName),
     stages: new StageTable(documentClient, config.stageTableName),
     workflows: new WorkflowTable(documentClient, config.workflowTableName),
-    executions: new ExecutionTable(documentClient, config.executionTableName),
+    executions: new ExecutionTable(documentClient, {
+      executions: config.executionTableName,
+      stages: config.executionStageTableName,
+      versions: config.workflowVersionTableName,
+    }),
     system: new SystemTable(documentClient, config.systemTableName),
     dataplane: new LambdaDataplaneAssets(invoker, config.dataplaneHandlerArn),
     scheduler: new LambdaWorkflowScheduler(invoker, config.schedulerFunctionArn),

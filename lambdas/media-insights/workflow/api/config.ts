@@ -10,6 +10,8 @@ export interface WorkflowApiConfig {
   readonly stageTableName: string;
   readonly workflowTableName: string;
   readonly executionTableName: string;
+  readonly executionStageTableName: string;
+  readonly workflowVersionTableName: string;
   /** The one workflow-runner state machine every workflow record points at. */
   readonly stateMachineArn: string;
   readonly schedulerFunctionArn: string;
@@ -30,6 +32,8 @@ const REQUIRED = {
   stageTableName: 'STAGE_TABLE_NAME',
   workflowTableName: 'WORKFLOW_TABLE_NAME',
   executionTableName: 'WORKFLOW_EXECUTION_TABLE_NAME',
+  executionStageTableName: 'WORKFLOW_EXECUTION_STAGE_TABLE_NAME',
+  workflowVersionTableName: 'WORKFLOW_VERSION_TABLE_NAME',
   stateMachineArn: 'STATE_MACHINE_ARN',
   schedulerFunctionArn: 'SCHEDULER_FUNCTION_ARN',
   dataplaneHandlerArn: 'DATAPLANE_HANDLER_ARN',

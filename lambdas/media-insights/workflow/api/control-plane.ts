@@ -451,7 +451,9 @@ export class WorkflowControlPlane {
       },
       this.recordContext(),
     );
-    this.assertFits('Workflow execution of', workflow.Name, () => this.ports.executions.assertFits(provisional));
+    this.assertFits('Workflow execution of', workflow.Name, () =>
+      this.ports.executions.assertFits(provisional, workflow),
+    );
 
     let asset: CreatedAsset;
     if ('AssetId' in request.Input) {
@@ -469,7 +471,7 @@ export class WorkflowControlPlane {
       { AssetId: asset.AssetId, Media: asset.Media, Configuration: request.Configuration },
       this.recordContext(),
     );
-    if (!(await this.ports.executions.create(execution))) {
+    if (!(await this.ports.executions.create(execution, workflow))) {
       throw new Error(`Workflow execution id ${execution.Id} is already taken`);
     }
     await this.requestSchedule('execution-created', execution.Id);

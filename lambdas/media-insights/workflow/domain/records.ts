@@ -498,55 +498,114 @@ export interface StageCompletion {
   readonly failure?: string;
 }
 
+/** What completing a stage needs to know of its execution: the globals, and the stage's status and place. */
+export interface StageView {
+  readonly Globals: Globals;
+  readonly Stage: Pick<ExecutionStage, 'Status' | 'Next' | 'End'>;
+}
+
+/** What completing a stage changes: the stage's status and outputs, the globals, and where the execution goes. */
+export interface StageStep {
+  readonly stageStatus: typeof StageStatus.Complete | typeof StageStatus.Error;
+  /** The stage's recorded `Outputs`: the operators' outputs, or none when the stage failed outright. */
+  readonly outputs: OperatorOutput[];
+  readonly globals: Globals;
+  readonly status: typeof WorkflowStatus.Started | typeof WorkflowStatus.Complete | typeof WorkflowStatus.Error;
+  /** The execution's `CurrentStage` afterwards: the next stage, `End`, or (failed mid-workflow) this stage. */
+  readonly currentStage: string;
+  /** The stage to start next (status `Started` only); it gets `globals` as its `Input`. */
+  readonly next?: string;
+  /** Set when the execution fails. */
+  readonly message?: string;
+}
+
 /**
- * The original's stage completion: record the outputs, roll them up, set the stage's status, then either end the
- * workflow, fail it, or start the next stage. `outputs` is what the stage's Parallel state produced: a list of
- * operator outputs, or the caught error when a branch failed outright.
+ * The original's stage completion as a decision: record the outputs, roll them up, set the stage's status, then
+ * either end the workflow, fail it, or start the next stage. `outputs` is what the stage's operations produced: a
+ * list of operator outputs, or the caught error when a branch failed outright.
  */
-export function completeStage(execution: WorkflowExecution, stageName: string, outputs: unknown): StageCompletion {
-  const updated = structuredClone(execution);
-  const stage = updated.Workflow.Stages[stageName];
-  if (!stage) throw new Error(`Stage ${stageName} is not part of workflow execution ${execution.Id}`);
-
-  const fail = (message: string): StageCompletion => {
-    stage.Status = StageStatus.Error;
-    updated.Status = WorkflowStatus.Error;
-    updated.Message = message;
-    return { execution: updated, next: {}, failure: message };
-  };
-
+export function stageTransition(view: StageView, stageName: string, outputs: unknown): StageStep {
+  const fail = (
+    message: string,
+    recorded: OperatorOutput[],
+    globals: Globals,
+    currentStage = stageName,
+  ): StageStep => ({
+    stageStatus: StageStatus.Error,
+    outputs: recorded,
+    globals,
+    status: WorkflowStatus.Error,
+    currentStage,
+    message,
+  });
   if (!Array.isArray(outputs)) {
     // The original iterates the caught error as if it were the list and fails with a Python type error; we report
     // the Step Functions error instead.
-    stage.Outputs = [];
-    return fail(Messages.rollupFailed(Messages.rollupErrorCause(describeBranchError(outputs))));
+    return fail(Messages.rollupFailed(Messages.rollupErrorCause(describeBranchError(outputs))), [], view.Globals);
   }
   const operatorOutputs = structuredClone(outputs) as OperatorOutput[];
-  stage.Outputs = operatorOutputs;
-  const status = stageStatusFromOutputs(stage.Status, operatorOutputs);
+  const status = stageStatusFromOutputs(view.Stage.Status, operatorOutputs);
+  let globals: Globals;
   try {
-    updated.Globals = mergeStageOutputs(updated.Globals, operatorOutputs);
+    globals = mergeStageOutputs(view.Globals, operatorOutputs);
   } catch (error) {
     if (!(error instanceof StageRollupError)) throw error;
-    return fail(Messages.rollupFailed(Messages.rollupErrorCause(error.message)));
+    return fail(Messages.rollupFailed(Messages.rollupErrorCause(error.message)), operatorOutputs, view.Globals);
   }
-  stage.Status = status;
-
-  if (stage.End) {
-    updated.CurrentStage = END_STAGE;
-    if (status === StageStatus.Error) return fail(Messages.rollupFailed(Messages.stageAborted(stageName)));
-    updated.Status = WorkflowStatus.Complete;
-    return { execution: updated, next: {} };
+  if (view.Stage.End) {
+    if (status === StageStatus.Error) {
+      return fail(Messages.rollupFailed(Messages.stageAborted(stageName)), operatorOutputs, globals, END_STAGE);
+    }
+    return {
+      stageStatus: status,
+      outputs: operatorOutputs,
+      globals,
+      status: WorkflowStatus.Complete,
+      currentStage: END_STAGE,
+    };
   }
   // A failed middle stage leaves CurrentStage on itself: the original writes "End" and then overwrites it.
-  if (status === StageStatus.Error) return fail(Messages.rollupFailed(Messages.stageAborted(stageName)));
+  if (status === StageStatus.Error) {
+    return fail(Messages.rollupFailed(Messages.stageAborted(stageName)), operatorOutputs, globals);
+  }
+  const next = view.Stage.Next as string;
+  return {
+    stageStatus: status,
+    outputs: operatorOutputs,
+    globals,
+    status: WorkflowStatus.Started,
+    currentStage: next,
+    next,
+  };
+}
 
-  const nextName = stage.Next as string;
-  const nextStage = updated.Workflow.Stages[nextName];
-  nextStage.Input = structuredClone(updated.Globals);
+/** The whole execution record with a {@link StageStep} applied (records that embed their stages). */
+export function applyStageStep(execution: WorkflowExecution, stageName: string, step: StageStep): StageCompletion {
+  const updated = structuredClone(execution);
+  const stage = updated.Workflow.Stages[stageName];
+  if (!stage) throw new Error(`Stage ${stageName} is not part of workflow execution ${execution.Id}`);
+  stage.Outputs = structuredClone(step.outputs);
+  stage.Status = step.stageStatus;
+  updated.Globals = structuredClone(step.globals);
+  updated.CurrentStage = step.currentStage;
+  updated.Status = step.status;
+  if (step.message !== undefined) updated.Message = step.message;
+  if (step.next === undefined) return { execution: updated, next: {}, failure: step.message };
+  const nextStage = updated.Workflow.Stages[step.next];
+  nextStage.Input = structuredClone(step.globals);
   nextStage.Status = StageStatus.Started;
-  updated.CurrentStage = nextName;
   return { execution: updated, next: nextStage };
+}
+
+/** {@link stageTransition} applied to a whole execution record. */
+export function completeStage(execution: WorkflowExecution, stageName: string, outputs: unknown): StageCompletion {
+  const stage = execution.Workflow.Stages[stageName];
+  if (!stage) throw new Error(`Stage ${stageName} is not part of workflow execution ${execution.Id}`);
+  return applyStageStep(
+    execution,
+    stageName,
+    stageTransition({ Globals: execution.Globals, Stage: stage }, stageName, outputs),
+  );
 }
 
 /**

@@ -15,7 +15,10 @@ const SAFETY_MARGIN_MS = 15_000;
 const invoker = new LambdaFunctionInvoker();
 const schedulerFunctionArn = requiredEnv('SCHEDULER_FUNCTION_ARN');
 const engine = new WorkflowEngine({
-  executions: new ExecutionTable(documentClient, requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME')),
+  executions: new ExecutionTable(documentClient, {
+    executions: requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME'),
+    stages: requiredEnv('WORKFLOW_EXECUTION_STAGE_TABLE_NAME'),
+  }),
   operations: new NamedRecordTable<Operation>(documentClient, requiredEnv('OPERATION_TABLE_NAME')),
   invoker,
   slots: new SlotTable(documentClient, requiredEnv('SLOT_TABLE_NAME')),

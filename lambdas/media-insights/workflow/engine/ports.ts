@@ -7,7 +7,15 @@ export type { Slot } from '../../tables/slots';
 /** What the engine reads and writes of workflow executions. */
 export type ExecutionStore = Pick<
   ExecutionTable,
-  'get' | 'stageContext' | 'replaceIf' | 'transition' | 'recordsInStatus'
+  | 'header'
+  | 'stageContext'
+  | 'stageOperations'
+  | 'recordOutput'
+  | 'stageOutputs'
+  | 'stageState'
+  | 'completeStage'
+  | 'transition'
+  | 'recordsInStatus'
 >;
 
 export type OperationStore = Pick<OperationTable, 'get'>;

@@ -8,7 +8,10 @@ import { SchedulePasses } from './coalescing';
 import { requiredEnv } from './config';
 import { configuredConcurrency, Scheduler, type ScheduleReport } from './scheduler';
 
-const executions = new ExecutionTable(documentClient, requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME'));
+const executions = new ExecutionTable(documentClient, {
+  executions: requiredEnv('WORKFLOW_EXECUTION_TABLE_NAME'),
+  stages: requiredEnv('WORKFLOW_EXECUTION_STAGE_TABLE_NAME'),
+});
 const scheduler = new Scheduler({
   executions,
   slots: new SlotTable(documentClient, requiredEnv('SLOT_TABLE_NAME')),

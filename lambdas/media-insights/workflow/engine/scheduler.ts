@@ -1,5 +1,6 @@
 import { maxConcurrentWorkflows } from '../domain/scheduler';
-import { WorkflowStatus, type WorkflowExecution } from '../domain/types';
+import { WorkflowStatus } from '../domain/types';
+import type { ExecutionHeader } from '../../tables/executions';
 import type { SystemTable } from '../../tables/system';
 import type { ExecutionStore, SlotStore, StateMachineRunner, SystemConfiguration } from './ports';
 import { WorkflowEngine } from './engine';
@@ -109,11 +110,11 @@ export class Scheduler {
   private async reclaim(report: ScheduleReport): Promise<Set<number>> {
     const held = new Set<number>();
     for (const slot of await this.deps.slots.list()) {
-      let holder = await this.deps.executions.get(slot.executionId);
+      let holder = await this.deps.executions.header(slot.executionId);
       const justClaimed = this.deps.now() - slot.claimedAt < CLAIM_GRACE_MS;
       if (holder?.Status === WorkflowStatus.Started && !holder.StateMachineExecutionArn && !justClaimed) {
         await this.finishStart(holder);
-        holder = await this.deps.executions.get(slot.executionId);
+        holder = await this.deps.executions.header(slot.executionId);
       }
       const running = holder?.Status === WorkflowStatus.Started;
       const starting =
@@ -128,7 +129,7 @@ export class Scheduler {
     return held;
   }
 
-  private async startExecution(candidate: WorkflowExecution, slot: number): Promise<'started' | 'resumed' | 'skipped'> {
+  private async startExecution(candidate: ExecutionHeader, slot: number): Promise<'started' | 'resumed' | 'skipped'> {
     const from = candidate.Status === WorkflowStatus.Resumed ? WorkflowStatus.Resumed : WorkflowStatus.Queued;
     // The conditional transition is what makes a racing scheduler, or a deletion, lose cleanly.
     if (!(await this.deps.executions.transition(candidate.Id, [from], WorkflowStatus.Started))) {
@@ -146,9 +147,11 @@ export class Scheduler {
    * A scheduler that stopped between the two steps (a crash, a timeout, a local mode stop) left an execution Started
    * without an ARN: the next schedule comes back here, and the execution name makes the start idempotent.
    */
-  private async finishStart(execution: WorkflowExecution): Promise<boolean> {
+  private async finishStart(execution: ExecutionHeader): Promise<boolean> {
     try {
-      const arn = await this.deps.stateMachine.start(execution.Id, WorkflowEngine.stageInput(execution));
+      const operations = await this.deps.executions.stageOperations(execution, execution.CurrentStage);
+      const input = WorkflowEngine.stageInput(execution.Id, execution.CurrentStage, operations);
+      const arn = await this.deps.stateMachine.start(execution.Id, input);
       await this.deps.executions.transition(execution.Id, [WorkflowStatus.Started], WorkflowStatus.Started, {
         StateMachineExecutionArn: arn,
       });

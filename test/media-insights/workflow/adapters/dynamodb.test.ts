@@ -4,16 +4,18 @@ import type { ExecutionTable } from '../../../../lambdas/media-insights/tables/e
 import type { SlotTable } from '../../../../lambdas/media-insights/tables/slots';
 import type { SystemTable } from '../../../../lambdas/media-insights/tables/system';
 import { randomBytes } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { FakeFunctions, MemorySlots } from '../engine/fakes';
-import { PACKED_ATTRIBUTE } from '../../../../lambdas/media-insights/tables/packing';
+import { PACKED_ATTRIBUTE, pack } from '../../../../lambdas/media-insights/tables/packing';
 import { itemSize, MAX_ITEM_BYTES } from '../../../../lambdas/shared/dynamodb/item-size';
 import { aStage, aWorkflow, anExecution, anOperation, generatedStageAsl } from '../domain/fixtures';
 import {
   WorkflowStatus,
   type Operation,
   type Workflow,
+  type WorkflowExecution,
 } from '../../../../lambdas/media-insights/workflow/domain/types';
+import { completeStage } from '../../../../lambdas/media-insights/workflow/domain/records';
 import { startLocalEngines, type LocalEngines } from '../../dataplane/support';
 import { WORKFLOW_ENV, provisionWorkflowTables } from '../api/support';
 
@@ -40,7 +42,11 @@ beforeAll(async () => {
     scanPageSize: 1,
   });
   workflows = new definitions.WorkflowTable(client, WORKFLOW_ENV.WORKFLOW_TABLE_NAME);
-  executions = new ExecutionTable(client, WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME);
+  executions = new ExecutionTable(client, {
+    executions: WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME,
+    stages: WORKFLOW_ENV.WORKFLOW_EXECUTION_STAGE_TABLE_NAME,
+    versions: WORKFLOW_ENV.WORKFLOW_VERSION_TABLE_NAME,
+  });
   system = new SystemTable(client, WORKFLOW_ENV.SYSTEM_TABLE_NAME);
   slots = new SlotTable(client, WORKFLOW_ENV.SLOT_TABLE_NAME);
 });
@@ -48,6 +54,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await engines.stop();
 });
+
+/** Stores an execution as records were stored before stages had items of their own: one item, packed. */
+async function putWholeRecord(execution: WorkflowExecution): Promise<void> {
+  const paths = ['Workflow.Stages.*.Definition', 'Workflow.Stages.*.Input', 'Workflow.Stages.*.Outputs'];
+  await client.send(
+    new PutCommand({ TableName: WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME, Item: pack(execution, paths) }),
+  );
+}
 
 function workflowWith(name: string, stageName: string, operationName: string): Workflow {
   return { ...aWorkflow(name, [aStage(stageName, [anOperation(operationName)])]), Name: name };
@@ -178,7 +192,7 @@ describe('ExecutionTable', () => {
   it('lists by status and by asset with the projected fields only', async () => {
     // Prepare
     const execution = { ...anExecution(workflow), Id: 'exec-projected', AssetId: 'asset-projected' };
-    await executions.create({ ...execution, Status: 'Error', StateMachineExecutionArn: 'arn:exec' });
+    await executions.create({ ...execution, Status: 'Error', StateMachineExecutionArn: 'arn:exec' }, workflow);
 
     // Act
     const byStatus = await executions.listByStatus('Error');
@@ -210,10 +224,10 @@ describe('ExecutionTable', () => {
   it('refuses to create over an existing id', async () => {
     // Prepare
     const execution = { ...anExecution(workflow), Id: 'exec-twice' };
-    await executions.create(execution);
+    await executions.create(execution, workflow);
 
     // Act
-    const again = await executions.create({ ...execution, Status: 'Error' });
+    const again = await executions.create({ ...execution, Status: 'Error' }, workflow);
 
     // Assess
     expect(again).toBe(false);
@@ -222,7 +236,7 @@ describe('ExecutionTable', () => {
 
   it('marks a waiting execution resumed and reports what it was', async () => {
     // Prepare
-    await executions.create({ ...anExecution(workflow), Id: 'exec-waiting', Status: 'Waiting' });
+    await executions.create({ ...anExecution(workflow), Id: 'exec-waiting', Status: 'Waiting' }, workflow);
 
     // Act
     const before = await executions.markResumed('exec-waiting', 'ExecStage');
@@ -234,8 +248,8 @@ describe('ExecutionTable', () => {
 
   it('leaves an execution at another stage, or not waiting, alone, and never creates one', async () => {
     // Prepare
-    await executions.create({ ...anExecution(workflow), Id: 'exec-elsewhere', Status: 'Waiting' });
-    await executions.create({ ...anExecution(workflow), Id: 'exec-running', Status: 'Started' });
+    await executions.create({ ...anExecution(workflow), Id: 'exec-elsewhere', Status: 'Waiting' }, workflow);
+    await executions.create({ ...anExecution(workflow), Id: 'exec-running', Status: 'Started' }, workflow);
 
     // Act
     const outcomes = [
@@ -251,24 +265,27 @@ describe('ExecutionTable', () => {
     expect(await executions.get('exec-unknown')).toBeUndefined();
   });
 
-  it('gives the scheduler whole records of one status, oldest first', async () => {
+  it('gives the scheduler the records of one status, oldest first, without their stages', async () => {
     // Prepare
     const late = { ...anExecution(workflow), Id: 'exec-late', Status: 'Resumed' as const, Created: '1700000002.0' };
     const early = { ...anExecution(workflow), Id: 'exec-early', Status: 'Resumed' as const, Created: '1700000001.0' };
-    await executions.create(late);
-    await executions.create(early);
+    await executions.create(late, workflow);
+    await executions.create(early, workflow);
 
     // Act
     const resumed = await executions.recordsInStatus('Resumed');
 
     // Assess
     // Other tests leave resumed executions of their own in the table.
-    expect(resumed.filter((execution) => [early.Id, late.Id].includes(execution.Id))).toEqual([early, late]);
+    const mine = resumed.filter((execution) => [early.Id, late.Id].includes(execution.Id));
+    expect(mine.map((execution) => execution.Id)).toEqual([early.Id, late.Id]);
+    expect(mine[0]?.Workflow).not.toHaveProperty('Stages');
+    expect(await executions.stageOperations(mine[0]!, 'ExecStage')).toEqual(['ExecOp']);
   });
 
   it('moves an execution between states only from the states it is allowed to leave', async () => {
     // Prepare
-    await executions.create({ ...anExecution(workflow), Id: 'exec-moving', Status: 'Queued' });
+    await executions.create({ ...anExecution(workflow), Id: 'exec-moving', Status: 'Queued' }, workflow);
 
     // Act
     const started = await executions.transition('exec-moving', ['Queued'], 'Started', {
@@ -286,10 +303,10 @@ describe('ExecutionTable', () => {
     expect(await executions.get('exec-nowhere')).toBeUndefined();
   });
 
-  it('replaces a record only while it keeps the status it was read with', async () => {
+  it('replaces a whole (older) record only while it keeps the status it was read with', async () => {
     // Prepare
     const execution = { ...anExecution(workflow), Id: 'exec-replaced', Status: 'Started' as const };
-    await executions.create(execution);
+    await putWholeRecord(execution);
 
     // Act
     const first = await executions.replaceIf({ ...execution, Status: 'Complete' }, 'Started');
@@ -302,7 +319,7 @@ describe('ExecutionTable', () => {
 
   it('parks an execution as Waiting for the Wait operator and reads its status alone, never creating one', async () => {
     // Prepare
-    await executions.create({ ...anExecution(workflow), Id: 'exec-parked', Status: 'Started' });
+    await executions.create({ ...anExecution(workflow), Id: 'exec-parked', Status: 'Started' }, workflow);
 
     // Act
     const parked = await executions.markWaiting('exec-parked');
@@ -377,7 +394,7 @@ describe('records larger than one item unpacked', () => {
     expect(Item).toHaveProperty(PACKED_ATTRIBUTE);
   });
 
-  it('stores a workflow and an execution of large stages, and their outputs, and reads them back', async () => {
+  it('answers an execution of large stages as built, keeping each stage apart and the definitions once', async () => {
     // Prepare
     const big = ['W1', 'W2'].map((name) => ({
       ...aStage(name, [anOperation(`${name}Op`)]),
@@ -385,55 +402,115 @@ describe('records larger than one item unpacked', () => {
     }));
     const workflow = { ...aWorkflow('HugeWorkflow', big), Name: 'HugeWorkflow' };
     const execution = { ...anExecution(workflow), Id: 'exec-huge', Status: WorkflowStatus.Started };
-    const outputs = Array.from({ length: 100 }, (_, index) => ({
-      Name: `operator${index}`,
-      Status: 'Complete',
-      Media: { Proxy: { S3Bucket: 'dataplane', S3Key: `private/assets/asset-1/proxy/${index}.mp4` } },
-      MetaData: { Label: `label ${index}`.repeat(40) },
-    }));
-    const finished = structuredClone(execution);
-    finished.Workflow.Stages['W1'].Outputs = outputs;
-    expect(itemSize(finished)).toBeGreaterThan(MAX_ITEM_BYTES);
+    await workflows.create(workflow);
 
     // Act
-    await workflows.create(workflow);
-    await executions.create(execution);
-    const replaced = await executions.replaceIf(finished, WorkflowStatus.Started);
+    const created = await executions.create(execution, workflow);
 
     // Assess
+    expect(created).toBe(true);
     expect(await workflows.get('HugeWorkflow')).toEqual(workflow);
-    expect(replaced).toBe(true);
-    expect(await executions.get('exec-huge')).toEqual(finished);
-    expect((await executions.recordsInStatus(WorkflowStatus.Started)).find((e) => e.Id === 'exec-huge')).toEqual(
-      finished,
+    expect(await executions.get('exec-huge')).toEqual(execution);
+    expect((await executions.list()).find((e) => e.Id === 'exec-huge')).toEqual(execution);
+    const { Item } = await client.send(
+      new GetCommand({ TableName: WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME, Key: { Id: 'exec-huge' } }),
     );
+    expect(Item?.Workflow).not.toHaveProperty('Stages');
+    expect(itemSize(Item ?? {})).toBeLessThan(2_000);
+  });
+
+  it('completes a stage by its own items, answering what completing the whole record answers', async () => {
+    // Prepare
+    const { WorkflowEngine } = await import('../../../../lambdas/media-insights/workflow/engine/engine');
+    const operators = Array.from({ length: 30 }, (_, index) => anOperation(`Wide${index}`));
+    const workflow = { ...aWorkflow('SplitWorkflow', [aStage('S1', operators), aStage('S2', [operators[0]!])]) };
+    const execution = { ...anExecution(workflow), Id: 'exec-split', Status: WorkflowStatus.Started };
+    await executions.create(execution, workflow);
+    const outputs = operators.map((operation, index) => ({
+      Name: operation.Name,
+      AssetId: execution.AssetId,
+      WorkflowExecutionId: execution.Id,
+      Input: execution.Globals,
+      Configuration: operation.Configuration,
+      Status: 'Complete',
+      MetaData: { [`Label${index}`]: `label ${index}` },
+      Media: {},
+    }));
+    for (const output of outputs) await executions.recordOutput(execution.Id, 'S1', output, execution.Globals);
+    const engine = new WorkflowEngine({
+      executions,
+      operations: { get: async () => undefined },
+      invoker: new FakeFunctions({}),
+      slots: new MemorySlots(),
+      requestScheduling: async () => {},
+    });
+
+    // Act
+    const next = await engine.completeStage({ ExecutionId: execution.Id, StageName: 'S1' });
+
+    // Assess
+    expect(next).toEqual({ ExecutionId: execution.Id, StageName: 'S2', Operations: ['Wide0'] });
+    expect(await executions.get(execution.Id)).toEqual(completeStage(execution, 'S1', outputs).execution);
+  });
+
+  it('still reads, and completes stages of, records stored whole before stages had their own items', async () => {
+    // Prepare
+    const big = ['L1', 'L2'].map((name) => ({
+      ...aStage(name, [anOperation(`${name}Op`)]),
+      Definition: generatedStageAsl(name, 120),
+    }));
+    const workflow = { ...aWorkflow('LegacyWorkflow', big), Name: 'LegacyWorkflow' };
+    const execution = { ...anExecution(workflow), Id: 'exec-legacy', Status: WorkflowStatus.Started };
+    await putWholeRecord(execution);
+    const { WorkflowEngine } = await import('../../../../lambdas/media-insights/workflow/engine/engine');
+    const engine = new WorkflowEngine({
+      executions,
+      operations: { get: async () => undefined },
+      invoker: new FakeFunctions({}),
+      slots: new MemorySlots(),
+      requestScheduling: async () => {},
+    });
+    const output = { Name: 'L1Op', Status: 'Complete', MetaData: { Found: true }, Media: {} };
+
+    // Act
+    const read = await executions.get('exec-legacy');
+    const next = await engine.completeStage({ ExecutionId: 'exec-legacy', StageName: 'L1', Outputs: [output] });
+
+    // Assess
+    expect(read).toEqual(execution);
+    expect(next).toEqual({ ExecutionId: 'exec-legacy', StageName: 'L2', Operations: ['L2Op'] });
+    expect(await executions.get('exec-legacy')).toEqual(completeStage(execution, 'L1', [output]).execution);
   });
 
   it('ends an execution in Error, keeping what it had, when a stage outputs more than one record can hold', async () => {
     // Prepare
     const { WorkflowEngine } = await import('../../../../lambdas/media-insights/workflow/engine/engine');
-    const workflow = workflowWith('OverflowWorkflow', 'OverflowStage', 'OverflowOp');
+    const operators = Array.from({ length: 100 }, (_, index) => anOperation(`Overflow${index}`));
+    const workflow = { ...aWorkflow('OverflowWorkflow', [aStage('OverflowStage', operators)]) };
     const execution = { ...anExecution(workflow), Id: 'exec-overflow', Status: WorkflowStatus.Started };
-    await executions.create(execution);
+    await executions.create(execution, workflow);
     const engine = new WorkflowEngine({
       executions,
-      operations: { get: async () => anOperation('OverflowOp') },
+      operations: { get: async () => undefined },
       invoker: new FakeFunctions({}),
       slots: new MemorySlots(),
       requestScheduling: async () => {},
     });
-    const outputs = Array.from({ length: 100 }, (_, index) => ({
-      Name: `operator${index}`,
-      Status: 'Complete',
-      MetaData: { [`Noise${index}`]: randomBytes(4_500).toString('base64') },
-    }));
+    for (const [index, operation] of operators.entries()) {
+      await executions.recordOutput(
+        execution.Id,
+        'OverflowStage',
+        {
+          Name: operation.Name,
+          Status: 'Complete',
+          MetaData: { [`Noise${index}`]: randomBytes(4_500).toString('base64') },
+        },
+        execution.Globals,
+      );
+    }
 
     // Act
-    const result = await engine.completeStage({
-      ExecutionId: 'exec-overflow',
-      StageName: 'OverflowStage',
-      Outputs: outputs,
-    });
+    const result = await engine.completeStage({ ExecutionId: 'exec-overflow', StageName: 'OverflowStage' });
 
     // Assess
     expect(result).toEqual({ ExecutionId: 'exec-overflow', Status: 'Error' });
@@ -444,27 +521,27 @@ describe('records larger than one item unpacked', () => {
     expect(stored?.Globals).toEqual(execution.Globals);
   });
 
-  it("reads what running an operation needs, the stage's configuration and the globals, without the rest", async () => {
+  it('reads what running an operation needs, its configuration and the globals, without the rest', async () => {
     // Prepare
     const big = ['C1', 'C2'].map((name) => ({
-      ...aStage(name, [anOperation(`${name}Op`)]),
+      ...aStage(name, [anOperation(`${name}Op`), anOperation(`${name}Other`)]),
       Definition: generatedStageAsl(name, 50),
     }));
     const workflow = { ...aWorkflow('ContextWorkflow', big), Name: 'ContextWorkflow' };
     const execution = { ...anExecution(workflow), Id: 'exec-context' };
-    await executions.create(execution);
+    await executions.create(execution, workflow);
 
     // Act
-    const context = await executions.stageContext('exec-context', 'C2');
-    const unknownStage = await executions.stageContext('exec-context', 'Nope');
-    const unknownExecution = await executions.stageContext('exec-none', 'C2');
+    const context = await executions.stageContext('exec-context', 'C2', 'C2Op');
+    const unknownStage = await executions.stageContext('exec-context', 'Nope', 'C2Op');
+    const unknownExecution = await executions.stageContext('exec-none', 'C2', 'C2Op');
 
     // Assess
     expect(context).toEqual({
       Id: 'exec-context',
       AssetId: execution.AssetId,
       Globals: execution.Globals,
-      Workflow: { Stages: { C2: { Configuration: execution.Workflow.Stages['C2'].Configuration } } },
+      Workflow: { Stages: { C2: { Configuration: { C2Op: execution.Workflow.Stages['C2'].Configuration['C2Op'] } } } },
     });
     expect(unknownStage?.Workflow.Stages).toEqual({});
     expect(unknownExecution).toBeUndefined();

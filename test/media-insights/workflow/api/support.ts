@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DeleteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OPERATION_TABLE, STAGE_TABLE, WORKFLOW_TABLE } from '../../../../lambdas/media-insights/tables/definitions';
+import { EXECUTION_STAGE_TABLE } from '../../../../lambdas/media-insights/tables/execution-stages';
 import { EXECUTION_TABLE } from '../../../../lambdas/media-insights/tables/executions';
+import { WORKFLOW_VERSION_TABLE } from '../../../../lambdas/media-insights/tables/workflow-versions';
 import { SLOT_TABLE } from '../../../../lambdas/media-insights/tables/slots';
 import { SYSTEM_TABLE } from '../../../../lambdas/media-insights/tables/system';
 import type { WorkflowControlPlane } from '../../../../lambdas/media-insights/workflow/api/control-plane';
@@ -25,6 +27,8 @@ export const WORKFLOW_ENV = {
   STAGE_TABLE_NAME: 'mie-stage',
   WORKFLOW_TABLE_NAME: 'mie-workflow',
   WORKFLOW_EXECUTION_TABLE_NAME: 'mie-workflow-execution',
+  WORKFLOW_EXECUTION_STAGE_TABLE_NAME: 'mie-workflow-execution-stage',
+  WORKFLOW_VERSION_TABLE_NAME: 'mie-workflow-version',
   SLOT_TABLE_NAME: 'mie-slot',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:mie-workflow-runner',
   SCHEDULER_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:mie-workflow-scheduler',
@@ -42,6 +46,8 @@ export async function provisionWorkflowTables(dynamo: DynamoDBClient): Promise<v
   await createTable(dynamo, WORKFLOW_ENV.STAGE_TABLE_NAME, STAGE_TABLE);
   await createTable(dynamo, WORKFLOW_ENV.WORKFLOW_TABLE_NAME, WORKFLOW_TABLE);
   await createTable(dynamo, WORKFLOW_ENV.WORKFLOW_EXECUTION_TABLE_NAME, EXECUTION_TABLE);
+  await createTable(dynamo, WORKFLOW_ENV.WORKFLOW_EXECUTION_STAGE_TABLE_NAME, EXECUTION_STAGE_TABLE);
+  await createTable(dynamo, WORKFLOW_ENV.WORKFLOW_VERSION_TABLE_NAME, WORKFLOW_VERSION_TABLE);
   await createTable(dynamo, WORKFLOW_ENV.SLOT_TABLE_NAME, SLOT_TABLE);
 }
 

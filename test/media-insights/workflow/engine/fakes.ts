@@ -1,4 +1,10 @@
-import type { WorkflowExecution, WorkflowStatus } from '../../../../lambdas/media-insights/workflow/domain/types';
+import { applyStageStep, type StageStep } from '../../../../lambdas/media-insights/workflow/domain/records';
+import type {
+  Globals,
+  OperatorOutput,
+  WorkflowExecution,
+  WorkflowStatus,
+} from '../../../../lambdas/media-insights/workflow/domain/types';
 import type {
   ExecutionStore,
   FunctionInvoker,
@@ -8,9 +14,13 @@ import type {
   StateMachineRunner,
 } from '../../../../lambdas/media-insights/workflow/engine/ports';
 
-/** In-memory stand-ins for the engine's ports, with the same conditional-write semantics as the DynamoDB adapters. */
+/**
+ * In-memory stand-ins for the engine's ports, with the same conditional-write semantics as the DynamoDB adapters.
+ * Executions are kept whole (stages embedded); operation outputs apart, by execution, stage and operation.
+ */
 export class MemoryExecutions implements ExecutionStore {
   readonly items = new Map<string, WorkflowExecution>();
+  readonly outputs = new Map<string, OperatorOutput>();
 
   add(execution: WorkflowExecution): void {
     this.items.set(execution.Id, structuredClone(execution));
@@ -19,13 +29,37 @@ export class MemoryExecutions implements ExecutionStore {
     const item = this.items.get(id);
     return item ? structuredClone(item) : undefined;
   }
+  async header(id: string) {
+    return this.get(id);
+  }
   async stageContext(id: string) {
     return this.get(id);
   }
-  async replaceIf(execution: WorkflowExecution, expected: WorkflowStatus) {
-    if (this.items.get(execution.Id)?.Status !== expected) return false;
-    this.items.set(execution.Id, structuredClone(execution));
-    return true;
+  async stageOperations(execution: { Id: string }, stageName: string) {
+    return this.items.get(execution.Id)?.Workflow.Stages[stageName]?.Operations;
+  }
+  async recordOutput(id: string, stageName: string, output: OperatorOutput) {
+    this.outputs.set(JSON.stringify([id, stageName, output.Name]), structuredClone(output));
+  }
+  async stageOutputs(id: string, stageName: string, _input: Globals) {
+    const found = new Map<string, OperatorOutput>();
+    for (const [key, output] of this.outputs) {
+      const [execution, stage, name] = JSON.parse(key) as string[];
+      if (execution === id && stage === stageName) found.set(name, structuredClone(output));
+    }
+    return found;
+  }
+  async stageState(id: string, stageName: string) {
+    const execution = await this.get(id);
+    const stage = execution?.Workflow.Stages[stageName];
+    return execution && stage ? { execution, stage } : undefined;
+  }
+  async completeStage(id: string, stageName: string, step: StageStep) {
+    const execution = this.items.get(id);
+    if (execution?.Status !== 'Started') return { saved: false };
+    const { execution: updated } = applyStageStep(execution, stageName, step);
+    this.items.set(id, updated);
+    return { saved: true, nextOperations: step.next ? updated.Workflow.Stages[step.next]?.Operations : undefined };
   }
   async transition(
     id: string,
