@@ -6,6 +6,8 @@ import { LOCAL_ACCOUNT_ID } from '../../lib/local/credentials';
 import type { LambdaService } from '../../lib/local/lambda/module';
 import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
 import { SERVICE_MODULES } from '../../lib/local/services';
+import type { CloudWatchService } from '../../lib/local/cloudwatch/module';
+import type { SnsService } from '../../lib/local/sns/module';
 import type { SqsService } from '../../lib/local/sqs/module';
 
 /**
@@ -77,8 +79,17 @@ function failingFunctionAssembly(markers: string): string {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Namespace: 'AWS/SQS',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Failures', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'Alarms' }],
       },
     },
+    Alarms: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { Ref: 'AlarmsKey' } } },
+    AlarmsKey: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
   };
   fs.writeFileSync(
     path.join(directory, 'manifest.json'),
@@ -114,7 +125,7 @@ function failingFunctionAssembly(markers: string): string {
 
 /** Only the services the stack uses: starting the others (search, media engines) would cost most of the suite. */
 const MODULES = SERVICE_MODULES.filter((module) =>
-  ['events', 'apigateway', 'stepfunctions', 'lambda', 'iam', 'cloudwatch', 'sns', 'sqs'].includes(module.name),
+  ['events', 'apigateway', 'stepfunctions', 'lambda', 'iam', 'cloudwatch', 'sns', 'sqs', 'kms'].includes(module.name),
 );
 
 async function waitFor<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -195,6 +206,27 @@ describe('failed asynchronous invocations in local mode', () => {
     expect(fs.readFileSync(path.join(dataDir, 'sqs', 'Async-Failures.jsonl'), 'utf8')).toContain(message?.MessageId);
   });
 
+  it("puts the queue's alarm in ALARM and publishes CloudWatch's notification to the alarm topic, once", () => {
+    const topic = `arn:aws:sns:${local.region}:${LOCAL_ACCOUNT_ID}:Async-Alarms`;
+
+    const notifications = local.service<SnsService>('sns').notifications(topic);
+
+    expect(local.service<CloudWatchService>('cloudwatch').alarmState('Async-FailuresAlarm')).toBe('ALARM');
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]?.Subject).toBe('ALARM: "Async-FailuresAlarm" in US East (N. Virginia)');
+    expect(JSON.parse(notifications[0]?.Message ?? '{}')).toMatchObject({
+      AlarmName: 'Async-FailuresAlarm',
+      NewStateValue: 'ALARM',
+      OldStateValue: 'OK',
+      Trigger: {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ name: 'QueueName', value: 'Async-Failures' }],
+        Threshold: 1,
+      },
+    });
+  });
+
   it('sends what an EventBridge rule delivered to the function, once it failed, to the same queue', async () => {
     // Prepare
     const queue = local.service<LambdaService>('lambda').asyncInvokeConfig('Async-Removal').onFailure as string;
@@ -272,5 +304,8 @@ describe('failed asynchronous invocations in local mode', () => {
 
     // Assess
     expect(JSON.parse(done)).toEqual({ id: 'r1' });
+    // The alarm was already in ALARM before the restart: nothing new to tell.
+    const topic = `arn:aws:sns:${local.region}:${LOCAL_ACCOUNT_ID}:Async-Alarms`;
+    expect(local.service<SnsService>('sns').notifications(topic)).toHaveLength(1);
   });
 });
