@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
 
 export interface FailedInvocationsProps {
   /** A function invoked asynchronously: by EventBridge, by S3, or with `InvocationType: Event`. */
@@ -15,7 +16,8 @@ export interface FailedInvocationsProps {
 
 /**
  * Where a function's asynchronous invocations go once every attempt has failed: an encrypted SQS queue (the
- * function's on-failure destination, kept 14 days) and an alarm as soon as one is there. Without it Lambda drops the
+ * function's on-failure destination, kept 14 days) and an alarm as soon as one is there, sent to the stack's alarm
+ * topic. Without it Lambda drops the
  * event after its retries, and a removal or an ingest start that keeps failing leaves nothing to see.
  */
 export class FailedInvocations extends Construct {
@@ -52,6 +54,7 @@ export class FailedInvocations extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    AlarmTopic.notify(this, this.alarm);
   }
 
   /**

@@ -136,16 +136,18 @@ export class Media2CloudPipeline extends Construct {
           }),
         );
       }
-      if (spec.access.includes('stopExecutions')) {
+      const describes = spec.access.includes('describeExecutions');
+      if (spec.access.includes('stopExecutions') || describes) {
         fn.function.addToRolePolicy(
           new iam.PolicyStatement({
-            actions: ['states:DescribeExecution', 'states:StopExecution'],
+            actions: describes ? ['states:DescribeExecution'] : ['states:DescribeExecution', 'states:StopExecution'],
             resources: [...stateMachines.values()].map((machine) => executionsOf(this, machine)),
           }),
         );
         acknowledgeWildcards(
           fn.role,
-          'Removal stops the asset execution it finds, whose ARN is only known at run time (<state machine>:*).',
+          'Removal stops the asset execution it finds, and the status-change rule reads the child execution a run ' +
+            'left the asset on; their ARNs are only known at run time (<state machine>:*).',
           [...stateMachines.values()].map((machine) => `Resource::${executionsFinding(machine)}`),
         );
       }
@@ -386,6 +388,7 @@ export class Media2CloudPipeline extends Construct {
         case 'startMainExecution':
         case 'stopExecutions':
         case 'completeTranscodeTasks':
+        case 'describeExecutions':
           // Granted once the state machines exist (see the constructor).
           break;
       }

@@ -1,6 +1,7 @@
 import { apiGatewayModule } from './apigateway/module';
 import { cloudWatchModule } from './cloudwatch/module';
 import { bedrockModule } from './bedrock/module';
+import { kmsModule } from './kms/module';
 import { cloudFormationModule } from './cloudformation/module';
 import { cognitoModule } from './cognito/module';
 import { comprehendModule } from './comprehend/module';
@@ -63,6 +64,7 @@ export const SERVICE_MODULES: readonly LocalServiceModule[] = [
   cognitoModule,
   iotModule,
   bedrockModule,
+  kmsModule,
 ];
 
 /** Which module owns each resource type, for every module above. */

@@ -1,11 +1,9 @@
 import * as path from 'node:path';
 import { Aws, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,6 +12,7 @@ import type { Construct } from 'constructs';
 import { parseStreamConfig } from '../../lambdas/kvs-consumer/domain/config-validation';
 import type { StreamConfig } from '../../lambdas/kvs-consumer/domain/types';
 import { STREAM_TABLE } from '../../lambdas/kvs-consumer/tables/streams';
+import { AlarmTopic } from '../constructs/alarm-topic';
 import { FailedInvocations } from '../constructs/failed-invocations';
 import { acknowledgeWildcards, arnToken, invokeGrantFinding } from '../constructs/nag';
 import { NodeFunction, PROJECT_ROOT } from '../constructs/node-function';
@@ -184,17 +183,12 @@ export class KvsConsumerStack extends Stack {
       targets: [supervisorFailures.ruleTarget(2)],
     });
 
-    this.alarmTopic = new sns.Topic(this, 'Alarms', {
-      displayName: 'mediaplane KVS consumer alarms',
-      enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-    });
+    this.alarmTopic = AlarmTopic.of(this);
     const alarm = (alarmId: string, props: cloudwatch.AlarmProps) => {
       const created = new cloudwatch.Alarm(this, alarmId, props);
-      created.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
+      AlarmTopic.notify(this, created);
       return created;
     };
-    supervisorFailures.alarm.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
     alarm('ConsumerErrors', {
       alarmDescription: 'The consumer function failed (Step Functions retries it; repeated failures stop the loop)',
       metric: consumerFn.metricErrors({ period: Duration.minutes(5) }),
@@ -252,10 +246,6 @@ export class KvsConsumerStack extends Stack {
     new CfnOutput(this, 'StreamTable', {
       description: 'One item per stream: lease, checkpoint (fragment numbers as strings) and pending clip',
       value: this.streamTable.tableName,
-    });
-    new CfnOutput(this, 'AlarmTopicArn', {
-      description: 'Subscribe to be told about gaps, lag and failed consumers',
-      value: this.alarmTopic.topicArn,
     });
   }
 }

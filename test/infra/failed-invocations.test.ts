@@ -1,5 +1,5 @@
 import { Stack, type CfnResource } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { testApp } from '../support/app';
 
@@ -83,6 +83,9 @@ describe('asynchronously invoked functions', () => {
     );
     expect(alarms).toHaveLength(1);
     expect(alarms[0]?.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const topics = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::SNS::Topic');
+    expect(topics).toHaveLength(1);
+    expect(alarms[0]?.Properties?.AlarmActions).toEqual([{ Ref: topics[0]?.[0] }]);
 
     // A rule that targets the function sends what it cannot deliver to the same queue.
     const targets = Object.values(resources)
@@ -93,4 +96,37 @@ describe('asynchronously invoked functions', () => {
       expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
     }
   });
+});
+
+describe('alarm topics', () => {
+  it.each(templates.map(({ stack }) => [stack.stackName, stack] as const))(
+    '%s has one topic for its alarms: encrypted with a key CloudWatch may use, TLS only, an optional email, output',
+    (_name, stack) => {
+      const template = Template.fromStack(stack);
+      const topics = template.findResources('AWS::SNS::Topic');
+      const [topicId, topic] = Object.entries(topics)[0] ?? [];
+      expect(Object.keys(topics)).toHaveLength(1);
+      const keyId = (topic?.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      template.hasResource('AWS::KMS::Key', {
+        Properties: Match.objectLike({ EnableKeyRotation: true }),
+      });
+      const key = template.toJSON().Resources[keyId];
+      expect(JSON.stringify(key.Properties.KeyPolicy)).toContain('cloudwatch.amazonaws.com');
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId }],
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+          ]),
+        }),
+      });
+      template.hasResource('AWS::SNS::Subscription', {
+        Condition: 'AlarmEmailGiven',
+        Properties: { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' }, TopicArn: { Ref: topicId } },
+      });
+      template.hasParameter('AlarmEmail', { Type: 'String', Default: '' });
+      template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+    },
+  );
 });

@@ -24,7 +24,12 @@ describe('M2aMediapackage stack', () => {
     const outputs = template.findOutputs('*');
 
     expect(stack.stackName).toBe('M2aMediapackage');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiEndpoint', 'PermissionsTableName', 'TargetAccountsTableName']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'AlarmTopicArn',
+      'ApiEndpoint',
+      'PermissionsTableName',
+      'TargetAccountsTableName',
+    ]);
     const parts = outputs.ApiEndpoint?.Value['Fn::Join'][1] as unknown[];
     const stageRef = (parts.at(-1) as { Ref: string }).Ref;
     expect(template.findResources('AWS::ApiGateway::Stage')[stageRef]?.Properties.StageName).toBe('v1');

@@ -20,7 +20,12 @@ describe('MediaInsights stack', () => {
   it('exposes the original output keys DataplaneApiEndpoint and DataplaneBucket', () => {
     const outputs = template.findOutputs('*');
 
-    expect(userOutputs(outputs)).toEqual(['DataplaneApiEndpoint', 'DataplaneBucket', 'WorkflowApiEndpoint']);
+    expect(userOutputs(outputs)).toEqual([
+      'AlarmTopicArn',
+      'DataplaneApiEndpoint',
+      'DataplaneBucket',
+      'WorkflowApiEndpoint',
+    ]);
     const parts = outputs.DataplaneApiEndpoint?.Value['Fn::Join'][1] as unknown[];
     const stageRef = (parts.at(-2) as { Ref: string }).Ref;
     expect(parts.at(-1)).toBe('/');

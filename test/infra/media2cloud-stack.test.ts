@@ -27,7 +27,7 @@ describe('Media2Cloud stack', () => {
     const outputs = template.findOutputs('*');
 
     expect(stack.stackName).toBe('Media2Cloud');
-    expect(userOutputs(outputs)).toEqual(['ApiEndpoint', 'IngestBucket', 'ProxyBucket']);
+    expect(userOutputs(outputs)).toEqual(['AlarmTopicArn', 'ApiEndpoint', 'IngestBucket', 'ProxyBucket']);
     const parts = outputs.ApiEndpoint?.Value['Fn::Join'][1] as unknown[];
     expect(parts[0]).toBe('https://');
     expect(parts.at(-2)).toBe('/');

@@ -5,10 +5,16 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { LOCAL_ACCOUNT_ID } from '../../lib/local/credentials';
 import type { LambdaService } from '../../lib/local/lambda/module';
 import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
+import { SERVICE_MODULES } from '../../lib/local/services';
+import type { CloudWatchService } from '../../lib/local/cloudwatch/module';
+import type { SnsService } from '../../lib/local/sns/module';
 import type { SqsService } from '../../lib/local/sqs/module';
 
-/** One stack: a function that always fails, invoked asynchronously, its failures kept in a queue. */
-function failingFunctionAssembly(): string {
+/**
+ * One stack: a function that always fails, invoked asynchronously (also by a state machine's `InvocationType: Event`
+ * task), its failures kept in a queue; and a function whose first invocation never ends, leaving marks in `markers`.
+ */
+function failingFunctionAssembly(markers: string): string {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-failed-invocations-'));
   const resources = {
     Failures: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } },
@@ -30,6 +36,36 @@ function failingFunctionAssembly(): string {
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Failures', 'Arn'] } } },
       },
     },
+    Slow: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Code: { S3Bucket: 'cdk-assets', S3Key: 'slow.zip' },
+        Handler: 'index.handler',
+        Timeout: 60,
+        Environment: { Variables: { MARKERS: markers } },
+      },
+    },
+    RemoveLater: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        RoleArn: 'arn:aws:iam::000000000000:role/RemoveLater',
+        Definition: {
+          StartAt: 'Remove',
+          States: {
+            Remove: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::lambda:invoke',
+              Parameters: {
+                FunctionName: { 'Fn::GetAtt': ['Removal', 'Arn'] },
+                InvocationType: 'Event',
+                'Payload.$': '$',
+              },
+              End: true,
+            },
+          },
+        },
+      },
+    },
     Removals: {
       Type: 'AWS::Events::Rule',
       Properties: {
@@ -43,8 +79,17 @@ function failingFunctionAssembly(): string {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Namespace: 'AWS/SQS',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Failures', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'Alarms' }],
       },
     },
+    Alarms: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { Ref: 'AlarmsKey' } } },
+    AlarmsKey: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
   };
   fs.writeFileSync(
     path.join(directory, 'manifest.json'),
@@ -58,8 +103,30 @@ function failingFunctionAssembly(): string {
     path.join(directory, 'asset.removal', 'index.js'),
     'exports.handler = async (event) => { throw new Error(`cannot remove ${event.uuid}`); };\n',
   );
+  fs.mkdirSync(path.join(directory, 'asset.slow'));
+  fs.writeFileSync(
+    path.join(directory, 'asset.slow', 'index.js'),
+    [
+      "const fs = require('node:fs');",
+      "const path = require('node:path');",
+      'exports.handler = async (event) => {',
+      '  const started = path.join(process.env.MARKERS, `${event.id}.started`);',
+      '  if (!fs.existsSync(started)) {',
+      "    fs.writeFileSync(started, '');",
+      '    await new Promise(() => {});',
+      '  }',
+      '  fs.writeFileSync(path.join(process.env.MARKERS, `${event.id}.done`), JSON.stringify(event));',
+      '};',
+      '',
+    ].join('\n'),
+  );
   return directory;
 }
+
+/** Only the services the stack uses: starting the others (search, media engines) would cost most of the suite. */
+const MODULES = SERVICE_MODULES.filter((module) =>
+  ['events', 'apigateway', 'stepfunctions', 'lambda', 'iam', 'cloudwatch', 'sns', 'sqs', 'kms'].includes(module.name),
+);
 
 async function waitFor<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -75,16 +142,19 @@ describe('failed asynchronous invocations in local mode', () => {
   let local: LocalMode;
   let dataDir: string;
   let cloudAssemblyDir: string;
+  let markers: string;
 
   beforeAll(async () => {
-    cloudAssemblyDir = failingFunctionAssembly();
+    markers = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-failed-invocations-markers-'));
+    cloudAssemblyDir = failingFunctionAssembly(markers);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-failed-invocations-data-'));
-    local = await startLocalMode({ port: 0, dataDir, cloudAssemblyDir, log: () => {} });
+    local = await startLocalMode({ port: 0, dataDir, cloudAssemblyDir, modules: MODULES, log: () => {} });
   });
   afterAll(async () => {
     await local.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(cloudAssemblyDir, { recursive: true, force: true });
+    fs.rmSync(markers, { recursive: true, force: true });
   });
 
   it("reads the function's EventInvokeConfig: its retries and its on-failure queue", () => {
@@ -136,6 +206,27 @@ describe('failed asynchronous invocations in local mode', () => {
     expect(fs.readFileSync(path.join(dataDir, 'sqs', 'Async-Failures.jsonl'), 'utf8')).toContain(message?.MessageId);
   });
 
+  it("puts the queue's alarm in ALARM and publishes CloudWatch's notification to the alarm topic, once", () => {
+    const topic = `arn:aws:sns:${local.region}:${LOCAL_ACCOUNT_ID}:Async-Alarms`;
+
+    const notifications = local.service<SnsService>('sns').notifications(topic);
+
+    expect(local.service<CloudWatchService>('cloudwatch').alarmState('Async-FailuresAlarm')).toBe('ALARM');
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]?.Subject).toBe('ALARM: "Async-FailuresAlarm" in US East (N. Virginia)');
+    expect(JSON.parse(notifications[0]?.Message ?? '{}')).toMatchObject({
+      AlarmName: 'Async-FailuresAlarm',
+      NewStateValue: 'ALARM',
+      OldStateValue: 'OK',
+      Trigger: {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ name: 'QueueName', value: 'Async-Failures' }],
+        Threshold: 1,
+      },
+    });
+  });
+
   it('sends what an EventBridge rule delivered to the function, once it failed, to the same queue', async () => {
     // Prepare
     const queue = local.service<LambdaService>('lambda').asyncInvokeConfig('Async-Removal').onFailure as string;
@@ -164,5 +255,57 @@ describe('failed asynchronous invocations in local mode', () => {
       requestPayload: { id: 'e1', source: 'test.removals' },
       responsePayload: { errorMessage: 'cannot remove undefined' },
     });
+  });
+
+  it("queues a state machine's InvocationType Event task on Lambda's asynchronous queue: its failure reaches the queue", async () => {
+    // Prepare
+    const queue = local.service<LambdaService>('lambda').asyncInvokeConfig('Async-Removal').onFailure as string;
+    const sqs = local.service<SqsService>('sqs');
+    const before = sqs.messages(queue).length;
+
+    // Act
+    const { executionArn } = await local.stepFunctions.startExecution({
+      stateMachineArn: `arn:aws:states:${local.region}:${LOCAL_ACCOUNT_ID}:stateMachine:Async-RemoveLater`,
+      input: JSON.stringify({ uuid: 'sfn-1' }),
+    });
+    const messages = await waitFor(() => {
+      const all = sqs.messages(queue);
+      return all.length > before ? all : undefined;
+    });
+
+    // Assess
+    expect((await local.stepFunctions.describeExecution({ executionArn })).status).toBe('SUCCEEDED');
+    expect(JSON.parse(messages[before]?.Body ?? '{}')).toMatchObject({
+      requestContext: { condition: 'RetriesExhausted' },
+      requestPayload: { uuid: 'sfn-1' },
+      responsePayload: { errorMessage: 'cannot remove sfn-1' },
+    });
+  });
+
+  it('makes again, after a restart, an asynchronous invocation that was still running when local mode stopped', async () => {
+    // Prepare
+    const lambda = new LambdaClient({
+      region: local.region,
+      endpoint: local.outputs.Local?.LambdaEndpoint,
+      credentials: local.credentials,
+    });
+    await lambda.send(
+      new InvokeCommand({ FunctionName: 'Async-Slow', InvocationType: 'Event', Payload: JSON.stringify({ id: 'r1' }) }),
+    );
+    await waitFor(() => fs.existsSync(path.join(markers, 'r1.started')) || undefined);
+
+    // Act
+    await local.stop();
+    local = await startLocalMode({ port: 0, dataDir, cloudAssemblyDir, modules: MODULES, log: () => {} });
+    const done = await waitFor(() => {
+      const file = path.join(markers, 'r1.done');
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    });
+
+    // Assess
+    expect(JSON.parse(done)).toEqual({ id: 'r1' });
+    // The alarm was already in ALARM before the restart: nothing new to tell.
+    const topic = `arn:aws:sns:${local.region}:${LOCAL_ACCOUNT_ID}:Async-Alarms`;
+    expect(local.service<SnsService>('sns').notifications(topic)).toHaveLength(1);
   });
 });

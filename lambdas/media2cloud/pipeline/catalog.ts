@@ -61,6 +61,8 @@ export type PipelineAccess =
   | 'completeTranscodeTasks'
   /** `states:DescribeExecution` and `states:StopExecution` on executions of the three state machines. */
   | 'stopExecutions'
+  /** states:DescribeExecution on the pipeline's executions (which child a run left the asset on). */
+  | 'describeExecutions'
   /**
    * The AI analyses: Rekognition image, stored-video and face-search calls, Transcribe transcription jobs, Comprehend
    * detection, Textract text detection (the services read and write the proxy bucket with the function's rights).
@@ -236,7 +238,7 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     entry: 'media2cloud/pipeline/status/handler.ts',
     handler: 'executionEnded',
     environment: ['INGEST_TABLE_NAME', 'SEARCH_ENDPOINT'],
-    access: ['ingestTable', 'searchIndex'],
+    access: ['ingestTable', 'searchIndex', 'describeExecutions'],
     sizing: SMALL,
   },
   {

@@ -91,6 +91,8 @@ export interface ExecutionControl {
   start(stateMachineArn: string, input: unknown): Promise<StartedExecution>;
   /** Stops a running execution; an execution that already ended or never existed is left alone. */
   stop(executionArn: string, cause: string): Promise<'stopped' | 'not-running'>;
+  /** An execution's status and input (JSON text), `undefined` for one that does not exist. */
+  describe(executionArn: string): Promise<{ readonly status: string; readonly input: string } | undefined>;
 }
 
 /** The pipeline's own settings, from the function's environment (see `catalog.ts`). */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import { LambdaInvocationError } from './runtime';
 
 /** A function's `AWS::Lambda::EventInvokeConfig`: how often Lambda retries, and where a failed event goes. */
@@ -22,6 +23,22 @@ export interface AsyncInvocationsOptions {
   readonly log: (message: string) => void;
   /** @default LAMBDA_RETRY_DELAYS_MS */
   readonly retryDelaysMs?: readonly number[];
+  /**
+   * A file keeping every invocation not yet done (queued, running, or waiting for its retry), so that `resume` picks
+   * them up after a restart, as Lambda's internal queue outlives any one host. @default - kept in memory only
+   */
+  readonly journal?: string;
+}
+
+/** An invocation Lambda still owes: what the journal keeps. */
+interface PendingInvocation {
+  readonly functionArn: string;
+  readonly event: unknown;
+  readonly requestId: string;
+  /** The attempt to make next (1 for the first). */
+  attempt: number;
+  /** When it is due, in ms since the epoch. */
+  dueAt: number;
 }
 
 /**
@@ -31,6 +48,8 @@ export interface AsyncInvocationsOptions {
  */
 export class AsyncInvocations {
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Every invocation not yet done, by request id (the journal's content). */
+  private readonly owed = new Map<string, PendingInvocation>();
   private inFlight = 0;
   private stopped = false;
 
@@ -38,7 +57,40 @@ export class AsyncInvocations {
 
   /** Queues an invocation and returns at once, as `InvocationType: Event` does. */
   queue(functionArn: string, event: unknown): void {
-    void this.attempt(functionArn, event, 1, randomUUID());
+    const invocation: PendingInvocation = {
+      functionArn,
+      event,
+      requestId: randomUUID(),
+      attempt: 1,
+      dueAt: Date.now(),
+    };
+    this.owed.set(invocation.requestId, invocation);
+    this.save();
+    void this.attempt(invocation);
+  }
+
+  /**
+   * Picks up what the journal kept from before a stop (or a crash): queued and interrupted invocations run now,
+   * retries at the time they were due. An interrupted attempt is made again without being counted, as Lambda does when
+   * its host goes away. Invocations of functions that no longer exist are dropped.
+   */
+  resume(exists: (functionArn: string) => boolean): number {
+    const file = this.options.journal;
+    if (!file || !fs.existsSync(file)) return 0;
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as PendingInvocation[];
+    let resumed = 0;
+    for (const invocation of kept) {
+      if (!exists(invocation.functionArn)) {
+        this.options.log(`Asynchronous invocation of ${invocation.functionArn} dropped: the function no longer exists`);
+        continue;
+      }
+      this.owed.set(invocation.requestId, invocation);
+      this.schedule(invocation, invocation.dueAt - Date.now());
+      resumed += 1;
+    }
+    this.save();
+    if (resumed > 0) this.options.log(`Resumed ${resumed} asynchronous invocation(s) pending before the last stop`);
+    return resumed;
   }
 
   /** Attempts running now plus retries waiting for their time. */
@@ -46,38 +98,67 @@ export class AsyncInvocations {
     return this.inFlight + this.timers.size;
   }
 
-  /** Pending retries are dropped (local mode is stopping). */
+  /** Local mode is stopping: no further attempt starts; what is owed stays in the journal for the next start. */
   stop(): void {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
 
-  private async attempt(functionArn: string, event: unknown, count: number, requestId: string): Promise<void> {
+  private schedule(invocation: PendingInvocation, delayMs: number): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        void this.attempt(invocation);
+      },
+      Math.max(0, delayMs),
+    );
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private async attempt(invocation: PendingInvocation): Promise<void> {
     if (this.stopped) return;
+    const { functionArn, event, requestId } = invocation;
+    const count = invocation.attempt;
     this.inFlight += 1;
     try {
       await this.options.invoke(functionArn, event);
-      return;
+      this.done(invocation);
     } catch (error) {
+      // Cut short by the stop (its worker shut down): the attempt is made again at the next start.
+      if (this.stopped) return;
       const config = this.options.config(functionArn);
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (count <= config.maximumRetryAttempts) {
         const delays = this.options.retryDelaysMs ?? LAMBDA_RETRY_DELAYS_MS;
         const delay = delays[Math.min(count - 1, delays.length - 1)] ?? 0;
         this.options.log(`Asynchronous invocation of ${functionArn} failed (${message}); retrying in ${delay} ms`);
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          void this.attempt(functionArn, event, count + 1, requestId);
-        }, delay);
-        timer.unref();
-        this.timers.add(timer);
+        invocation.attempt = count + 1;
+        invocation.dueAt = Date.now() + delay;
+        this.save();
+        this.schedule(invocation, delay);
         return;
       }
+      // Sent before it leaves the journal: a crash in between sends it twice rather than never.
       this.fail(functionArn, event, count, requestId, error, config, message);
+      this.done(invocation);
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  private done(invocation: PendingInvocation): void {
+    this.owed.delete(invocation.requestId);
+    this.save();
+  }
+
+  private save(): void {
+    const file = this.options.journal;
+    if (!file) return;
+    const temporary = `${file}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify([...this.owed.values()]), { mode: 0o600 });
+    fs.renameSync(temporary, file);
   }
 
   private fail(

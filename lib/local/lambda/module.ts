@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { assetDirectoryForCode } from '../assembly';
 import { UnsupportedTemplateError, type StackResolver } from '../intrinsics';
 import { startAwsEndpoint } from '../protocol/endpoint';
@@ -49,7 +50,7 @@ export const lambdaModule: LocalServiceModule = {
         `arn:aws:lambda:${region}:${accountId}:layer:${explicit('LayerName') ?? generated.slice(0, 64)}:1`,
     },
   },
-  async start({ cloud, port }): Promise<LambdaService> {
+  async start({ cloud, directory, port }): Promise<LambdaService> {
     const functions = new Map<string, LocalFunction>();
     const find = (nameOrArn: string): LocalFunction | undefined => {
       const key = withoutQualifier(nameOrArn);
@@ -82,6 +83,7 @@ export const lambdaModule: LocalServiceModule = {
         cloud.service<SqsService>('sqs').send(destination, record);
       },
       log: cloud.log,
+      journal: path.join(directory, 'async-invocations.json'),
     });
     const invokeAsync = (nameOrArn: string, event: unknown) =>
       asyncInvocations.queue(existing(nameOrArn).spec.functionArn, event);
@@ -157,6 +159,8 @@ export const lambdaModule: LocalServiceModule = {
       invokeAsync,
       asyncInvokeConfig,
       deploy,
+      // Every function is deployed: what Lambda still owed from before the last stop runs now.
+      deployed: () => void asyncInvocations.resume((functionArn) => functions.has(functionArn)),
       quiesce: () => asyncInvocations.stop(),
       async close() {
         asyncInvocations.stop();

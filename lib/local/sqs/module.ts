@@ -16,6 +16,8 @@ export interface SqsService extends LocalService {
   send(queue: string, body: string): QueuedMessage;
   /** The messages a queue holds, oldest first. */
   messages(queue: string): QueuedMessage[];
+  /** Calls `listener` with the queue's name after every message sent (what a queue's metrics watch). */
+  onSend(listener: (queueName: string) => void): void;
 }
 
 /**
@@ -41,6 +43,7 @@ export const sqsModule: LocalServiceModule = {
   },
   async start({ directory }): Promise<SqsService> {
     const queues = new Set<string>();
+    const listeners: Array<(queueName: string) => void> = [];
     const file = (queue: string) => {
       const name = queueName(queue);
       if (!queues.has(name)) {
@@ -63,6 +66,7 @@ export const sqsModule: LocalServiceModule = {
           Attributes: { SentTimestamp: String(Date.now()) },
         };
         fs.appendFileSync(file(queue), `${JSON.stringify(message)}\n`, { mode: 0o600 });
+        for (const listener of listeners) listener(queueName(queue));
         return message;
       },
       messages(queue) {
@@ -74,6 +78,7 @@ export const sqsModule: LocalServiceModule = {
           .filter((line) => line.length > 0)
           .map((line) => JSON.parse(line) as QueuedMessage);
       },
+      onSend: (listener) => void listeners.push(listener),
       close: () => undefined,
     };
   },

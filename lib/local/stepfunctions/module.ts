@@ -46,6 +46,8 @@ export const stepFunctionsModule: LocalServiceModule = {
         }
         return fn.invoke(payload);
       },
+      invokeLambdaAsync: (functionArn, payload) =>
+        cloud.service<LambdaService>('lambda').invokeAsync(functionArn, payload),
       onExecutionStatusChange: (event) => cloud.service<EventsService>('events').bus.put(event),
     });
     const running = await startStepFunctionsEndpoint(

@@ -150,6 +150,9 @@ export class LocalStepFunctions {
       region: options.region,
       accountId: options.accountId,
       invokeLambda: options.invokeLambda,
+      invokeLambdaAsync:
+        options.invokeLambdaAsync ??
+        ((functionArn, payload) => void options.invokeLambda(functionArn, payload).catch(() => undefined)),
       taskTokens: this.taskTokens,
       startExecution: async (input) => {
         const started = await this.startExecution(input);

@@ -18,6 +18,7 @@ export interface TaskEnvironment {
   readonly region: string;
   readonly accountId: string;
   readonly invokeLambda: InvokeLambda;
+  readonly invokeLambdaAsync: (functionArn: string, payload: unknown) => void;
   readonly taskTokens: TaskTokenRegistry;
   startExecution(input: ChildExecutionInput): Promise<{ executionArn: string; startDate: Date }>;
   /** Resolves with the execution's record once it is no longer RUNNING. */
@@ -80,8 +81,13 @@ async function startLambdaInvoke(env: TaskEnvironment, input: JsonValue): Promis
   // Lambda receives no payload when none is given; its runtimes then hand the handler an empty object.
   const payload = parameters.Payload ?? {};
   if (parameters.InvocationType === 'Event') {
-    // An asynchronous invocation reports only that it was queued: function errors never reach the state machine.
-    env.invokeLambda(target.functionArn, payload).catch(() => undefined);
+    // An asynchronous invocation reports only that it was queued: function errors never reach the state machine; they
+    // are Lambda's to retry and send to the function's on-failure destination.
+    try {
+      env.invokeLambdaAsync(target.functionArn, payload);
+    } catch (error) {
+      throw toLambdaFailure(error);
+    }
     return { target, statusCode: 202, payload: '' };
   }
   return { target, statusCode: 200, payload: await invokeFunction(env, target.functionArn, payload) };

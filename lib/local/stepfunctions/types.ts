@@ -19,6 +19,13 @@ export interface LocalStepFunctionsOptions {
   readonly dataDir: string;
   /** Receives every Lambda task; `functionArn` is always the unqualified function ARN. */
   readonly invokeLambda: InvokeLambda;
+  /**
+   * Queues an asynchronous invocation (a `lambda:invoke` task with `InvocationType: Event`) on Lambda's own queue:
+   * retried and sent to the function's on-failure destination as its EventInvokeConfig says. Throws at once only for
+   * a function that does not exist.
+   * @default - the function is invoked once and its result or error ignored (no Lambda service to queue it)
+   */
+  readonly invokeLambdaAsync?: (functionArn: string, payload: unknown) => void;
   /** Called on every status change of a STANDARD execution, with the event EventBridge would deliver. */
   readonly onExecutionStatusChange?: (event: ExecutionStatusChangeEvent) => void;
 }

@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AsyncInvocations, type AsyncInvokeConfig } from '../../../lib/local/lambda/async-invocations';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:Removal';
 
 /** A function that fails its first `failures` invocations, and the destination and log it reports to. */
-function setup(failures: number, config: AsyncInvokeConfig) {
+function setup(failures: number, config: AsyncInvokeConfig, journal?: string) {
   const calls: unknown[] = [];
   const sent: Array<{ destination: string; record: Record<string, any> }> = [];
   const log: string[] = [];
@@ -17,6 +20,7 @@ function setup(failures: number, config: AsyncInvokeConfig) {
     sendToDestination: (destination, record) => sent.push({ destination, record: JSON.parse(record) }),
     log: (line) => log.push(line),
     retryDelaysMs: [5, 10],
+    journal,
   });
   return { invocations, calls, sent, log };
 }
@@ -70,14 +74,29 @@ describe('asynchronous invocations', () => {
     expect(log.at(-1)).toMatch(/failed 1 times and is dropped/);
   });
 
-  it('drops pending retries when stopped', async () => {
-    const { invocations, calls } = setup(10, { maximumRetryAttempts: 2, onFailure: 'arn:aws:sqs:q' });
+  it('keeps what is pending at a stop in its journal and resumes it, retry count and all, after a restart', async () => {
+    // Prepare
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-async-journal-'));
+    const journal = path.join(directory, 'async-invocations.json');
+    const config = { maximumRetryAttempts: 2, onFailure: 'arn:aws:sqs:q' };
+    const before = setup(10, config, journal);
+    before.invocations.queue(FUNCTION_ARN, { uuid: 'u1' });
+    // Stopped while the first retry waits for its time.
+    while (before.log.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    before.invocations.stop();
+    await settled(before.invocations);
+    const after = setup(10, config, journal);
 
-    invocations.queue(FUNCTION_ARN, {});
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    invocations.stop();
-    await settled(invocations);
+    // Act
+    const resumed = after.invocations.resume(() => true);
+    await settled(after.invocations);
 
-    expect(calls).toHaveLength(1);
+    // Assess
+    expect(before.calls).toHaveLength(1);
+    expect(resumed).toBe(1);
+    expect(after.calls).toHaveLength(2);
+    expect(after.sent[0]?.record.requestContext.approximateInvokeCount).toBe(3);
+    expect(JSON.parse(fs.readFileSync(journal, 'utf8'))).toEqual([]);
+    fs.rmSync(directory, { recursive: true, force: true });
   });
 });

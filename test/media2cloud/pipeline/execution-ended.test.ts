@@ -23,6 +23,16 @@ afterAll(async () => {
   await engines.stop();
 });
 
+/** Child executions by ARN, as DescribeExecution reports them; only start/stop are never called here. */
+const children = new Map<string, { status: string; input: string }>();
+const executions = {
+  describe: async (executionArn: string) => children.get(executionArn),
+  start: async () => {
+    throw new Error('not called');
+  },
+  stop: async () => 'not-running' as const,
+};
+
 /** The EventBridge event Step Functions sends when an execution ends. */
 function statusChange(executionArn: string, status: string, input: unknown, extra: Record<string, unknown> = {}) {
   return {
@@ -44,7 +54,7 @@ describe('executionEnded', () => {
     // Act
     const result = await executionEnded(
       statusChange(INGEST, 'FAILED', input, { error: 'States.Runtime', cause: 'local mode stopped while it ran' }),
-      { records, search },
+      { records, search, executions },
     );
 
     // Assess
@@ -68,7 +78,7 @@ describe('executionEnded', () => {
     });
 
     // Act
-    await executionEnded(statusChange(analysis, status, { input: { uuid }, uuid }), { records, search });
+    await executionEnded(statusChange(analysis, status, { input: { uuid }, uuid }), { records, search, executions });
 
     // Assess
     expect(await records.get(uuid)).toMatchObject({
@@ -76,6 +86,38 @@ describe('executionEnded', () => {
       overallStatus: 'ERROR',
       errorMessage: `${analysis} ended ${status}: the run ${words}`,
     });
+  });
+
+  it('marks an asset left on the finished ingest of a run that then died as ANALYSIS_ERROR (killed between steps)', async () => {
+    // Prepare: the ingest child SUCCEEDED; its parent ended before the analysis recorded itself on the asset.
+    const uuid = 'e0000000-0000-4000-8000-000000000201';
+    children.set(INGEST, {
+      status: 'SUCCEEDED',
+      input: JSON.stringify({ input: { uuid }, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: MAIN }),
+    });
+    await records.upsert(uuid, {
+      set: { key: 'a.mp4', status: 'INGEST_COMPLETED', overallStatus: 'PROCESSING', executionArn: INGEST },
+    });
+
+    // Act
+    const unrelated = await executionEnded(
+      statusChange(`${MAIN}-other`, 'FAILED', { input: { uuid } }, { cause: 'other run' }),
+      { records, search, executions },
+    );
+    const result = await executionEnded(
+      statusChange(MAIN, 'FAILED', { input: { uuid } }, { error: 'States.Runtime', cause: 'local mode stopped' }),
+      { records, search, executions },
+    );
+
+    // Assess
+    expect(unrelated).toEqual({ uuid, recorded: false });
+    expect(result).toEqual({ uuid, recorded: true });
+    expect(await records.get(uuid)).toMatchObject({
+      status: 'ANALYSIS_ERROR',
+      overallStatus: 'ERROR',
+      errorMessage: `${MAIN} ended FAILED: local mode stopped`,
+    });
+    children.delete(INGEST);
   });
 
   it.each([
@@ -90,7 +132,11 @@ describe('executionEnded', () => {
     const before = await records.get(uuid);
 
     // Act
-    const result = await executionEnded(statusChange(MAIN, 'FAILED', { input: { uuid } }), { records, search });
+    const result = await executionEnded(statusChange(MAIN, 'FAILED', { input: { uuid } }), {
+      records,
+      search,
+      executions,
+    });
 
     // Assess
     expect(result).toEqual({ uuid, recorded: false });
@@ -102,8 +148,12 @@ describe('executionEnded', () => {
     const uuid = 'e0000000-0000-4000-8000-000000000099';
 
     // Act
-    const removed = await executionEnded(statusChange(MAIN, 'ABORTED', { input: { uuid } }), { records, search });
-    const anonymous = await executionEnded(statusChange(MAIN, 'FAILED', { other: 1 }), { records, search });
+    const removed = await executionEnded(statusChange(MAIN, 'ABORTED', { input: { uuid } }), {
+      records,
+      search,
+      executions,
+    });
+    const anonymous = await executionEnded(statusChange(MAIN, 'FAILED', { other: 1 }), { records, search, executions });
 
     // Assess
     expect([removed, anonymous]).toEqual([{ uuid, recorded: false }, { recorded: false }]);

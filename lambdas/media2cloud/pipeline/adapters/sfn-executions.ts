@@ -22,6 +22,16 @@ export class SfnExecutions implements ExecutionControl {
     return { executionArn: started.executionArn!, startDate: started.startDate ?? new Date() };
   }
 
+  async describe(executionArn: string): Promise<{ status: string; input: string } | undefined> {
+    try {
+      const { status, input } = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      return { status: status ?? 'RUNNING', input: input ?? '{}' };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    }
+  }
+
   async stop(executionArn: string, cause: string): Promise<'stopped' | 'not-running'> {
     try {
       const { status } = await this.client.send(new DescribeExecutionCommand({ executionArn }));

@@ -23,7 +23,7 @@ export interface ExecutionEndedResult {
  */
 export async function executionEnded(
   event: unknown,
-  deps: Pick<PipelineDependencies, 'records' | 'search'>,
+  deps: Pick<PipelineDependencies, 'records' | 'search' | 'executions'>,
 ): Promise<ExecutionEndedResult> {
   const detail = asObject(asObject(event, 'event').detail ?? {}, 'detail');
   const executionArn = optionalString(detail.executionArn);
@@ -32,10 +32,14 @@ export async function executionEnded(
   if (!uuid) return { recorded: false };
   if (!executionArn || !status || !ENDED_WITHOUT_OUTCOME.has(status)) return { uuid, recorded: false };
   const record = await deps.records.get(uuid);
-  if (record?.overallStatus !== OverallStatus.Processing || record.executionArn !== executionArn) {
+  if (record?.overallStatus !== OverallStatus.Processing) return { uuid, recorded: false };
+  if (record.executionArn !== executionArn && !(await endedChildOf(deps, record.executionArn, executionArn))) {
     return { uuid, recorded: false };
   }
-  const analysing = typeof record.status === 'string' && record.status.startsWith('ANALYSIS_');
+  // An ingest that completed under a run that then ended: the run died before its analysis recorded itself.
+  const analysing =
+    typeof record.status === 'string' &&
+    (record.status.startsWith('ANALYSIS_') || record.status === Status.IngestCompleted);
   const reason =
     status === 'FAILED'
       ? failureMessage({ Error: optionalString(detail.error), Cause: optionalString(detail.cause) })
@@ -50,6 +54,28 @@ export async function executionEnded(
   } catch (error) {
     if (error instanceof RecordNotFoundError) return { uuid, recorded: false };
     throw error;
+  }
+}
+
+/**
+ * Whether the asset's recorded execution is a child of the main execution that ended and is no longer running. The
+ * main state machine runs ingest and then analysis as child executions, each recording itself on the asset; a run
+ * that dies after its ingest ended and before its analysis recorded itself leaves the asset on the finished ingest,
+ * and only the main execution's end can tell. Children carry their parent in `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`.
+ */
+async function endedChildOf(
+  deps: Pick<PipelineDependencies, 'executions'>,
+  recordedArn: unknown,
+  endedArn: string,
+): Promise<boolean> {
+  if (typeof recordedArn !== 'string') return false;
+  const recorded = await deps.executions.describe(recordedArn);
+  if (!recorded || recorded.status === 'RUNNING') return false;
+  try {
+    const input = JSON.parse(recorded.input) as Record<string, unknown>;
+    return input.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID === endedArn;
+  } catch {
+    return false;
   }
 }
 
