@@ -21,7 +21,7 @@ export interface CaptionLine {
 
 /** The captions the fixture carries. Each is loaded during the frames before `start`, so they must not overlap. */
 export const CAPTION_LINES: readonly CaptionLine[] = [
-  { text: 'WELCOME TO THE LIGHTHOUSE', start: 1, end: 2.5 },
+  { text: 'WELCOME ABOARD THE FERRY', start: 1, end: 2.5 },
   { text: 'STORM WARNING AT DUSK', start: 3, end: 4.5 },
 ];
 

@@ -354,7 +354,7 @@ describe('CreateJob and GetJob', () => {
     expect(vtt.startsWith('WEBVTT')).toBe(true);
     expect(parseSubtitles(vtt)).toEqual(cues);
     const srt = fs.readFileSync(await mc.download('cc/captioned_cc1.srt'), 'utf8');
-    expect(srt).toMatch(/^1\n00:00:01,000 --> 00:00:02,500\nWELCOME TO THE LIGHTHOUSE\n/);
+    expect(srt).toMatch(/^1\n00:00:01,000 --> 00:00:02,500\nWELCOME ABOARD THE FERRY\n/);
     expect(parseSubtitles(srt)).toEqual(cues);
     expect(job.OutputGroupDetails?.[0]?.OutputDetails).toHaveLength(3);
     expect(job.OutputGroupDetails?.[0]?.OutputDetails?.[1]).toEqual({ DurationInMs: 5000 });

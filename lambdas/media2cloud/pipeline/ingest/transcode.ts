@@ -5,6 +5,7 @@ import { IngestError } from '../domain/errors';
 import { basenameOf, transcodePrefix, type TranscodeOutput } from '../domain/layout';
 import { mimeFromKey } from '../domain/mime';
 import { parseIngestState, type IngestState } from '../domain/state';
+import { writeCaptionsSidecar } from '../media/captions';
 import { audioArguments, videoArguments } from '../media/transcode';
 import { filesIn, runMediaTool } from '../media/tools';
 import type { PipelineDependencies } from '../ports';
@@ -15,7 +16,8 @@ export type TranscodeDependencies = Pick<PipelineDependencies, 'objects' | 'tool
  * `Transcode video`: the upload is streamed to `/tmp` and ffmpeg makes, in one pass, what the original's
  * MediaConvert job makes — `transcode/aiml/<basename>.mp4` (H.264/AAC, 960×540), `…/<basename>.m4a` (AAC),
  * ten 480×270 thumbnails `transcode/proxy/<basename>.0000000.jpg`… and, when `aiOptions` ask for frame-based
- * analysis, `transcode/frameCapture/frame.0000000.jpg`… at the requested rate.
+ * analysis, `transcode/frameCapture/frame.0000000.jpg`… at the requested rate. Embedded CEA-608/708 captions become
+ * `transcode/aiml/<basename>.vtt` (`media/captions.ts`).
  */
 export async function transcodeVideo(event: unknown, deps: TranscodeDependencies): Promise<IngestState> {
   const state = parseIngestState(event);
@@ -34,6 +36,7 @@ export async function transcodeVideo(event: unknown, deps: TranscodeDependencies
       ...(rate ? { frameCaptureDir: dirs.frameCapture!, frameCaptureRate: rate } : {}),
     });
     await runMediaTool(deps.tools.ffmpeg, args, `ffmpeg could not transcode ${input.key}`);
+    await writeCaptionsSidecar(deps.tools, source, dirs.aiml!, basenameOf(input.key));
     await uploadOutputs(deps, input.destination.bucket, input.destination.prefix, dirs);
   });
   return withTranscodeOutput(state);
