@@ -240,7 +240,8 @@ describe('Media2Cloud v4 API through local mode', () => {
             key: `${uuid}/broadcast/transcode/aiml/evening-news.vtt`,
             outputType: 'aiml',
             mime: 'text/vtt',
-            type: 'text',
+            // The original's MimeTypeHelper types what is not media by its MIME subtype.
+            type: 'vtt',
           }),
         ]),
       );
