@@ -41,9 +41,12 @@ export class Media2CloudPipeline extends Construct {
   public readonly stateMachines: ReadonlyMap<string, sfn.StateMachine>;
   /** Where the asynchronously invoked functions' failed invocations are kept, by function id. */
   public readonly failedInvocations: ReadonlyMap<string, FailedInvocations>;
+  /** The role ingest's MediaConvert jobs run with: reads the ingest bucket, writes the proxy bucket. */
+  public readonly mediaConvertRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: Media2CloudPipelineProps) {
     super(scope, id);
+    this.mediaConvertRole = this.createMediaConvertRole(props);
     const functions = new Map<string, NodeFunction>();
     for (const spec of PIPELINE_FUNCTIONS) functions.set(spec.id, this.createFunction(spec, props));
     this.functions = functions;
@@ -123,6 +126,14 @@ export class Media2CloudPipeline extends Construct {
         fn.function.addEnvironment('MAIN_STATE_MACHINE_ARN', this.main.stateMachineArn);
       }
       if (spec.access.includes('startMainExecution')) this.main.grantStartExecution(fn.function);
+      if (spec.access.includes('completeTranscodeTasks')) {
+        fn.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+            resources: [this.ingest.stateMachineArn],
+          }),
+        );
+      }
       if (spec.access.includes('stopExecutions')) {
         fn.function.addToRolePolicy(
           new iam.PolicyStatement({
@@ -140,7 +151,7 @@ export class Media2CloudPipeline extends Construct {
 
     // Invoked asynchronously (by the two rules below and by `DELETE /assets/{uuid}`): what fails every attempt is kept.
     this.failedInvocations = new Map(
-      ['S3Event', 'ExecutionEnded', 'AssetRemoval'].map((id) => [
+      ['S3Event', 'ExecutionEnded', 'AssetRemoval', 'TranscodeJobEnded'].map((id) => [
         id,
         new FailedInvocations(this, `${id}Failures`, { function: this.fn(id).function }),
       ]),
@@ -171,6 +182,26 @@ export class Media2CloudPipeline extends Construct {
       },
       targets: [ruleTarget('ExecutionEnded')],
     });
+
+    // Ingest waits for its MediaConvert jobs with a task token (in the job's UserMetadata), released by the job's
+    // end: no function polls, however long the transcode. Only this deployment's jobs (proxy bucket) carry one.
+    new events.Rule(this, 'TranscodeJobsEnded', {
+      description: 'Media2Cloud: ends the ingest task waiting for a MediaConvert job that completed or failed',
+      eventPattern: {
+        source: ['aws.mediaconvert'],
+        detailType: ['MediaConvert Job State Change'],
+        detail: {
+          status: ['COMPLETE', 'ERROR', 'CANCELED'],
+          userMetadata: { bucket: [props.proxyBucket.bucketName], taskToken: [{ exists: true }] },
+        },
+      },
+      targets: [ruleTarget('TranscodeJobEnded')],
+    });
+  }
+
+  /** The state machine that ingests an asset (`startExecution.sync:2` from the main one). */
+  get ingest(): sfn.StateMachine {
+    return this.stateMachines.get('Ingest') as sfn.StateMachine;
   }
 
   /** The state machine `POST /assets` and uploads start: ingest, then analysis. */
@@ -194,8 +225,30 @@ export class Media2CloudPipeline extends Construct {
     return fn;
   }
 
+  /** MediaConvert reads uploads from the ingest bucket and writes proxies to the proxy bucket, nothing else. */
+  private createMediaConvertRole(props: Media2CloudPipelineProps): iam.Role {
+    const role = new iam.Role(this, 'MediaConvertRole', {
+      assumedBy: new iam.ServicePrincipal('mediaconvert.amazonaws.com'),
+      description: 'Media2Cloud ingest MediaConvert jobs: read uploads, write proxies',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.ingestBucket.arnForObjects('*')] }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.proxyBucket.arnForObjects('*')] }),
+    );
+    acknowledgeWildcards(
+      role,
+      'MediaConvert reads any upload of the ingest bucket and writes under the proxy bucket per asset (<uuid>/...), ' +
+        'keys known only at run time; the two buckets are the whole scope.',
+      [`Resource::${arnToken(props.ingestBucket)}/*`, `Resource::${arnToken(props.proxyBucket)}/*`],
+    );
+    return role;
+  }
+
   private createFunction(spec: PipelineFunction, props: Media2CloudPipelineProps): NodeFunction {
     const values: Record<Exclude<PipelineEnvironmentVariable, 'MAIN_STATE_MACHINE_ARN'>, string> = {
+      MEDIACONVERT_ROLE_ARN: this.mediaConvertRole.roleArn,
       INGEST_TABLE_NAME: props.ingestTable.tableName,
       AIML_TABLE_NAME: props.analysisTable.tableName,
       INGEST_BUCKET: props.ingestBucket.bucketName,
@@ -304,8 +357,24 @@ export class Media2CloudPipeline extends Construct {
           findings.add('Resource::arn:<AWS::Partition>:transcribe:<AWS::Region>:<AWS::AccountId>:transcription-job/*');
           break;
         }
+        case 'startMediaConvertJobs': {
+          const stack = Stack.of(this);
+          fn.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: ['mediaconvert:CreateJob'],
+              resources: [
+                stack.formatArn({ service: 'mediaconvert', resource: 'queues', resourceName: 'Default' }),
+                stack.formatArn({ service: 'mediaconvert', resource: 'jobs', resourceName: '*' }),
+              ],
+            }),
+          );
+          this.mediaConvertRole.grantPassRole(fn.role);
+          findings.add('Resource::arn:<AWS::Partition>:mediaconvert:<AWS::Region>:<AWS::AccountId>:jobs/*');
+          break;
+        }
         case 'startMainExecution':
         case 'stopExecutions':
+        case 'completeTranscodeTasks':
           // Granted once the state machines exist (see the constructor).
           break;
       }
@@ -313,7 +382,7 @@ export class Media2CloudPipeline extends Construct {
     acknowledgeWildcards(
       fn.role,
       'Media2Cloud keys objects by asset (<uuid>/...) and documents by uuid: the pipeline works on objects and ' +
-        'documents of assets created at run time. The AI analyses call Rekognition, Comprehend and Textract actions ' +
+        'documents of assets created at run time; MediaConvert names the jobs it creates. The AI analyses call Rekognition, Comprehend and Textract actions ' +
         'that have no resource-level permissions, search the face collection aiOptions name, and start ' +
         'transcription jobs named per asset and run.',
       [...findings],

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PROJECT_ROOT } from '../../lib/constructs/node-function';
 import { MEDIA2CLOUD_ROUTES } from '../../lambdas/media2cloud/routes';
 import { PIPELINE_FUNCTIONS, PIPELINE_STATE_MACHINES } from '../../lambdas/media2cloud/pipeline/catalog';
 import { INGEST_TABLE } from '../../lambdas/media2cloud/tables/ingest';
@@ -183,6 +186,106 @@ describe('Media2Cloud stack', () => {
         },
       },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [endedId, 'Arn'] } })],
+    });
+  });
+
+  describe('video ingest through MediaConvert', () => {
+    const ingestSpec = PIPELINE_STATE_MACHINES.find((spec) => spec.id === 'Ingest')!;
+    const [, ingestMachine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).find(([id]) =>
+      id.startsWith('PipelineIngestStateMachine'),
+    )!;
+    const asl = JSON.parse(readFileSync(path.join(PROJECT_ROOT, ingestSpec.file), 'utf8')) as {
+      States: Record<string, Record<string, any>>;
+    };
+    /** The template function a Task state invokes, through the state machine's synthesized substitutions. */
+    const taskFunction = (state: Record<string, any>) => {
+      const reference = String(state.Parameters?.FunctionName ?? state.Resource);
+      const name = /^\$\{(\w+)\}$/.exec(reference)?.[1];
+      const value = name && ingestMachine.Properties.DefinitionSubstitutions[name];
+      const id = value?.['Fn::GetAtt']?.[0] as string | undefined;
+      return id ? { id, properties: functions[id]!.Properties as Record<string, any> } : undefined;
+    };
+    /** Every state a video reaches after `Video or audio?`, following Next and Catch. */
+    const videoPath = () => {
+      const start = asl.States['Video or audio?']!.Choices.find(
+        (choice: Record<string, unknown>) => choice.StringEquals === 'video',
+      ).Next as string;
+      const seen = new Set<string>();
+      const visit = (name: string | undefined) => {
+        if (!name || seen.has(name)) return;
+        seen.add(name);
+        const state = asl.States[name]!;
+        visit(state.Next);
+        for (const caught of state.Catch ?? []) visit(caught.Next);
+      };
+      visit(start);
+      return [...seen].map((name) => ({ name, state: asl.States[name]! }));
+    };
+
+    it('runs no ffmpeg function for video: the transcode is a MediaConvert job waited for with a task token', () => {
+      const tasks = videoPath().filter(({ state }) => state.Type === 'Task');
+      const start = tasks.find(({ state }) => String(state.Resource).endsWith(':lambda:invoke.waitForTaskToken'));
+
+      expect(start?.state.Parameters.Payload['token.$']).toBe('$$.Task.Token');
+      expect(start && taskFunction(start.state)?.properties.Description).toMatch(/submits the MediaConvert job/);
+      expect(tasks.length).toBeGreaterThan(1);
+      // Short audio keeps its ffmpeg function, which the layer equips.
+      expect(functionDescribed('Media2Cloud ingest: AAC proxy and cover art')[1].Properties.Layers).toHaveLength(1);
+      for (const { name, state } of tasks) {
+        const fn = taskFunction(state);
+        expect(fn).toBeDefined();
+        // The ffmpeg layer is what gives a function ffmpeg; no task on the video path has it.
+        expect({ name, layers: fn!.properties.Layers }).toEqual({ name, layers: undefined });
+      }
+    });
+
+    it('scopes the MediaConvert role to reading the ingest bucket and writing the proxy bucket', () => {
+      const [roleId] = Object.entries(template.findResources('AWS::IAM::Role')).find(
+        ([, role]) =>
+          JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('mediaconvert.amazonaws.com') &&
+          String(role.Properties.Description).startsWith('Media2Cloud'),
+      )!;
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+
+      expect(statements.map(({ Action, Resource }) => ({ Action, Resource }))).toEqual([
+        {
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^IngestBucket/), 'Arn'] }, '/*']] },
+        },
+        {
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ProxyBucket/), 'Arn'] }, '/*']] },
+        },
+      ]);
+      // Only the function that starts the jobs may pass the role.
+      const passers = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+        (policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>).some(
+          (statement) =>
+            [statement.Action].flat().includes('iam:PassRole') && JSON.stringify(statement.Resource).includes(roleId),
+        ),
+      );
+      const [startId] = functionDescribed('Media2Cloud ingest: submits the MediaConvert job');
+      expect(passers.map((policy) => policy.Properties.Roles)).toEqual([
+        [{ Ref: functions[startId]!.Properties.Role['Fn::GetAtt'][0] }],
+      ]);
+    });
+
+    it("ends the waiting task from the job's state change event", () => {
+      const [endedId] = functionDescribed('Media2Cloud ingest: ends the task waiting for a MediaConvert job');
+
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.mediaconvert'],
+          'detail-type': ['MediaConvert Job State Change'],
+          detail: {
+            status: ['COMPLETE', 'ERROR', 'CANCELED'],
+            userMetadata: { bucket: [{ Ref: Match.stringLikeRegexp('^ProxyBucket') }], taskToken: [{ exists: true }] },
+          },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [endedId, 'Arn'] } })],
+      });
     });
   });
 

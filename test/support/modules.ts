@@ -12,7 +12,12 @@ export const TEST_CREDENTIALS = { accessKeyId: 'AKIATESTTESTTESTTEST', secretAcc
  */
 export async function startModule<T extends LocalService>(
   module: LocalServiceModule,
-  options: { services?: Record<string, LocalService>; principals?: Principals } = {},
+  options: {
+    services?: Record<string, LocalService>;
+    principals?: Principals;
+    /** The keys the module calls other services with. @default TEST_CREDENTIALS */
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  } = {},
 ): Promise<{ service: T; cloud: LocalCloud; directory: string; stop(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `mediaplane-${module.name}-`));
   const directory = path.join(dataDir, module.name);
@@ -34,7 +39,7 @@ export async function startModule<T extends LocalService>(
     dataDir,
     assemblyDir: dataDir,
     principals,
-    credentials: TEST_CREDENTIALS,
+    credentials: options.credentials ?? TEST_CREDENTIALS,
     log: () => {},
     service: <S extends LocalService>(name: string) => {
       const service = services[name];

@@ -30,7 +30,9 @@ export type PipelineEnvironmentVariable =
   /** Stack default `aiOptions`: a JSON object, or the original's `v4.default`/`v4.all`/comma list. */
   | 'DEFAULT_AI_OPTIONS'
   /** The main state machine, which the S3 event handler starts. */
-  | 'MAIN_STATE_MACHINE_ARN';
+  | 'MAIN_STATE_MACHINE_ARN'
+  /** The role ingest's MediaConvert jobs run with (reads the ingest bucket, writes the proxy bucket). */
+  | 'MEDIACONVERT_ROLE_ARN';
 
 /** What a function needs to be granted, in the stack's terms. */
 export type PipelineAccess =
@@ -50,6 +52,10 @@ export type PipelineAccess =
   | 'searchIndex'
   /** `states:StartExecution` on `MAIN_STATE_MACHINE_ARN`. */
   | 'startMainExecution'
+  /** `mediaconvert:CreateJob` and `iam:PassRole` of the MediaConvert role (`MEDIACONVERT_ROLE_ARN`). */
+  | 'startMediaConvertJobs'
+  /** `states:SendTaskSuccess` and `states:SendTaskFailure` on the ingest state machine. */
+  | 'completeTranscodeTasks'
   /** `states:DescribeExecution` and `states:StopExecution` on executions of the three state machines. */
   | 'stopExecutions'
   /**
@@ -121,19 +127,19 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     substitution: 'RunMediainfoFunctionArn',
   },
   {
-    id: 'TranscodeVideo',
-    description: 'Media2Cloud ingest: H.264/AAC and AAC proxies, 480x270 thumbnails and frame captures with ffmpeg',
-    entry: INGEST,
-    handler: 'transcodeVideo',
-    tools: ['ffmpeg'],
-    environment: [],
-    access: ['readIngestBucket', 'writeProxyBucket'],
-    sizing: MEDIA_SIZING,
-    substitution: 'TranscodeVideoFunctionArn',
+    id: 'StartTranscode',
+    description:
+      'Media2Cloud ingest: submits the MediaConvert job for video and long audio proxies, frame captures and captions',
+    entry: 'media2cloud/pipeline/ingest/transcode-handler.ts',
+    handler: 'startTranscode',
+    environment: ['MEDIACONVERT_ROLE_ARN'],
+    access: ['startMediaConvertJobs'],
+    sizing: SMALL,
+    substitution: 'StartTranscodeFunctionArn',
   },
   {
     id: 'TranscodeAudio',
-    description: 'Media2Cloud ingest: AAC proxy and cover art with ffmpeg',
+    description: 'Media2Cloud ingest: AAC proxy and cover art of short audio with ffmpeg',
     entry: INGEST,
     handler: 'transcodeAudio',
     tools: ['ffmpeg'],
@@ -175,6 +181,15 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
     access: ['readProxyBucket', 'ingestTable', 'searchIndex'],
     sizing: SMALL,
     substitution: 'IngestCompletedFunctionArn',
+  },
+  {
+    id: 'TranscodeJobEnded',
+    description: 'Media2Cloud ingest: ends the task waiting for a MediaConvert job when the job completes or fails',
+    entry: INGEST,
+    handler: 'transcodeJobEnded',
+    environment: [],
+    access: ['completeTranscodeTasks'],
+    sizing: SMALL,
   },
   {
     id: 'PrepareAnalysis',
@@ -281,7 +296,7 @@ export const PIPELINE_STATE_MACHINES: readonly PipelineStateMachine[] = [
       'CreateRecord',
       'Fixity',
       'RunMediainfo',
-      'TranscodeVideo',
+      'StartTranscode',
       'TranscodeAudio',
       'RunImageinfo',
       'RunDocinfo',

@@ -9,6 +9,7 @@ import type { RekognitionVision } from '../../shared/ai/rekognition';
 import type { TranscribeSpeech } from '../../shared/ai/transcribe';
 import type { ComprehendLanguage } from '../../shared/ai/comprehend';
 import type { TextractDocuments } from '../../shared/ai/textract';
+import type { MediaConvertTranscoder } from '../../shared/ai/mediaconvert';
 
 /** The ingest table (partition key `uuid`), as the pipeline uses it. */
 export type IngestRecordStore = Pick<IngestTable, 'get' | 'upsert' | 'update' | 'delete'>;
@@ -95,6 +96,19 @@ export interface PipelineConfig {
   /** `DEFAULT_AI_OPTIONS`, resolved. */
   readonly defaultAiOptions: AiOptions;
   readonly mainStateMachineArn: string;
+  /** The role MediaConvert reads the ingest bucket and writes the proxy bucket with (`MEDIACONVERT_ROLE_ARN`). */
+  readonly mediaConvertRoleArn: string;
+}
+
+/** MediaConvert as ingest uses it: jobs are submitted, and their end comes back as an EventBridge event. */
+export type TranscodeJobs = Pick<MediaConvertTranscoder, 'submit'>;
+
+/** The callbacks of a task waiting with `.waitForTaskToken`. */
+export interface TaskCallbacks {
+  /** Ends the waiting task with `output` as its result; `false` when the task is no longer waiting. */
+  succeed(token: string, output: unknown): Promise<boolean>;
+  /** Fails the waiting task; `false` when the task is no longer waiting. */
+  fail(token: string, error: string, cause: string): Promise<boolean>;
 }
 
 /** A file's bytes by offset, so parsers can read what they need of a large file. */
@@ -162,4 +176,7 @@ export interface PipelineDependencies {
   readonly pdfReader: PdfReader;
   /** Only the RunAnalyzer function carries the AI adapters; elsewhere they refuse. */
   readonly ai: AiServices;
+  /** Only the StartTranscode function carries the MediaConvert adapter; elsewhere it refuses. */
+  readonly transcoder: TranscodeJobs;
+  readonly tasks: TaskCallbacks;
 }

@@ -157,10 +157,11 @@ describe('Media2Cloud pipeline: main, ingest and analysis state machines on loca
       });
       expect(proxy(proxies, '.jpg')).toMatchObject({ outputType: 'proxy', type: 'image', mime: 'image/jpeg' });
       expect(proxies).toHaveLength(3);
+      // The MediaConvert job keeps a video within 960x540 at its size, as the original's `downscaleOutput` does.
       expect(await probe(`${uuid}/shows/transcode/aiml/harbour.mp4`)).toEqual({
         codec_name: 'h264',
-        width: 720,
-        height: 540,
+        width: 320,
+        height: 240,
       });
       expect(await probe(`${uuid}/shows/transcode/aiml/harbour.mp4`, 'a:0')).toEqual({ codec_name: 'aac' });
       expect(await probe(`${uuid}/shows/transcode/proxy/harbour.0000000.jpg`)).toEqual({

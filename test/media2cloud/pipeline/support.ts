@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PROJECT_ROOT } from '../../../lib/constructs/node-function';
@@ -12,6 +13,11 @@ import {
   type LocalStepFunctions,
 } from '../../../lib/local/stepfunctions';
 import { principalsFor } from '../../support/principals';
+import { startModule } from '../../support/modules';
+import { LocalEventBus } from '../../../lib/local/events/bus';
+import type { EventsService } from '../../../lib/local/events/module';
+import { mediaConvertModule, type MediaConvertService } from '../../../lib/local/mediaconvert';
+import { MediaConvertTranscoder } from '../../../lambdas/shared/ai/mediaconvert';
 import { NotFoundError } from '../../../lambdas/shared/http/errors';
 import type { SearchDocument, SearchDocumentPatch } from '../../../lambdas/media2cloud/search/document';
 import { LocalSearchIndex } from '../../../lambdas/media2cloud/search/local/local-search-index';
@@ -24,7 +30,7 @@ import {
 import { createTable } from '../../support/tables';
 import { tmpScratch } from '../../../lambdas/media2cloud/pipeline/adapters/scratch';
 import { S3ObjectStore } from '../../../lambdas/media2cloud/pipeline/adapters/s3-object-store';
-import { SfnExecutions } from '../../../lambdas/media2cloud/pipeline/adapters/sfn-executions';
+import { SfnExecutions, SfnTaskCallbacks } from '../../../lambdas/media2cloud/pipeline/adapters/sfn-executions';
 import { analysisHandlers } from '../../../lambdas/media2cloud/pipeline/analysis/handlers';
 import { AnalyzerRegistry, TEXT_ANALYZERS } from '../../../lambdas/media2cloud/pipeline/analysis/registry';
 import { awsAiServices } from '../../../lambdas/media2cloud/pipeline/adapters/ai';
@@ -93,6 +99,8 @@ type Handler = (event: unknown) => Promise<unknown>;
 export interface PipelineHarness {
   readonly engines: LocalEngines;
   readonly sfn: LocalStepFunctions;
+  /** The local MediaConvert the ingest jobs run on; its job state changes reach TranscodeJobEnded. */
+  readonly mediaConvert: MediaConvertService;
   readonly deps: PipelineDependencies;
   readonly search: InMemorySearchIndex;
   readonly records: IngestTable;
@@ -111,7 +119,8 @@ export interface PipelineHarness {
 }
 
 /**
- * The pipeline as deployed, in this process: dynalite and the local S3 engine, the local Step Functions service running the
+ * The pipeline as deployed, in this process: dynalite and the local S3 engine, the local MediaConvert (its job state
+ * changes delivered to TranscodeJobEnded as the stack's rule does), the local Step Functions service running the
  * `statemachines/m2c-*.asl.json` files with the catalog's substitutions, every Lambda task dispatched to the
  * pipeline's handlers (real adapters, real ffmpeg and MediaInfo), and the search index in memory.
  */
@@ -154,6 +163,38 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
   );
   const sfnClient = new SFNClient({ endpoint: server.endpoint });
 
+  // MediaConvert with the engines' keys, and the stack's rule on its job state changes as the only rule of the bus.
+  const keys = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! };
+  const bus = new LocalEventBus({
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    log: () => {},
+    deliver: async (arn, payload) => {
+      await functions.get(arn.split(':').pop()!.replace(/^m2c-/, ''))!(JSON.parse(JSON.stringify(payload)));
+    },
+  });
+  bus.addRule({
+    name: 'm2c-TranscodeJobsEnded',
+    arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/m2c-TranscodeJobsEnded`,
+    eventPattern: {
+      source: ['aws.mediaconvert'],
+      'detail-type': ['MediaConvert Job State Change'],
+      detail: {
+        status: ['COMPLETE', 'ERROR', 'CANCELED'],
+        userMetadata: { bucket: [PROXY_BUCKET], taskToken: [{ exists: true }] },
+      },
+    },
+    targets: [{ id: 'TranscodeJobEnded', arn: functionArn('TranscodeJobEnded') }],
+  });
+  bus.start();
+  const eventsService: EventsService = { bus, close: () => bus.stop() };
+  const mediaConvert = await startModule<MediaConvertService>(mediaConvertModule, {
+    services: { s3: { endpoint: engines.s3Endpoint, close: async () => undefined }, events: eventsService },
+    principals: principalsFor(keys),
+    credentials: keys,
+  });
+  const mediaConvertClient = new MediaConvertClient({ endpoint: mediaConvert.service.endpoint });
+
   const documentClient = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const records = new IngestTable(documentClient, INGEST_TABLE);
   const analyses = new AnalysisTable(documentClient, AIML_TABLE);
@@ -164,6 +205,7 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
       proxyBucket: PROXY_BUCKET,
       defaultAiOptions: stackDefaultAiOptions('{"label": true, "transcribe": true}'),
       mainStateMachineArn: stateMachineArn('Main'),
+      mediaConvertRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/m2c-mediaconvert`,
     },
     records,
     analyses,
@@ -177,6 +219,8 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
     pdfPages: pdfPageRenderer(),
     pdfReader: pdfReader(),
     ai: awsAiServices(),
+    transcoder: new MediaConvertTranscoder(mediaConvertClient),
+    tasks: new SfnTaskCallbacks(sfnClient),
   };
   // A deployment without the AI services (this harness runs no Rekognition, Transcribe, Comprehend or Textract):
   // their aiOptions are switched off as the original does where a service is missing.
@@ -186,6 +230,7 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
   const modules: Record<string, Record<string, Handler>> = {
     'media2cloud/pipeline/ingest/handler.ts': ingestHandlers(deps),
     'media2cloud/pipeline/ingest/docinfo-handler.ts': { runDocinfo: ingestHandlers(deps).runDocinfo },
+    'media2cloud/pipeline/ingest/transcode-handler.ts': { startTranscode: ingestHandlers(deps).startTranscode },
     'media2cloud/pipeline/analysis/handler.ts': analysisHandlers(deps, registry),
     'media2cloud/pipeline/analysis/analyzer-handler.ts': { runAnalyzer: analysisHandlers(deps, registry).runAnalyzer },
     'media2cloud/pipeline/status/handler.ts': {
@@ -229,6 +274,7 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
   return {
     engines,
     sfn,
+    mediaConvert: mediaConvert.service,
     deps,
     search,
     records,
@@ -265,6 +311,9 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
       return (await deps.objects.list(PROXY_BUCKET, prefix)).map((object) => object.key).sort();
     },
     async stop() {
+      mediaConvertClient.destroy();
+      await mediaConvert.stop();
+      bus.stop();
       sfnClient.destroy();
       await server.close();
       await sfn.close();

@@ -2,7 +2,14 @@ import { stackDefaultAiOptions } from '../domain/ai-options';
 import { describeMedia } from '../media/mediainfo';
 import { mediaTools } from '../../../shared/media/tools';
 import type { PipelineEnvironmentVariable } from '../catalog';
-import type { AiServices, PdfPageRenderer, PdfReader, PipelineConfig, PipelineDependencies } from '../ports';
+import type {
+  AiServices,
+  PdfPageRenderer,
+  PdfReader,
+  PipelineConfig,
+  PipelineDependencies,
+  TranscodeJobs,
+} from '../ports';
 import { s3Client, sfnClient } from '../../clients';
 import { documentClient } from '../../tables/document-client';
 import { AnalysisTable } from '../../tables/analysis';
@@ -10,7 +17,7 @@ import { IngestTable } from '../../tables/ingest';
 import { OpenSearchIndex } from './opensearch-index';
 import { tmpScratch } from './scratch';
 import { S3ObjectStore } from './s3-object-store';
-import { SfnExecutions } from './sfn-executions';
+import { SfnExecutions, SfnTaskCallbacks } from './sfn-executions';
 
 function required(name: PipelineEnvironmentVariable, env: NodeJS.ProcessEnv): string {
   const value = env[name];
@@ -31,13 +38,14 @@ function lazy<T>(create: () => T): () => T {
 }
 
 /**
- * The adapters only some entry points carry: pdf.js (RunDocinfo, RunAnalyzer) and the AI services (RunAnalyzer), so
- * other bundles stay without them (see `catalog.ts`).
+ * The adapters only some entry points carry: pdf.js (RunDocinfo, RunAnalyzer), the AI services (RunAnalyzer) and
+ * MediaConvert (StartTranscode), so other bundles stay without them (see `catalog.ts`).
  */
 export interface PdfAdapters {
   readonly pdfPages?: PdfPageRenderer;
   readonly pdfReader?: PdfReader;
   readonly ai?: () => AiServices;
+  readonly transcoder?: () => TranscodeJobs;
 }
 
 /**
@@ -59,6 +67,9 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
     get mainStateMachineArn() {
       return required('MAIN_STATE_MACHINE_ARN', env);
     },
+    get mediaConvertRoleArn() {
+      return required('MEDIACONVERT_ROLE_ARN', env);
+    },
   };
   const records = lazy(() => new IngestTable(documentClient, required('INGEST_TABLE_NAME', env)));
   const analyses = lazy(() => new AnalysisTable(documentClient, required('AIML_TABLE_NAME', env)));
@@ -75,6 +86,8 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
   const executions = lazy(() => new SfnExecutions(sfnClient));
   const tools = lazy(() => mediaTools());
   const ai = lazy(pdf.ai ?? (() => NO_AI));
+  const transcoder = lazy(pdf.transcoder ?? (() => NO_TRANSCODER));
+  const tasks = lazy(() => new SfnTaskCallbacks(sfnClient));
   return {
     config,
     get records() {
@@ -103,8 +116,19 @@ export function awsDependencies(env: NodeJS.ProcessEnv = process.env, pdf: PdfAd
     get ai() {
       return ai();
     },
+    get transcoder() {
+      return transcoder();
+    },
+    get tasks() {
+      return tasks();
+    },
   };
 }
+
+/** Functions other than StartTranscode are bundled without the MediaConvert client. */
+const NO_TRANSCODER: TranscodeJobs = {
+  submit: () => Promise.reject(new Error('MediaConvert jobs are submitted by the StartTranscode function only')),
+};
 
 const noAi = () => Promise.reject(new Error('The AI services are called by the RunAnalyzer function only'));
 /** Functions other than RunAnalyzer are bundled without the AI adapters. */

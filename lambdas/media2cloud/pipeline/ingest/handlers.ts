@@ -5,7 +5,9 @@ import { ingestCompleted } from './ingest-completed';
 import { runDocinfo } from './run-docinfo';
 import { runImageinfo } from './run-imageinfo';
 import { runMediainfo } from './run-mediainfo';
-import { transcodeAudio, transcodeVideo } from './transcode';
+import { startTranscode } from './start-transcode';
+import { transcodeAudio } from './transcode';
+import { transcodeJobEnded } from './transcode-job-ended';
 
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
@@ -15,7 +17,8 @@ export function ingestHandlers(deps: PipelineDependencies) {
     createRecord: (event: unknown) => createRecord(event, deps),
     fixity: (event: unknown) => runFixity(event, deps),
     runMediainfo: (event: unknown) => runMediainfo(event, deps),
-    transcodeVideo: (event: unknown) => transcodeVideo(event, deps),
+    startTranscode: (event: unknown) => startTranscode(event, deps),
+    transcodeJobEnded: (event: unknown) => transcodeJobEnded(event, deps),
     transcodeAudio: (event: unknown) => transcodeAudio(event, deps),
     runImageinfo: (event: unknown) => runImageinfo(event, deps),
     runDocinfo: (event: unknown) => runDocinfo(event, deps),

@@ -1,48 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { frameCaptureRate } from '../domain/ai-options';
 import { IngestError } from '../domain/errors';
 import { basenameOf, transcodePrefix, type TranscodeOutput } from '../domain/layout';
 import { mimeFromKey } from '../domain/mime';
 import { parseIngestState, type IngestState } from '../domain/state';
-import { writeCaptionsSidecar } from '../media/captions';
-import { audioArguments, videoArguments } from '../media/transcode';
+import { audioArguments } from '../media/transcode';
 import { filesIn, runMediaTool } from '../media/tools';
 import type { PipelineDependencies } from '../ports';
 
 export type TranscodeDependencies = Pick<PipelineDependencies, 'objects' | 'tools' | 'scratch'>;
 
 /**
- * `Transcode video`: the upload is streamed to `/tmp` and ffmpeg makes, in one pass, what the original's
- * MediaConvert job makes — `transcode/aiml/<basename>.mp4` (H.264/AAC, 960×540), `…/<basename>.m4a` (AAC),
- * ten 480×270 thumbnails `transcode/proxy/<basename>.0000000.jpg`… and, when `aiOptions` ask for frame-based
- * analysis, `transcode/frameCapture/frame.0000000.jpg`… at the requested rate. Embedded CEA-608/708 captions become
- * `transcode/aiml/<basename>.vtt` (`media/captions.ts`).
+ * `Transcode audio` (short audio: see the ingest state machine's `Short audio?`): `transcode/aiml/<basename>.m4a`
+ * (AAC) and the cover picture as `transcode/proxy/cover.<ext>`, with ffmpeg in the function. Video, and audio too long
+ * for one function, go to MediaConvert (`start-transcode.ts`).
  */
-export async function transcodeVideo(event: unknown, deps: TranscodeDependencies): Promise<IngestState> {
-  const state = parseIngestState(event);
-  const { input } = state;
-  const media = state.data.mediainfo;
-  if (!media) throw new IngestError('missing mediainfo');
-  const rate = frameCaptureRate(input.aiOptions, input.framerate);
-  await deps.scratch(async (directory) => {
-    const source = path.join(directory, 'source');
-    await deps.objects.download({ bucket: input.bucket, key: input.key }, source);
-    const dirs = await outputDirectories(directory, rate ? ['aiml', 'proxy', 'frameCapture'] : ['aiml', 'proxy']);
-    const args = videoArguments(source, media, {
-      aimlDir: dirs.aiml!,
-      proxyDir: dirs.proxy!,
-      basename: basenameOf(input.key),
-      ...(rate ? { frameCaptureDir: dirs.frameCapture!, frameCaptureRate: rate } : {}),
-    });
-    await runMediaTool(deps.tools.ffmpeg, args, `ffmpeg could not transcode ${input.key}`);
-    await writeCaptionsSidecar(deps.tools, source, dirs.aiml!, basenameOf(input.key));
-    await uploadOutputs(deps, input.destination.bucket, input.destination.prefix, dirs);
-  });
-  return withTranscodeOutput(state);
-}
-
-/** `Transcode audio`: `transcode/aiml/<basename>.m4a` (AAC) and the cover picture as `transcode/proxy/cover.<ext>`. */
 export async function transcodeAudio(event: unknown, deps: TranscodeDependencies): Promise<IngestState> {
   const state = parseIngestState(event);
   const { input } = state;
