@@ -1,12 +1,5 @@
-import * as path from 'node:path';
 import type { CaptionSelector, JobSettings, Output } from '@aws-sdk/client-mediaconvert';
-import {
-  extractEmbeddedCaptions,
-  probeClosedCaptionsArguments,
-  reportsClosedCaptions,
-} from '../../../shared/media/captions';
-import { ToolError } from '../../../shared/media/tools';
-import { MediaProcessingError } from '../domain/errors';
+import { probeClosedCaptionsArguments, reportsClosedCaptions } from '../../../shared/media/captions';
 import type { TranscodeOutput } from '../domain/layout';
 import { runMediaTool } from './tools';
 
@@ -22,11 +15,6 @@ import { runMediaTool } from './tools';
 /** The output type (`transcode/<type>/`) the sidecar is written under. */
 export const CAPTIONS_OUTPUT_TYPE: TranscodeOutput = 'aiml';
 export const CAPTIONS_SELECTOR_NAME = 'Captions Selector 1';
-
-/** `<basename>.vtt`: MediaConvert's name for a sidecar output without a name modifier, and the ffmpeg path's. */
-export function captionsSidecarName(basename: string): string {
-  return `${basename}.vtt`;
-}
 
 /** The input's captions selector: the embedded captions of CC1. */
 export function embeddedCaptionSelectors(): Record<string, CaptionSelector> {
@@ -74,30 +62,12 @@ export function withEmbeddedCaptions(settings: JobSettings, groupName: string = 
   };
 }
 
-/** Whether the video (a file, or a URL ffprobe reads by ranges) carries embedded captions in its first pictures. */
-export async function hasEmbeddedCaptions(ffprobe: string, source: string): Promise<boolean> {
+/**
+ * Whether the video (a file, or a URL ffprobe reads by ranges) carries embedded captions in its first pictures.
+ * MediaInfo does not always say: the WASM build reports no caption track for a short H.264 MP4 whose every picture
+ * carries `cc_data`, so ingest asks ffprobe.
+ */
+export async function probeEmbeddedCaptions(ffprobe: string, source: string): Promise<boolean> {
   const report = await runMediaTool(ffprobe, probeClosedCaptionsArguments(source), 'ffprobe could not read the video');
   return reportsClosedCaptions(report);
-}
-
-/**
- * The ffmpeg path: when the downloaded video carries captions, writes them as the sidecar into `aimlDirectory`.
- * Resolves with whether it did.
- */
-export async function writeCaptionsSidecar(
-  tools: { readonly ffmpeg: string; readonly ffprobe: string },
-  source: string,
-  aimlDirectory: string,
-  basename: string,
-): Promise<boolean> {
-  if (!(await hasEmbeddedCaptions(tools.ffprobe, source))) return false;
-  const sidecar = path.join(aimlDirectory, captionsSidecarName(basename));
-  try {
-    await extractEmbeddedCaptions(tools.ffmpeg, source, path.dirname(source), sidecar);
-  } catch (error) {
-    if (error instanceof ToolError)
-      throw new MediaProcessingError(`ffmpeg could not decode the captions: ${error.message}`);
-    throw error;
-  }
-  return true;
 }
