@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { encodeSearchQuery } from '../../lambdas/media2cloud/search';
+import { makeCea608Video } from '../support/cea608';
 import { apiClient, request, startTestLocalMode, type HttpResult, type TestLocalMode } from '../support/local';
 import {
   SIDECAR_VTT,
@@ -72,10 +73,11 @@ describe('Media2Cloud v4 API through local mode', () => {
     });
 
     media = mkdtempSync(path.join(tmpdir(), 'm2c-e2e-'));
-    const [video, mp3, image] = await Promise.all([
+    const [video, mp3, image, captioned] = await Promise.all([
       makeVideoWithSubtitles(media),
       makeTaggedMp3(media),
       makeJpegWithMetadata(media),
+      makeCea608Video(media, 'evening-news.mp4'),
     ]);
     const pdf = makePdf(
       [
@@ -95,6 +97,7 @@ describe('Media2Cloud v4 API through local mode', () => {
       ['image', readFileSync(image), 'photos/lighthouse.jpg'],
       ['document', pdf, 'docs/guide.pdf'],
       ['corrupt', Buffer.from('this is not a video at all, only text'.repeat(40)), 'broken/clip.mp4'],
+      ['captioned', readFileSync(captioned), 'broadcast/evening-news.mp4'],
     ] as const) {
       started.push(
         (async () => {
@@ -221,6 +224,40 @@ describe('Media2Cloud v4 API through local mode', () => {
             },
           }),
         }),
+      ]);
+    });
+
+    it('finds the words of CEA-608 captions embedded in a video at their timecodes, from its WebVTT proxy', async () => {
+      const { uuid } = assets.captioned!;
+      const record = await settled(uuid);
+
+      const response = await search('"storm warning"');
+
+      expect(record).toMatchObject({ overallStatus: 'COMPLETED', status: 'ANALYSIS_COMPLETED' });
+      expect(record.proxies).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            key: `${uuid}/broadcast/transcode/aiml/evening-news.vtt`,
+            outputType: 'aiml',
+            mime: 'text/vtt',
+            // The original's MimeTypeHelper types what is not media by its MIME subtype.
+            type: 'vtt',
+          }),
+        ]),
+      );
+      expect(response.json().hits).toEqual([
+        expect.objectContaining({
+          id: uuid,
+          type: 'video',
+          fields: expect.objectContaining({
+            subtitle: expect.objectContaining({
+              hits: [{ name: 'STORM WARNING AT DUSK', timecodes: [{ begin: 3000, end: 4500 }] }],
+            }),
+          }),
+        }),
+      ]);
+      expect((await search('ferry')).json().hits[0].fields.subtitle.hits).toEqual([
+        { name: 'WELCOME ABOARD THE FERRY', timecodes: [{ begin: 1000, end: 2500 }] },
       ]);
     });
 

@@ -110,10 +110,12 @@ export const PIPELINE_FUNCTIONS: readonly PipelineFunction[] = [
   },
   {
     id: 'RunMediainfo',
-    description: 'Media2Cloud ingest: MediaInfo of video and audio by ranged reads; re-types video without video',
+    description:
+      'Media2Cloud ingest: MediaInfo of video and audio by ranged reads, ffprobe for embedded captions; re-types video without video',
     entry: INGEST,
     handler: 'runMediainfo',
-    tools: ['mediainfo'],
+    // ffprobe finds the CEA-608/708 captions MediaInfo may miss (`media/captions.ts`).
+    tools: ['mediainfo', 'ffmpeg'],
     environment: ['INGEST_TABLE_NAME'],
     access: ['readIngestBucket', 'writeProxyBucket', 'ingestTable'],
     sizing: MEDIAINFO_SIZING,

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeEvent } from '../events/bus';
 import { eventTime } from '../events/bus';
+import { extractEmbeddedCaptions, webVttToSrt } from '../../../lambdas/shared/media/captions';
 import { AwsError } from '../protocol/wire';
 import { planJob, toS3Url, type JobPlan } from './settings';
 import { JobFailure, masterPlaylist, transcodeCommand, type InputMedia, type PlannedOutput } from './transcode';
@@ -273,6 +274,8 @@ export class MediaConvertJobs {
       }
       await this.transcode(record, run, command.args, media.durationMs);
       this.checkInterrupted(run);
+      await this.writeCaptions(command.outputs, inputFile, work);
+      this.checkInterrupted(run);
       this.setPhase(record, 'UPLOADING');
       const details = await this.upload(plan, command, media);
       job.outputGroupDetails = details.api;
@@ -288,6 +291,26 @@ export class MediaConvertJobs {
       }
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The sidecar captions outputs: the input's embedded captions decoded once, written to each output as WebVTT or
+   * SubRip. An input without captions gets files without cues, as MediaConvert writes them.
+   */
+  private async writeCaptions(outputs: readonly PlannedOutput[], inputFile: string, work: string): Promise<void> {
+    const sidecars = outputs.filter((output) => output.kind === 'captions');
+    if (sidecars.length === 0) return;
+    const vtt = path.join(work, 'captions.vtt');
+    try {
+      await extractEmbeddedCaptions(this.deps.tools.ffmpeg, inputFile, work, vtt);
+    } catch (error) {
+      throw new JobFailure(1999, `Captions extraction failed: ${lastLine((error as Error).message)}`);
+    }
+    const text = fs.readFileSync(vtt, 'utf8');
+    for (const output of sidecars) {
+      const content = output.plan.captions?.destination === 'SRT' ? webVttToSrt(text) : text;
+      fs.writeFileSync(path.join(output.folder, output.name), content);
     }
   }
 
@@ -462,6 +485,8 @@ export class MediaConvertJobs {
   }
 
   private async outputDetail(output: PlannedOutput, files: string[], media: InputMedia): Promise<OutputDetail> {
+    // A sidecar lasts as long as the input, whatever its last cue.
+    if (output.kind === 'captions') return { durationInMs: media.durationMs };
     const probed = path.join(
       output.folder,
       output.kind === 'file' ? files[0]! : (files.find((f) => /\.(ts|jpg|jpeg)$/.test(f)) ?? files[0]!),
@@ -584,6 +609,7 @@ function filesOf(output: PlannedOutput): string[] {
   const all = fs.existsSync(output.folder) ? fs.readdirSync(output.folder).sort() : [];
   switch (output.kind) {
     case 'file':
+    case 'captions':
       return all.filter((file) => file === output.name);
     case 'frames': {
       const pattern = new RegExp(`^${escape(output.name)}\\.\\d{7}\\.${escape(output.plan.extension)}$`);
@@ -611,6 +637,8 @@ function contentType(file: string): string {
     '.ts': 'video/MP2T',
     '.aac': 'audio/aac',
     '.mp3': 'audio/mpeg',
+    '.vtt': 'text/vtt',
+    '.srt': 'application/x-subrip',
   };
   return types[extension] ?? 'application/octet-stream';
 }

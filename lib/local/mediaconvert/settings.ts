@@ -55,6 +55,19 @@ export interface AudioPlan {
 
 export type ContainerKind = 'MP4' | 'MOV' | 'RAW' | 'M3U8';
 
+/** An input captions selector of source type `EMBEDDED`: the CEA-608/708 captions in the video's pictures. */
+export interface CaptionSelectorPlan {
+  readonly name: string;
+  /** `source608ChannelNumber`: the local engine decodes CC1. */
+  readonly channel: 1;
+}
+
+/** A sidecar captions output: one captions description, written as its own file. */
+export interface CaptionPlan {
+  readonly selector: CaptionSelectorPlan;
+  readonly destination: 'WEBVTT' | 'SRT';
+}
+
 export interface OutputPlan {
   readonly container: ContainerKind;
   readonly nameModifier: string;
@@ -63,6 +76,7 @@ export interface OutputPlan {
   readonly video?: VideoPlan;
   readonly frameCapture?: FrameCapturePlan;
   readonly audio?: AudioPlan;
+  readonly captions?: CaptionPlan;
 }
 
 export interface FileGroupPlan {
@@ -117,11 +131,14 @@ export function planJob(settings: unknown): JobPlan {
     throw bad(`settings.inputs: the local MediaConvert runs jobs of exactly one input, got ${inputs.length}`);
   }
   const input = object(inputs[0], 'settings.inputs[0]');
-  for (const unsupported of ['inputClippings', 'captionSelectors', 'imageInserter', 'videoOverlays']) {
+  for (const unsupported of ['inputClippings', 'imageInserter', 'videoOverlays']) {
     if (input[unsupported] !== undefined) throw unsupportedSetting(`settings.inputs[0].${unsupported}`);
   }
   const inputLocation = parseS3Url(input.fileInput, 'settings.inputs[0].fileInput');
-  const selectors = input.audioSelectors === undefined ? {} : object(input.audioSelectors, 'audioSelectors');
+  const selectors: Selectors = {
+    audio: input.audioSelectors === undefined ? {} : object(input.audioSelectors, 'audioSelectors'),
+    captions: planCaptionSelectors(input.captionSelectors),
+  };
   const groups = array(root.outputGroups, 'settings.outputGroups');
   if (groups.length === 0) throw bad('settings.outputGroups must name at least one output group');
   return {
@@ -130,7 +147,38 @@ export function planJob(settings: unknown): JobPlan {
   };
 }
 
-function planGroup(value: unknown, where: string, selectors: Json): OutputGroupPlan {
+interface Selectors {
+  readonly audio: Json;
+  readonly captions: ReadonlyMap<string, CaptionSelectorPlan>;
+}
+
+function planCaptionSelectors(value: unknown): ReadonlyMap<string, CaptionSelectorPlan> {
+  const plans = new Map<string, CaptionSelectorPlan>();
+  if (value === undefined) return plans;
+  const where = 'settings.inputs[0].captionSelectors';
+  for (const [name, selector] of Object.entries(object(value, where))) {
+    const at = `${where}.${name}`;
+    const source = object(object(selector, at).sourceSettings, `${at}.sourceSettings`);
+    if (source.sourceType !== 'EMBEDDED') {
+      throw unsupportedSetting(`${at}.sourceSettings.sourceType ${JSON.stringify(source.sourceType)}`);
+    }
+    const embedded =
+      source.embeddedSourceSettings === undefined
+        ? {}
+        : object(source.embeddedSourceSettings, `${at}.sourceSettings.embeddedSourceSettings`);
+    const channelAt = `${at}.sourceSettings.embeddedSourceSettings.source608ChannelNumber`;
+    const channel = optionalNumber(embedded.source608ChannelNumber, channelAt, 1, 4) ?? 1;
+    // ffmpeg's 608 decoder reads field 1 without telling CC1 from CC2, and this build skips field 2 (CC3, CC4).
+    if (channel !== 1) throw unsupportedSetting(`${channelAt} ${channel}`);
+    if (embedded.convert608To708 !== undefined) {
+      oneOf(embedded.convert608To708, ['UPCONVERT', 'DISABLED'] as const, `${at}...convert608To708`);
+    }
+    plans.set(name, { name, channel: 1 });
+  }
+  return plans;
+}
+
+function planGroup(value: unknown, where: string, selectors: Selectors): OutputGroupPlan {
   const group = object(value, where);
   const settings = object(group.outputGroupSettings, `${where}.outputGroupSettings`);
   if (settings.type !== 'FILE_GROUP_SETTINGS' && settings.type !== 'HLS_GROUP_SETTINGS') {
@@ -146,6 +194,10 @@ function planGroup(value: unknown, where: string, selectors: Json): OutputGroupP
     modifiers.add(name);
     return plan;
   });
+  // MediaConvert makes sidecar captions only next to a video output of the same group.
+  if (planned.some((output) => output.captions) && !planned.some((output) => output.video)) {
+    throw bad(`${where}: sidecar captions outputs need a video output in the same output group`);
+  }
   switch (settings.type) {
     case 'FILE_GROUP_SETTINGS': {
       const file = object(settings.fileGroupSettings, `${where}.outputGroupSettings.fileGroupSettings`);
@@ -158,6 +210,7 @@ function planGroup(value: unknown, where: string, selectors: Json): OutputGroupP
     case 'HLS_GROUP_SETTINGS': {
       const hls = object(settings.hlsGroupSettings, `${where}.outputGroupSettings.hlsGroupSettings`);
       if (planned.some((output) => output.frameCapture)) throw bad(`${where}: HLS outputs cannot be frame captures`);
+      if (planned.some((output) => output.captions)) throw unsupportedSetting(`${where}: captions in an HLS group`);
       if (planned.length > 1 && planned.some((output) => output.nameModifier === '')) {
         throw bad(`${where}: each output of an HLS group with several outputs needs a name modifier`);
       }
@@ -173,9 +226,9 @@ function planGroup(value: unknown, where: string, selectors: Json): OutputGroupP
   }
 }
 
-function planOutput(value: unknown, where: string, selectors: Json, groupType: unknown): OutputPlan {
+function planOutput(value: unknown, where: string, selectors: Selectors, groupType: unknown): OutputPlan {
   const output = object(value, where);
-  if (output.captionDescriptions !== undefined) throw unsupportedSetting(`${where}.captionDescriptions`);
+  const captions = planCaptions(output, where, selectors.captions);
   const containerSettings = output.containerSettings === undefined ? {} : object(output.containerSettings, where);
   const defaultContainer = groupType === 'HLS_GROUP_SETTINGS' ? 'M3U8' : 'MP4';
   const container = (containerSettings.container ?? defaultContainer) as string;
@@ -274,9 +327,16 @@ function planOutput(value: unknown, where: string, selectors: Json, groupType: u
   if (descriptions.length > 1) throw unsupportedSetting(`${where}.audioDescriptions with more than one track`);
   if (frameCapture && descriptions.length > 0) throw bad(`${where}: a frame capture output has no audio`);
   const audio =
-    descriptions.length === 1 ? planAudio(descriptions[0], `${where}.audioDescriptions[0]`, selectors) : undefined;
-  if (!video && !frameCapture && !audio) throw bad(`${where} has neither video nor audio`);
-  if (container === 'RAW' && !frameCapture && (video || !audio)) {
+    descriptions.length === 1
+      ? planAudio(descriptions[0], `${where}.audioDescriptions[0]`, selectors.audio)
+      : undefined;
+  if (captions) {
+    if (video || frameCapture || audio) {
+      throw unsupportedSetting(`${where}: captions in an output with video or audio (only sidecar captions are)`);
+    }
+    if (container !== 'RAW') throw bad(`${where}: sidecar captions outputs need the RAW container (no container)`);
+  } else if (!video && !frameCapture && !audio) throw bad(`${where} has neither video nor audio`);
+  if (container === 'RAW' && !frameCapture && !captions && (video || !audio)) {
     throw bad(`${where}: a RAW container holds a frame capture or one audio stream`);
   }
   if (container === 'RAW' && audio?.codec === 'WAV') throw unsupportedSetting(`${where}: WAV in a RAW container`);
@@ -284,7 +344,7 @@ function planOutput(value: unknown, where: string, selectors: Json, groupType: u
   const nameModifier = output.nameModifier === undefined ? '' : string(output.nameModifier, `${where}.nameModifier`);
   const extension =
     output.extension === undefined
-      ? defaultExtension(container, frameCapture, audio)
+      ? defaultExtension(container, frameCapture, audio, captions)
       : string(output.extension, `${where}.extension`).replace(/^\./, '');
   return {
     container: container as ContainerKind,
@@ -294,7 +354,31 @@ function planOutput(value: unknown, where: string, selectors: Json, groupType: u
     ...(video ? { video } : {}),
     ...(frameCapture ? { frameCapture } : {}),
     ...(audio ? { audio } : {}),
+    ...(captions ? { captions } : {}),
   };
+}
+
+/** A sidecar output's one captions description, from a selector of the input. */
+function planCaptions(
+  output: Json,
+  where: string,
+  selectors: ReadonlyMap<string, CaptionSelectorPlan>,
+): CaptionPlan | undefined {
+  if (output.captionDescriptions === undefined) return undefined;
+  const descriptions = array(output.captionDescriptions, `${where}.captionDescriptions`);
+  if (descriptions.length === 0) return undefined;
+  if (descriptions.length > 1) throw bad(`${where}: a sidecar captions output holds one captions description`);
+  const at = `${where}.captionDescriptions[0]`;
+  const description = object(descriptions[0], at);
+  const name = string(description.captionSelectorName, `${at}.captionSelectorName`);
+  const selector = selectors.get(name);
+  if (!selector) throw bad(`${at}.captionSelectorName ${JSON.stringify(name)} names no captions selector`);
+  const destination = object(description.destinationSettings, `${at}.destinationSettings`);
+  const type = destination.destinationType;
+  if (type !== 'WEBVTT' && type !== 'SRT') {
+    throw unsupportedSetting(`${at}.destinationSettings.destinationType ${JSON.stringify(type)}`);
+  }
+  return { selector, destination: type };
 }
 
 function planAudio(value: unknown, where: string, selectors: Json): AudioPlan {
@@ -350,7 +434,13 @@ function planAudio(value: unknown, where: string, selectors: Json): AudioPlan {
   }
 }
 
-function defaultExtension(container: string, frameCapture: unknown, audio: AudioPlan | undefined): string {
+function defaultExtension(
+  container: string,
+  frameCapture: unknown,
+  audio: AudioPlan | undefined,
+  captions: CaptionPlan | undefined,
+): string {
+  if (captions) return captions.destination === 'SRT' ? 'srt' : 'vtt';
   if (frameCapture) return 'jpg';
   if (container === 'RAW') return audio?.codec === 'MP3' ? 'mp3' : 'aac';
   if (container === 'MOV') return 'mov';

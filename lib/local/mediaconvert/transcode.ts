@@ -32,7 +32,8 @@ export interface InputAudio {
 export interface PlannedOutput {
   readonly group: number;
   readonly output: number;
-  readonly kind: 'file' | 'frames' | 'hls';
+  /** `captions`: a sidecar file the captions pass writes (see `jobs.ts`), not this command. */
+  readonly kind: 'file' | 'frames' | 'hls' | 'captions';
   /** The work folder the output's files are written to (one per output group). */
   readonly folder: string;
   /** The S3 folder (bucket and key prefix) they are uploaded to. */
@@ -64,6 +65,7 @@ export class JobFailure extends Error {
  * it, each with its own maps, filters and muxer. Files are named as MediaConvert names them:
  * `<base><nameModifier>.<extension>`, frame captures `<base><nameModifier>.0000000.jpg` and on, HLS variants
  * `<base><nameModifier>.m3u8` with segments `<base><nameModifier>_00001.ts` and on, and a master `<base>.m3u8`.
+ * Sidecar captions (`<base><nameModifier>.vtt` or `.srt`) are decoded in a pass of their own.
  */
 export function transcodeCommand(plan: JobPlan, inputFile: string, media: InputMedia, work: string): TranscodeCommand {
   const args = ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-i', inputFile];
@@ -85,6 +87,10 @@ export function transcodeCommand(plan: JobPlan, inputFile: string, media: InputM
         name,
         plan: output,
       });
+      if (output.captions) {
+        outputs.push(planned('captions', `${stem}.${output.extension}`));
+        return;
+      }
       if (output.frameCapture) {
         if (!media.video) throw new JobFailure(1030, 'Frame capture outputs need an input with video');
         args.push('-map', '0:v:0', '-an', ...frameCaptureArgs(output.frameCapture, media));

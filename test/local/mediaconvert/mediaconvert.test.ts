@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   CancelJobCommand,
   CreateJobCommand,
@@ -9,6 +11,8 @@ import {
   type JobSettings,
   type OutputGroup,
 } from '@aws-sdk/client-mediaconvert';
+import { parseSubtitles } from '../../../lambdas/media2cloud/pipeline/media/subtitles';
+import { CAPTION_LINES, makeCea608Video } from '../../support/cea608';
 import { TEST_CREDENTIALS } from '../../support/modules';
 import { probe, startMediaConvert, testClip, waitForJob, type MediaConvertHarness } from './support';
 
@@ -23,6 +27,9 @@ beforeAll(async () => {
   await mc.put('uploads/short.mp4', await testClip(3));
   await mc.put('uploads/mute.mp4', await testClip(4, 320, 240, true));
   await mc.put('uploads/notes.txt', 'not a video at all');
+  const media = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaconvert-cc-'));
+  await mc.put('uploads/captioned.mp4', fs.readFileSync(await makeCea608Video(media)));
+  fs.rmSync(media, { recursive: true, force: true });
 });
 
 afterAll(async () => {
@@ -49,6 +56,44 @@ const aac = (bitrate: number) => ({
     },
   },
 });
+
+/** A small H.264 output: sidecar captions need a video output in their group. */
+const smallVideo = {
+  VideoDescription: {
+    Width: 160,
+    Height: 90,
+    CodecSettings: {
+      Codec: 'H_264' as const,
+      H264Settings: { RateControlMode: 'QVBR' as const, MaxBitrate: 200000 },
+    },
+  },
+  ContainerSettings: { Container: 'MP4' as const },
+};
+
+/** A sidecar captions output of the embedded captions, as the MediaConvert console sets one up. */
+const sidecar = (type: 'WEBVTT' | 'SRT', nameModifier?: string) => ({
+  ContainerSettings: { Container: 'RAW' as const },
+  CaptionDescriptions: [
+    {
+      CaptionSelectorName: 'Captions Selector 1',
+      LanguageCode: 'ENG' as const,
+      DestinationSettings:
+        type === 'WEBVTT'
+          ? { DestinationType: type, WebvttDestinationSettings: { StylePassthrough: 'DISABLED' as const } }
+          : { DestinationType: type, SrtDestinationSettings: { StylePassthrough: 'DISABLED' as const } },
+    },
+  ],
+  ...(nameModifier ? { NameModifier: nameModifier } : {}),
+});
+
+const embeddedCaptions = {
+  'Captions Selector 1': {
+    SourceSettings: {
+      SourceType: 'EMBEDDED' as const,
+      EmbeddedSourceSettings: { Source608ChannelNumber: 1, Convert608To708: 'DISABLED' as const },
+    },
+  },
+};
 
 const fileGroup = (destination: string, outputs: OutputGroup['Outputs']): OutputGroup => ({
   Name: 'File Group',
@@ -280,6 +325,45 @@ describe('CreateJob and GetJob', () => {
     expect(mp3.streams[0]).toMatchObject({ codec_name: 'mp3', sample_rate: '44100', channels: 1 });
   });
 
+  it('writes the embedded CEA-608 captions as WebVTT and SRT sidecars next to the video, named as MediaConvert names them', async () => {
+    // Prepare
+    const settings: JobSettings = {
+      Inputs: [{ ...input('uploads/captioned.mp4')![0], CaptionSelectors: embeddedCaptions }],
+      OutputGroups: [
+        fileGroup(`s3://${BUCKET}/cc/`, [smallVideo, sidecar('WEBVTT'), sidecar('SRT', '_cc1')]),
+        fileGroup(`s3://${BUCKET}/cc-plain/`, [smallVideo, sidecar('WEBVTT')]),
+      ],
+    };
+    const plain: JobSettings = {
+      ...settings,
+      Inputs: [{ ...input('uploads/short.mp4')![0], CaptionSelectors: embeddedCaptions }],
+      OutputGroups: [fileGroup(`s3://${BUCKET}/cc-plain/`, [smallVideo, sidecar('WEBVTT')])],
+    };
+
+    // Act
+    const [job, plainJob] = await Promise.all(
+      [settings, plain].map(async (Settings) =>
+        waitForJob(mc.client, (await mc.client.send(new CreateJobCommand({ Role: ROLE, Settings }))).Job!.Id!),
+      ),
+    );
+
+    // Assess
+    expect(job.Status).toBe('COMPLETE');
+    const cues = CAPTION_LINES.map((line) => ({ begin: line.start * 1000, end: line.end * 1000, text: line.text }));
+    const vtt = fs.readFileSync(await mc.download('cc/captioned.vtt'), 'utf8');
+    expect(vtt.startsWith('WEBVTT')).toBe(true);
+    expect(parseSubtitles(vtt)).toEqual(cues);
+    const srt = fs.readFileSync(await mc.download('cc/captioned_cc1.srt'), 'utf8');
+    expect(srt).toMatch(/^1\n00:00:01,000 --> 00:00:02,500\nWELCOME ABOARD THE FERRY\n/);
+    expect(parseSubtitles(srt)).toEqual(cues);
+    expect(job.OutputGroupDetails?.[0]?.OutputDetails).toHaveLength(3);
+    expect(job.OutputGroupDetails?.[0]?.OutputDetails?.[1]).toEqual({ DurationInMs: 5000 });
+    expect((await probe(await mc.download('cc/captioned.mp4'))).streams[0]).toMatchObject({ width: 160 });
+    // A video without captions still gets its sidecar, without cues
+    expect(plainJob.Status).toBe('COMPLETE');
+    expect(fs.readFileSync(await mc.download('cc-plain/short.vtt'), 'utf8').trim()).toBe('WEBVTT');
+  });
+
   it('writes an HLS group: a master playlist, one media playlist per output and numbered segments', async () => {
     // Prepare
     const rendition = (height: number, bitrate: number, modifier: string) => ({
@@ -437,6 +521,48 @@ describe('job errors', () => {
         },
       },
       /distinct name modifiers/,
+    ],
+    [
+      'sidecar captions without a video output in their group',
+      {
+        Role: ROLE,
+        Settings: {
+          Inputs: [{ ...input('uploads/clip.mp4')![0], CaptionSelectors: embeddedCaptions }],
+          OutputGroups: [fileGroup('s3://media/out/', [sidecar('WEBVTT'), { AudioDescriptions: [aac(96000)] }])],
+        },
+      },
+      /sidecar captions outputs need a video output/,
+    ],
+    [
+      'captions from a selector the input does not have',
+      {
+        Role: ROLE,
+        Settings: {
+          Inputs: input('uploads/clip.mp4'),
+          OutputGroups: [fileGroup('s3://media/out/', [smallVideo, sidecar('WEBVTT')])],
+        },
+      },
+      /names no captions selector/,
+    ],
+    [
+      'embedded captions of CC3 (field 2)',
+      {
+        Role: ROLE,
+        Settings: {
+          Inputs: [
+            {
+              ...input('uploads/clip.mp4')![0],
+              CaptionSelectors: {
+                'Captions Selector 1': {
+                  SourceSettings: { SourceType: 'EMBEDDED', EmbeddedSourceSettings: { Source608ChannelNumber: 3 } },
+                },
+              },
+            },
+          ],
+          OutputGroups: [fileGroup('s3://media/out/', [smallVideo, sidecar('WEBVTT')])],
+        },
+      },
+      /source608ChannelNumber 3 is not supported/,
     ],
   ])('refuses a job with %s (BadRequestException)', async (_name, request, message) => {
     await expect(mc.client.send(new CreateJobCommand(request as never))).rejects.toMatchObject({

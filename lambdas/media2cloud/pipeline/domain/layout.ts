@@ -32,7 +32,7 @@ export function basenameOf(key: string): string {
   return path.posix.parse(key).name;
 }
 
-export type TranscodeOutput = 'aiml' | 'proxy' | 'prod' | 'frameCapture' | 'caption';
+export type TranscodeOutput = 'aiml' | 'proxy' | 'prod' | 'frameCapture';
 
 export function transcodePrefix(prefix: string, output?: TranscodeOutput): string {
   return path.posix.join(prefix, 'transcode', output ?? '', '/');

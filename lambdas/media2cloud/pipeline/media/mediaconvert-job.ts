@@ -1,6 +1,7 @@
 import type { AudioSelector, Input, JobSettings, Output, OutputGroup } from '@aws-sdk/client-mediaconvert';
 import { transcodePrefix, type TranscodeOutput } from '../domain/layout';
 import type { Destination, ObjectLocation } from '../domain/records';
+import { withEmbeddedCaptions } from './captions';
 import type { MediainfoSummary, TrackSummary } from './mediainfo';
 
 /**
@@ -12,7 +13,7 @@ import type { MediainfoSummary, TrackSummary } from './mediainfo';
  * | `aiml`         | `<prefix>transcode/aiml/`                  | `<basename>.mp4` (H.264/AAC), `<basename>.m4a` (AAC)      |
  * | `proxy`        | `<prefix>transcode/proxy/`                 | `<basename>.0000000.jpg`… (480×270, one a second, ten)    |
  * | `frameCapture` | `<prefix>transcode/frameCapture/frame`     | `frame.0000000.jpg`… at the rate `aiOptions` ask for      |
- * | `caption`      | `<prefix>transcode/caption/`               | `<basename>.vtt`, when the video carries CEA-608/708      |
+ * | `aiml`         | `<prefix>transcode/aiml/`                  | `<basename>.vtt`, when the video carries CEA-608/708      |
  */
 
 /** The original's `aiml` video size limit (`downscaleOutput`). */
@@ -24,7 +25,6 @@ export const THUMBNAIL_HEIGHT = 270;
 export const THUMBNAIL_COUNT = 10;
 /** The original names its only audio selector so. */
 export const AUDIO_SELECTOR = 'Audio Selector 1';
-export const CAPTION_SELECTOR = 'Captions Selector 1';
 /** The original's frame capture file prefix: `frame.0000000.jpg`. */
 export const FRAME_CAPTURE_PREFIX = 'frame';
 
@@ -59,19 +59,18 @@ export function videoJobSettings(request: IngestJobRequest): JobSettings {
       ]),
     );
   }
-  // Embedded CEA-608/708 captions become a WebVTT sidecar, which the subtitle analyzer reads like a text track.
-  if (captions) groups.push(captionOutputGroup(request));
-  return {
+  const settings: JobSettings = {
     TimecodeConfig: { Source: 'ZEROBASED' },
     Inputs: [
       {
         ...inputOf(request.source),
         ...(audioTrack !== undefined ? { AudioSelectors: { [AUDIO_SELECTOR]: trackSelector(audioTrack) } } : {}),
-        ...(captions ? { CaptionSelectors: embeddedCaptionSelectors() } : {}),
       },
     ],
     OutputGroups: groups,
   };
+  // Embedded CEA-608/708 captions become a WebVTT sidecar of the aiml video, which the subtitle analyzer reads.
+  return captions ? withEmbeddedCaptions(settings) : settings;
 }
 
 /** The audio ingest job: the `aiml` M4A (AAC) of the first audio track. */
@@ -84,40 +83,14 @@ export function audioJobSettings(request: IngestJobRequest): JobSettings {
 }
 
 /**
- * Whether MediaInfo saw CEA-608/708 captions carried in the video (a `Text` track of format EIA-608 / EIA-708,
- * muxed in the video's SEI or user data).
+ * Whether the video carries CEA-608/708 captions: ffprobe saw caption data in its pictures (`run-mediainfo.ts`), or
+ * MediaInfo reports a `Text` track of format EIA-608 / EIA-708.
  */
 export function hasEmbeddedCaptions(mediainfo: MediainfoSummary): boolean {
-  return mediainfo.text.some((track) => /^(EIA|CEA)-(608|708)$/i.test(track.format ?? ''));
-}
-
-/** The input's embedded captions, channel 1 (CC1), as MediaConvert's EMBEDDED caption source. */
-export function embeddedCaptionSelectors(): NonNullable<Input['CaptionSelectors']> {
-  return {
-    [CAPTION_SELECTOR]: {
-      SourceSettings: {
-        SourceType: 'EMBEDDED',
-        EmbeddedSourceSettings: { Source608ChannelNumber: 1, Convert608To708: 'DISABLED' },
-      },
-    },
-  };
-}
-
-/** A WebVTT sidecar of the embedded captions: `transcode/caption/<basename>.vtt`. */
-export function captionOutputGroup(request: IngestJobRequest): OutputGroup {
-  return fileGroup('caption', destinationOf(request, 'caption'), [
-    {
-      ContainerSettings: { Container: 'RAW' },
-      CaptionDescriptions: [
-        {
-          CaptionSelectorName: CAPTION_SELECTOR,
-          DestinationSettings: { DestinationType: 'WEBVTT' },
-          LanguageCode: 'ENG',
-        },
-      ],
-      Extension: 'vtt',
-    },
-  ]);
+  return (
+    mediainfo.closedCaptions === true ||
+    mediainfo.text.some((track) => /^(EIA|CEA)-(608|708)$/i.test(track.format ?? ''))
+  );
 }
 
 /**

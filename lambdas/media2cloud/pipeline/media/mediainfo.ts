@@ -48,6 +48,8 @@ export interface MediainfoSummary {
   readonly text: readonly TrackSummary[];
   /** An embedded cover picture (ID3 APIC, MP4 `covr`): its MIME type. */
   readonly coverMime?: string;
+  /** CEA-608/708 captions in the video's pictures, as ffprobe found them (`run-mediainfo.ts`). */
+  readonly closedCaptions?: boolean;
 }
 
 export function summarize(report: MediainfoReport): MediainfoSummary {

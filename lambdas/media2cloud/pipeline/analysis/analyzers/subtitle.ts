@@ -4,6 +4,7 @@ import type { SearchEntry } from '../../../search/document';
 import { TextAnalysisTypes } from '../../domain/ai-options';
 import { analysisMetadataKey, analysisVttKey } from '../../domain/layout';
 import { StateStatus } from '../../domain/statuses';
+import { CAPTIONS_OUTPUT_TYPE } from '../../media/captions';
 import { parseSubtitles, plainText, toWebVtt, type Cue } from '../../media/subtitles';
 import {
   TEXT_SUBTITLE_CODECS,
@@ -22,8 +23,11 @@ const URL_LIFETIME_SECONDS = 3600;
 
 export interface SubtitleTrack {
   readonly name: string;
-  readonly source: 'embedded' | 'sidecar';
-  /** The sidecar's key in the ingest bucket, or the stream index of an embedded track. */
+  readonly source: 'embedded' | 'sidecar' | 'captions';
+  /**
+   * The sidecar's key in the ingest bucket, the stream index of an embedded track, or the key in the proxy bucket
+   * of the WebVTT ingest made of the video's CEA-608/708 captions.
+   */
   readonly origin: string | number;
   readonly language?: string;
   readonly title?: string;
@@ -33,7 +37,8 @@ export interface SubtitleTrack {
 /**
  * Subtitles and captions as timecoded text: the text subtitle tracks of the file (ffmpeg converts each to WebVTT,
  * reading the upload over a presigned URL with range requests) and the `.vtt`/`.srt` files uploaded next to it
- * (`movie.vtt`, `movie.en.srt`...). Each track is kept as `vtt/subtitle/<track>.vtt`, all cues in
+ * (`movie.vtt`, `movie.en.srt`...), and the CEA-608/708 captions embedded in the video, which ingest turned into a
+ * WebVTT proxy (`media/captions.ts`). Each track is kept as `vtt/subtitle/<track>.vtt`, all cues in
  * `metadata/subtitle/subtitle.json`, and every cue becomes a `subtitle` search entry with its begin and end.
  */
 export const subtitleAnalyzer: Analyzer = {
@@ -45,9 +50,11 @@ export const subtitleAnalyzer: Analyzer = {
   category: (asset) => asset.type,
   async run(context, deps): Promise<AnalyzerOutcome> {
     const startTime = deps.now();
-    const tracks = [...(await embeddedTracks(context, deps)), ...(await sidecarTracks(context, deps))].filter(
-      (track) => track.cues.length > 0,
-    );
+    const tracks = [
+      ...(await embeddedTracks(context, deps)),
+      ...(await captionTracks(context, deps)),
+      ...(await sidecarTracks(context, deps)),
+    ].filter((track) => track.cues.length > 0);
     const { asset } = context;
     const { bucket, prefix } = asset.destination;
     if (tracks.length === 0) {
@@ -130,6 +137,26 @@ async function embeddedTracks(context: AnalyzerContext, deps: AnalyzerDependenci
     }
     return tracks;
   });
+}
+
+/** The WebVTT proxies ingest made of the video's embedded captions (`transcode/aiml/<basename>.vtt`). */
+async function captionTracks(context: AnalyzerContext, deps: AnalyzerDependencies): Promise<SubtitleTrack[]> {
+  const { asset } = context;
+  const sidecars = (asset.proxies ?? []).filter(
+    (proxy) => proxy.outputType === CAPTIONS_OUTPUT_TYPE && proxy.mime === 'text/vtt',
+  );
+  const tracks: SubtitleTrack[] = [];
+  for (const [index, proxy] of sidecars.entries()) {
+    const text = await deps.objects.getText({ bucket: asset.destination.bucket, key: proxy.key });
+    if (text === undefined) continue;
+    tracks.push({
+      name: index === 0 ? 'captions-cc1' : `captions-cc1-${index + 1}`,
+      source: 'captions',
+      origin: proxy.key,
+      cues: parseSubtitles(text),
+    });
+  }
+  return tracks;
 }
 
 /** `.vtt`/`.srt` objects next to the upload whose name starts with the upload's name (`movie.vtt`, `movie.en.srt`). */
