@@ -24,6 +24,17 @@ describe('RestApiFromRoutes', () => {
     return Object.values(methods)[0]?.Properties as Record<string, any>;
   };
 
+  it('lets API Gateway invoke the handler through one permission for the whole API, not two per method', () => {
+    const permissions = Object.values(
+      template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }),
+    ).filter((permission) => JSON.stringify(permission.Properties.SourceArn).includes(restApiId.Ref));
+    const handlerInvokes = permissions.filter(
+      (permission) => !JSON.stringify(permission.Properties.FunctionName).includes('Authorizer'),
+    );
+    expect(handlerInvokes).toHaveLength(1);
+    expect(JSON.stringify(handlerInvokes[0]!.Properties.SourceArn)).toContain('/*/*/*');
+  });
+
   it('makes a bare function a TOKEN authorizer on the Authorization header with the default 300 s cache', () => {
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'TOKEN',
