@@ -93,6 +93,42 @@ function a53CcPayload([first, second]: BytePair): Buffer {
   ]);
 }
 
+/**
+ * An MPEG-2 picture's user data (start code 0xB2) holding the same ATSC `GA94` cc_data: where A/53 carries captions
+ * in MPEG-2 video, after the picture header and its extensions, before the first slice.
+ */
+export function a53UserData(pair: BytePair): Buffer {
+  return Buffer.concat([Buffer.from([0x00, 0x00, 0x01, 0xb2]), a53CcPayload(pair).subarray(3)]);
+}
+
+/**
+ * An MPEG-2 elementary stream without B-frames (coded order is display order) with `userData[n]` inserted before the
+ * first slice of the n-th picture.
+ */
+export function insertPictureUserData(stream: Buffer, userData: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  let picture = 0;
+  let awaitingSlice = false;
+  for (let i = 0; i + 3 < stream.length; i++) {
+    if (stream[i] !== 0 || stream[i + 1] !== 0 || stream[i + 2] !== 1) continue;
+    const code = stream[i + 3]!;
+    if (code === 0x00) awaitingSlice = true;
+    else if (awaitingSlice && code >= 0x01 && code <= 0xaf) {
+      awaitingSlice = false;
+      const data = userData[picture++];
+      if (data) {
+        parts.push(stream.subarray(from, i), data);
+        from = i;
+      }
+    }
+    i += 3;
+  }
+  if (picture !== userData.length) throw new Error(`the stream has ${picture} pictures, not ${userData.length}`);
+  parts.push(stream.subarray(from));
+  return Buffer.concat(parts);
+}
+
 /** An SEI NAL unit (type 6) holding one `user_data_registered_itu_t_t35` (payload type 4) message. */
 export function a53SeiNal(pair: BytePair): Buffer {
   const payload = a53CcPayload(pair);
@@ -146,6 +182,52 @@ export function insertSeis(stream: Buffer, seis: readonly Buffer[]): Buffer {
   if (picture !== seis.length) throw new Error(`the stream has ${picture} pictures, not ${seis.length}`);
   parts.push(stream.subarray(from));
   return Buffer.concat(parts);
+}
+
+/**
+ * `directory/<name>`: an MPEG transport stream of `FIXTURE_SECONDS` of 160×90 MPEG-2 video at 30 fps with an MP2
+ * tone, carrying `lines` as CEA-608 captions on CC1 in each picture's A/53 user data.
+ */
+export async function makeCea608Mpeg2Video(
+  directory: string,
+  name = 'captioned-mpeg2.ts',
+  lines: readonly CaptionLine[] = CAPTION_LINES,
+): Promise<string> {
+  const { ffmpeg } = mediaTools();
+  const frames = FIXTURE_SECONDS * FIXTURE_FPS;
+  const work = await mkdtemp(path.join(tmpdir(), 'cea608-'));
+  try {
+    const raw = path.join(work, 'video.m2v');
+    await runTool(ffmpeg, [
+      ...['-hide_banner', '-nostdin', '-y', '-v', 'error'],
+      ...['-f', 'lavfi', '-i', `testsrc=size=160x90:rate=${FIXTURE_FPS}:duration=${FIXTURE_SECONDS}`],
+      ...['-c:v', 'mpeg2video', '-q:v', '6', '-bf', '0', '-g', String(FIXTURE_FPS), '-f', 'mpeg2video', raw],
+    ]);
+    const userData = captionBytePairs(lines, frames, FIXTURE_FPS).map(a53UserData);
+    const captioned = path.join(work, 'captioned.m2v');
+    await writeFile(captioned, insertPictureUserData(await readFile(raw), userData));
+    const output = path.join(directory, name);
+    await runTool(ffmpeg, [
+      ...[
+        '-hide_banner',
+        '-nostdin',
+        '-y',
+        '-v',
+        'error',
+        '-r',
+        String(FIXTURE_FPS),
+        '-fflags',
+        '+genpts',
+        '-f',
+        'mpegvideo',
+      ],
+      ...['-i', captioned, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${FIXTURE_SECONDS}`],
+      ...['-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'mp2', '-shortest', '-f', 'mpegts', output],
+    ]);
+    return output;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 /**

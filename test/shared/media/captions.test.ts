@@ -9,7 +9,13 @@ import {
 } from '../../../lambdas/shared/media/captions';
 import { mediaTools, runTool } from '../../../lambdas/shared/media/tools';
 import { parseSubtitles } from '../../../lambdas/media2cloud/pipeline/media/subtitles';
-import { CAPTION_LINES, captionBytePairs, makeCea608Video, withOddParity } from '../../support/cea608';
+import {
+  CAPTION_LINES,
+  captionBytePairs,
+  makeCea608Mpeg2Video,
+  makeCea608Video,
+  withOddParity,
+} from '../../support/cea608';
 
 const { ffmpeg, ffprobe } = mediaTools();
 
@@ -110,6 +116,20 @@ describe('embedded captions with ffmpeg', () => {
     const text = readFileSync(vtt, 'utf8');
     expect(text.startsWith('WEBVTT')).toBe(true);
     expect(cues(text)).toEqual(expected);
+  });
+
+  it('finds and decodes the same captions in MPEG-2 video (A/53 picture user data)', async () => {
+    // Prepare
+    const mpeg2 = await makeCea608Mpeg2Video(work);
+    const vtt = path.join(work, 'captions-mpeg2.vtt');
+
+    // Act
+    const report = await runTool(ffprobe, probeClosedCaptionsArguments(mpeg2));
+    await extractEmbeddedCaptions(ffmpeg, mpeg2, work, vtt);
+
+    // Assess
+    expect(reportsClosedCaptions(report)).toBe(true);
+    expect(cues(readFileSync(vtt, 'utf8'))).toEqual(expected);
   });
 
   it('turns WebVTT into numbered SubRip cues', () => {
