@@ -42,7 +42,7 @@ describe('ingest MediaConvert job settings', () => {
     expect(settings.OutputGroups![0]!.Outputs![0]!.VideoDescription).toMatchObject({ Width: 960, Height: 540 });
   });
 
-  it('leaves audio out of a video without it, and adds no caption group unless MediaInfo reports CEA-608/708', () => {
+  it('leaves audio out of a video without it, and adds a caption sidecar only when MediaInfo reports CEA-608/708', () => {
     const silent = videoJobSettings({ ...REQUEST, mediainfo: { ...REQUEST.mediainfo, audio: [] } });
     const captioned = videoJobSettings({
       ...REQUEST,
@@ -58,10 +58,15 @@ describe('ingest MediaConvert job settings', () => {
         SourceSettings: expect.objectContaining({ SourceType: 'EMBEDDED' }),
       }),
     });
-    expect(captioned.OutputGroups!.at(-1)).toMatchObject({
-      CustomName: 'caption',
-      OutputGroupSettings: { FileGroupSettings: { Destination: 's3://proxy/u-1/shows/transcode/caption/' } },
-    });
+    // The sidecar is an output of the aiml group, next to the video it belongs to (as MediaConvert wants it).
+    expect(captioned.OutputGroups!.map((group) => group.CustomName)).toEqual(
+      videoJobSettings(REQUEST).OutputGroups!.map((group) => group.CustomName),
+    );
+    expect(captioned.OutputGroups![0]!.Outputs!.map((output) => output.Extension)).toEqual(['mp4', 'm4a', 'vtt']);
+    expect(videoJobSettings(REQUEST).OutputGroups![0]!.Outputs!.map((output) => output.Extension)).toEqual([
+      'mp4',
+      'm4a',
+    ]);
   });
 
   it("sizes the aiml video as the original's downscaleOutput and picks its audio track as parseTracks", () => {
