@@ -49,6 +49,15 @@ describe('the synthesized cloud assembly (the one local mode and the tests run)'
   const allLayers = all.filter((entry) => entry.type === 'AWS::Lambda::LayerVersion');
   const layers = allLayers.filter((entry) => entry.logicalId.startsWith('FfmpegLayer'));
 
+  it("leaves every stack room under CloudFormation's 500 resources per stack", () => {
+    // MediaInsights (with the original's test operators, as here) is the largest; a stack near the limit fails to
+    // synthesize at all, so the margin is kept in sight here.
+    const counts = assembly.stacks.map((stack) => [stack.id, Object.keys(stack.template.Resources).length] as const);
+
+    expect(counts.filter(([, resources]) => resources > 450)).toEqual([]);
+    expect(counts.length).toBe(5);
+  });
+
   it('holds ffmpeg and ffprobe once: one layer in each stack that runs them, all from one asset', () => {
     // Assess
     expect(layers.map((layer) => layer.stack).sort()).toEqual(['Media2Cloud', 'MediaInsights', 'Pixop']);

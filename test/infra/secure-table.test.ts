@@ -93,7 +93,7 @@ describe('SecureTable', () => {
       'MediaInsightsStack',
       'PixopStack',
     ]);
-    expect(tables).toHaveLength(19);
+    expect(tables).toHaveLength(22);
     expect(builtBy).toEqual(tables.map(() => 'SecureTable'));
     for (const table of tables) {
       expect(table).toMatchObject({
