@@ -184,45 +184,57 @@ export function insertSeis(stream: Buffer, seis: readonly Buffer[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/**
- * `directory/<name>`: an MPEG transport stream of `FIXTURE_SECONDS` of 160×90 MPEG-2 video at 30 fps with an MP2
- * tone, carrying `lines` as CEA-608 captions on CC1 in each picture's A/53 user data.
- */
-export async function makeCea608Mpeg2Video(
-  directory: string,
-  name = 'captioned-mpeg2.ts',
-  lines: readonly CaptionLine[] = CAPTION_LINES,
+/** How one codec's fixture is made: its encoder, where the caption bytes go, and the container it ends in. */
+interface CaptionedVideoRecipe {
+  /** ffmpeg's options encoding the test pattern as a raw elementary stream, without B-frames. */
+  readonly encode: readonly string[];
+  /** The raw stream's demuxer name. */
+  readonly rawFormat: string;
+  /** The stream with one byte pair of captions added to each picture. */
+  insert(stream: Buffer, pairs: readonly BytePair[]): Buffer;
+  /** ffmpeg's options muxing the captioned video with the tone. */
+  readonly mux: readonly string[];
+}
+
+const H264: CaptionedVideoRecipe = {
+  encode: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-x264-params', 'slices=1', '-f', 'h264'],
+  rawFormat: 'h264',
+  insert: (stream, pairs) => insertSeis(stream, pairs.map(a53SeiNal)),
+  // A 90 kHz video clock, as broadcast MP4s have: ffmpeg's `movie` source times `subcc` packets by it.
+  mux: ['-c:a', 'aac', '-movflags', '+faststart', '-video_track_timescale', '90000'],
+};
+
+const MPEG2: CaptionedVideoRecipe = {
+  encode: ['-c:v', 'mpeg2video', '-q:v', '6', '-f', 'mpeg2video'],
+  rawFormat: 'mpegvideo',
+  insert: (stream, pairs) => insertPictureUserData(stream, pairs.map(a53UserData)),
+  mux: ['-c:a', 'mp2', '-f', 'mpegts'],
+};
+
+async function makeCaptionedVideo(
+  recipe: CaptionedVideoRecipe,
+  output: string,
+  lines: readonly CaptionLine[],
 ): Promise<string> {
   const { ffmpeg } = mediaTools();
-  const frames = FIXTURE_SECONDS * FIXTURE_FPS;
+  const quiet = ['-hide_banner', '-nostdin', '-y', '-v', 'error'];
   const work = await mkdtemp(path.join(tmpdir(), 'cea608-'));
   try {
-    const raw = path.join(work, 'video.m2v');
+    const raw = path.join(work, 'video.raw');
     await runTool(ffmpeg, [
-      ...['-hide_banner', '-nostdin', '-y', '-v', 'error'],
+      ...quiet,
       ...['-f', 'lavfi', '-i', `testsrc=size=160x90:rate=${FIXTURE_FPS}:duration=${FIXTURE_SECONDS}`],
-      ...['-c:v', 'mpeg2video', '-q:v', '6', '-bf', '0', '-g', String(FIXTURE_FPS), '-f', 'mpeg2video', raw],
+      ...['-bf', '0', '-g', String(FIXTURE_FPS), ...recipe.encode, raw],
     ]);
-    const userData = captionBytePairs(lines, frames, FIXTURE_FPS).map(a53UserData);
-    const captioned = path.join(work, 'captioned.m2v');
-    await writeFile(captioned, insertPictureUserData(await readFile(raw), userData));
-    const output = path.join(directory, name);
+    const captioned = path.join(work, 'captioned.raw');
+    const pairs = captionBytePairs(lines, FIXTURE_SECONDS * FIXTURE_FPS, FIXTURE_FPS);
+    await writeFile(captioned, recipe.insert(await readFile(raw), pairs));
     await runTool(ffmpeg, [
-      ...[
-        '-hide_banner',
-        '-nostdin',
-        '-y',
-        '-v',
-        'error',
-        '-r',
-        String(FIXTURE_FPS),
-        '-fflags',
-        '+genpts',
-        '-f',
-        'mpegvideo',
-      ],
-      ...['-i', captioned, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${FIXTURE_SECONDS}`],
-      ...['-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'mp2', '-shortest', '-f', 'mpegts', output],
+      ...quiet,
+      // Raw streams carry no timestamps: they are made at the fixture's rate.
+      ...['-r', String(FIXTURE_FPS), '-fflags', '+genpts', '-f', recipe.rawFormat, '-i', captioned],
+      ...['-f', 'lavfi', '-i', `sine=frequency=440:duration=${FIXTURE_SECONDS}`],
+      ...['-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-shortest', ...recipe.mux, output],
     ]);
     return output;
   } finally {
@@ -232,37 +244,24 @@ export async function makeCea608Mpeg2Video(
 
 /**
  * `directory/<name>`: an MP4 of `FIXTURE_SECONDS` of 160×90 H.264 at 30 fps with an AAC tone, carrying `lines` as
- * CEA-608 captions on CC1.
+ * CEA-608 captions on CC1 (an SEI before each picture).
  */
-export async function makeCea608Video(
+export function makeCea608Video(
   directory: string,
   name = 'captioned.mp4',
   lines: readonly CaptionLine[] = CAPTION_LINES,
 ): Promise<string> {
-  const { ffmpeg } = mediaTools();
-  const frames = FIXTURE_SECONDS * FIXTURE_FPS;
-  const work = await mkdtemp(path.join(tmpdir(), 'cea608-'));
-  try {
-    const raw = path.join(work, 'video.h264');
-    await runTool(ffmpeg, [
-      ...['-hide_banner', '-nostdin', '-y', '-v', 'error'],
-      ...['-f', 'lavfi', '-i', `testsrc=size=160x90:rate=${FIXTURE_FPS}:duration=${FIXTURE_SECONDS}`],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-bf', '0', '-g', String(FIXTURE_FPS)],
-      ...['-x264-params', 'slices=1', '-f', 'h264', raw],
-    ]);
-    const seis = captionBytePairs(lines, frames, FIXTURE_FPS).map(a53SeiNal);
-    const captioned = path.join(work, 'captioned.h264');
-    await writeFile(captioned, insertSeis(await readFile(raw), seis));
-    const output = path.join(directory, name);
-    await runTool(ffmpeg, [
-      ...['-hide_banner', '-nostdin', '-y', '-v', 'error', '-r', String(FIXTURE_FPS), '-f', 'h264', '-i', captioned],
-      ...['-f', 'lavfi', '-i', `sine=frequency=440:duration=${FIXTURE_SECONDS}`],
-      ...['-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', '-shortest', '-movflags', '+faststart'],
-      // A 90 kHz video clock, as broadcast MP4s have: ffmpeg's `movie` source times `subcc` packets by it.
-      ...['-video_track_timescale', '90000', output],
-    ]);
-    return output;
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  return makeCaptionedVideo(H264, path.join(directory, name), lines);
+}
+
+/**
+ * `directory/<name>`: an MPEG transport stream of `FIXTURE_SECONDS` of 160×90 MPEG-2 video at 30 fps with an MP2
+ * tone, carrying `lines` as CEA-608 captions on CC1 in each picture's A/53 user data.
+ */
+export function makeCea608Mpeg2Video(
+  directory: string,
+  name = 'captioned-mpeg2.ts',
+  lines: readonly CaptionLine[] = CAPTION_LINES,
+): Promise<string> {
+  return makeCaptionedVideo(MPEG2, path.join(directory, name), lines);
 }

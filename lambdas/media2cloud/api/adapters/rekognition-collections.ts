@@ -7,18 +7,8 @@ import {
   ListCollectionsCommand,
   type RekognitionClient,
 } from '@aws-sdk/client-rekognition';
+import { refusals } from './rekognition-refusals';
 import type { CustomLabelModel, FaceCollectionSummary, FaceCollections } from '../domain/console-ports';
-import { ServiceRefusal } from '../domain/errors';
-
-/** Rekognition's answers to the caller's request, with the status each stands for. */
-const REFUSALS: Readonly<Record<string, number>> = {
-  InvalidParameterException: 400,
-  LimitExceededException: 400,
-  ServiceQuotaExceededException: 400,
-  ResourceNotFoundException: 404,
-  ResourceAlreadyExistsException: 409,
-  AccessDeniedException: 403,
-};
 
 /** A project version that can never run. */
 const UNUSABLE_VERSION_STATUSES = new Set(['TRAINING_FAILED', 'FAILED', 'DELETING']);
@@ -89,16 +79,5 @@ export class RekognitionCollections implements FaceCollections {
       new DescribeProjectVersionsCommand({ ProjectArn: projectArn, MaxResults: 100 }),
     );
     return versions.some((version) => !UNUSABLE_VERSION_STATUSES.has(version.Status ?? ''));
-  }
-}
-
-async function refusals<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const { name, message } = error as Error;
-    const status = REFUSALS[name];
-    if (status !== undefined) throw new ServiceRefusal(name, message, status);
-    throw error;
   }
 }

@@ -1,18 +1,7 @@
 import { RekognitionVision } from '../../../shared/ai/rekognition';
 import type { CollectionFace, CollectionFacePage, CollectionFaces } from '../domain/face-indexer';
-import { ServiceRefusal } from '../domain/errors';
+import { refusals } from './rekognition-refusals';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
-
-/** Rekognition's answers to the caller's request, with the status each stands for. */
-const REFUSALS: Readonly<Record<string, number>> = {
-  InvalidParameterException: 400,
-  InvalidImageFormatException: 400,
-  ImageTooLargeException: 400,
-  InvalidPaginationTokenException: 400,
-  ServiceQuotaExceededException: 400,
-  ResourceNotFoundException: 404,
-  AccessDeniedException: 403,
-};
 
 /** The faces of the account's collections, through the shared Rekognition adapter. */
 export class RekognitionFaces implements CollectionFaces {
@@ -65,15 +54,4 @@ function collectionFace(face: { faceId: string; externalImageId?: string; userId
     ...(face.externalImageId ? { externalImageId: face.externalImageId } : {}),
     ...(face.userId ? { userId: face.userId } : {}),
   };
-}
-
-async function refusals<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const { name, message } = error as Error;
-    const status = REFUSALS[name];
-    if (status !== undefined) throw new ServiceRefusal(name, message, status);
-    throw error;
-  }
 }
