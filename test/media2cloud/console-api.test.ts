@@ -7,6 +7,7 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { mediaTools, runTool } from '../../lambdas/shared/media/tools';
 import { faceSample, renderText } from '../local/rekognition/support';
 import { apiClient, request, startTestLocalMode, type HttpResult, type TestLocalMode } from '../support/local';
+import { assetSettled } from './settled';
 
 /** The original web app's query encoding: RFC 3986 by its request builder, then once more by its signer's handler. */
 function rfc3986(value: string): string {
@@ -605,14 +606,7 @@ describe('Media2Cloud web app API through local mode', () => {
 
   /** Polls `GET /assets/{uuid}` until the asset is no longer PROCESSING. */
   async function settled(uuid: string, timeoutMs = 90_000): Promise<Record<string, any>> {
-    const deadline = Date.now() + timeoutMs;
-    let last: HttpResult | undefined;
-    while (Date.now() < deadline) {
-      last = await api.get(`assets/${uuid}`);
-      if (last.status === 200 && ['COMPLETED', 'ERROR'].includes(last.json().overallStatus)) return last.json();
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`asset ${uuid} did not settle: ${last?.status} ${last?.text.slice(0, 500)}`);
+    return assetSettled(api, uuid, timeoutMs);
   }
 
   /** The table the API function was configured with, as a deployed function would read it. */

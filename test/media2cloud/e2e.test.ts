@@ -15,6 +15,7 @@ import {
   makeVideoWithSubtitles,
   turnOffAiAnalysis,
 } from './pipeline/fixtures';
+import { assetSettled } from './settled';
 
 /**
  * Media2Cloud end to end through local mode: the synthesized stack, the API behind the API Gateway emulator with
@@ -38,14 +39,7 @@ describe('Media2Cloud v4 API through local mode', () => {
 
   /** Polls `GET /assets/{uuid}` until `overallStatus` is no longer PROCESSING (or the record never appears). */
   const settled = async (uuid: string, timeoutMs = 120_000): Promise<Record<string, any>> => {
-    const deadline = Date.now() + timeoutMs;
-    let last: HttpResult | undefined;
-    while (Date.now() < deadline) {
-      last = await api.get(`assets/${uuid}`);
-      if (last.status === 200 && ['COMPLETED', 'ERROR'].includes(last.json().overallStatus)) return last.json();
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`asset ${uuid} did not settle: ${last?.status} ${last?.text.slice(0, 500)}`);
+    return assetSettled(api, uuid, timeoutMs);
   };
 
   const search = (query: string, params: Record<string, string> = {}, uuid?: string) =>

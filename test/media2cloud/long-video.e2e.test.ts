@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ListJobsCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { apiClient, startTestLocalMode, type HttpResult, type TestLocalMode } from '../support/local';
+import { apiClient, startTestLocalMode, type TestLocalMode } from '../support/local';
 import { makeLongLowResVideo, turnOffAiAnalysis } from './pipeline/fixtures';
+import { assetSettled } from './settled';
 
 const TWO_HOURS_S = 2 * 60 * 60;
 
@@ -22,14 +23,7 @@ describe('Media2Cloud ingest of a two-hour video through local mode', () => {
 
   /** Polls `GET /assets/{uuid}` until `overallStatus` is no longer PROCESSING. */
   const settled = async (uuid: string, timeoutMs: number): Promise<Record<string, any>> => {
-    const deadline = Date.now() + timeoutMs;
-    let last: HttpResult | undefined;
-    while (Date.now() < deadline) {
-      last = await api.get(`assets/${uuid}`);
-      if (last.status === 200 && ['COMPLETED', 'ERROR'].includes(last.json().overallStatus)) return last.json();
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`asset ${uuid} did not settle: ${last?.status} ${last?.text.slice(0, 500)}`);
+    return assetSettled(api, uuid, timeoutMs);
   };
 
   beforeAll(async () => {
