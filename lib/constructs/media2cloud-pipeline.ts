@@ -136,11 +136,12 @@ export class Media2CloudPipeline extends Construct {
           }),
         );
       }
-      const describes = spec.access.includes('describeExecutions');
-      if (spec.access.includes('stopExecutions') || describes) {
+      const stops = spec.access.includes('stopExecutions');
+      if (stops || spec.access.includes('describeExecutions')) {
         fn.function.addToRolePolicy(
           new iam.PolicyStatement({
-            actions: describes ? ['states:DescribeExecution'] : ['states:DescribeExecution', 'states:StopExecution'],
+            // Stopping an execution found by its asset needs its description too.
+            actions: ['states:DescribeExecution', ...(stops ? ['states:StopExecution'] : [])],
             resources: [...stateMachines.values()].map((machine) => executionsOf(this, machine)),
           }),
         );
