@@ -51,6 +51,19 @@ export const ANALYSIS_FIELDS = [
 export type AnalysisField = (typeof ANALYSIS_FIELDS)[number];
 
 /**
+ * The analysis fields whose `name` the original's `content` mapping gives a `keyword` sub-field, so that its
+ * `terms` aggregation on `<field>.name.keyword` counts names. `text`, `transcribe`, `textract` and `caption` are mapped
+ * as text only: that sub-field does not exist for them, and OpenSearch answers an aggregation on it with no buckets.
+ */
+export const KEYWORD_NAME_FIELDS: readonly AnalysisField[] = ANALYSIS_FIELDS.filter(
+  (field) => !['text', 'transcribe', 'textract', 'caption'].includes(field),
+);
+
+export function isAnalysisField(value: string): value is AnalysisField {
+  return (ANALYSIS_FIELDS as readonly string[]).includes(value);
+}
+
+/**
  * Text mediaplane extracts without AI (the original indexes none of it): descriptive tags from EXIF, XMP and ID3,
  * sidecar subtitle cues (`.vtt`, `.srt`) and PDF page text. Kept apart from the analysis fields so that dropping
  * analysis results never drops them.

@@ -16,6 +16,7 @@ import {
   ScriptError,
   type JsonResponse,
 } from './errors';
+import { runAggregations } from './aggregations';
 import { planSearch, searchResponse } from './search';
 import { filterSource, readSourceFilter, sourceFilterFromParams } from './source-filter';
 
@@ -109,8 +110,16 @@ export class SearchDomain {
     const started = performance.now();
     const store = this.existingIndex(index);
     const plan = planSearch(index, body, params);
-    const page = plan.request === undefined ? undefined : store.searchPage(plan.request);
-    return { status: 200, body: searchResponse(index, plan, page, Math.round(performance.now() - started)) };
+    const page =
+      plan.request === 'all'
+        ? { total: store.count(), hits: [] }
+        : plan.request === undefined
+          ? undefined
+          : store.searchPage(plan.request);
+    const aggregations =
+      plan.aggregations === undefined ? undefined : runAggregations(plan.aggregations, store.documents());
+    const took = Math.round(performance.now() - started);
+    return { status: 200, body: searchResponse(index, plan, page, took, aggregations) };
   }
 
   /** `GET`/`POST [/{index}]/_mget` with `docs` (each with its own `_index` and `_source`) or `ids`. */

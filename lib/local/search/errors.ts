@@ -77,6 +77,15 @@ export class IllegalArgumentError extends OpenSearchError {
   readonly type = 'illegal_argument_exception';
 }
 
+/** A failure of the search on the shard (an aggregation on a text field): OpenSearch names the shard's as the root cause. */
+export class SearchPhaseExecutionError extends OpenSearchError {
+  readonly status = 400;
+  readonly type = 'search_phase_execution_exception';
+  constructor(cause: { readonly type: string; readonly reason: string }) {
+    super('all shards failed', { phase: 'query' }, cause);
+  }
+}
+
 /** A document the index cannot hold. */
 export class MapperParsingError extends OpenSearchError {
   readonly status = 400;
@@ -127,7 +136,8 @@ export interface JsonResponse {
 /** The `error` object of OpenSearch's body; `_mget` also puts it in place of a document it could not read. */
 export function errorObject(error: OpenSearchError): Record<string, unknown> {
   const cause = { type: error.type, reason: error.message, ...error.metadata };
-  return { root_cause: [cause], ...cause, ...(error.causedBy ? { caused_by: error.causedBy } : {}) };
+  const root = error instanceof SearchPhaseExecutionError && error.causedBy ? error.causedBy : cause;
+  return { root_cause: [root], ...cause, ...(error.causedBy ? { caused_by: error.causedBy } : {}) };
 }
 
 /** OpenSearch's answer for a failure; anything unexpected is a 500 with the reason logged, never a crash. */

@@ -6,6 +6,7 @@ import {
   QueryStringUnsupportedError,
 } from '../../../lambdas/media2cloud/search/local/query-string';
 import { and, type QueryNode } from '../../../lambdas/media2cloud/search/query';
+import { readAggregations, type TermsAggregation } from './aggregations';
 import { IllegalArgumentError, ParsingError, QueryShardError } from './errors';
 import { filterSource, matchesPattern, readSourceFilter, type SourceFilter } from './source-filter';
 
@@ -16,8 +17,13 @@ const DEFAULT_TOTAL_HITS_LIMIT = 10_000;
 
 /** A `_search` request, read and checked: what to ask the index, and how to shape the answer. */
 export interface SearchPlan {
-  /** `undefined` when the query can match nothing (an empty `terms` list, an empty `query_string`). */
-  readonly request: SearchPageRequest | undefined;
+  /**
+   * `undefined` when the query can match nothing (an empty `terms` list, an empty `query_string`); `'all'` for no
+   * query (OpenSearch's `match_all`), which the local endpoint answers only with no hits (`size: 0`).
+   */
+  readonly request: SearchPageRequest | 'all' | undefined;
+  /** Computed over every document; only without a query. */
+  readonly aggregations: readonly TermsAggregation[] | undefined;
   readonly source: SourceFilter;
   /** Field path patterns to highlight; `undefined` when the request asks for no highlighting. */
   readonly highlight: readonly string[] | undefined;
@@ -26,7 +32,17 @@ export interface SearchPlan {
   readonly totalHitsAsInt: boolean;
 }
 
-const BODY_KEYS = new Set(['query', 'from', 'size', '_source', 'highlight', 'track_total_hits', 'timeout']);
+const BODY_KEYS = new Set([
+  'query',
+  'from',
+  'size',
+  '_source',
+  'highlight',
+  'track_total_hits',
+  'timeout',
+  'aggs',
+  'aggregations',
+]);
 const QUERY_STRING_KEYS = new Set([
   'query',
   'default_field',
@@ -56,8 +72,27 @@ export function planSearch(index: string, body: unknown, params: ReadonlyMap<str
         'be set by changing the [index.max_result_window] index level setting.',
     );
   }
+  if (search.aggs !== undefined && search.aggregations !== undefined) {
+    throw new ParsingError('Found two aggregation type definitions: [aggs] and [aggregations]');
+  }
+  const aggs = search.aggs ?? search.aggregations;
+  const aggregations = aggs === undefined ? undefined : readAggregations(aggs);
+  const common = {
+    source: readSourceFilter(search._source, '[_search]'),
+    highlight: search.highlight === undefined ? undefined : readHighlight(search.highlight),
+    trackTotalHits: readTrackTotalHits(params.get('track_total_hits') ?? search.track_total_hits),
+    totalHitsAsInt: params.get('rest_total_hits_as_int') === 'true',
+    aggregations,
+  };
   if (search.query === undefined) {
-    throw new ParsingError('the local search endpoint needs a [query] with a [query_string] (it has no match_all)');
+    // Every document matches: counted, and aggregated, but not listed (the local engine has no order for them).
+    if (size === 0) return { request: 'all', ...common };
+    throw new ParsingError(
+      'the local search endpoint needs a [query] with a [query_string] (it has no match_all) unless [size] is 0',
+    );
+  }
+  if (aggregations !== undefined) {
+    throw new ParsingError('the local search endpoint aggregates every document only: [aggs] without a [query]');
   }
   const constraints = readQuery(search.query, index, { queries: [], types: undefined, ids: undefined });
   if (constraints.queries.length === 0) {
@@ -74,17 +109,17 @@ export function planSearch(index: string, body: unknown, params: ReadonlyMap<str
   const request = matchesNothing
     ? undefined
     : { query, from, size, types, ...(ids?.length === 1 ? { uuid: ids[0] } : {}) };
-  return {
-    request,
-    source: readSourceFilter(search._source, '[_search]'),
-    highlight: search.highlight === undefined ? undefined : readHighlight(search.highlight),
-    trackTotalHits: readTrackTotalHits(params.get('track_total_hits') ?? search.track_total_hits),
-    totalHitsAsInt: params.get('rest_total_hits_as_int') === 'true',
-  };
+  return { request, ...common };
 }
 
 /** OpenSearch's `_search` answer for a page of the local index. */
-export function searchResponse(index: string, plan: SearchPlan, page: SearchPage | undefined, took: number): unknown {
+export function searchResponse(
+  index: string,
+  plan: SearchPlan,
+  page: SearchPage | undefined,
+  took: number,
+  aggregations?: Record<string, unknown>,
+): unknown {
   const hits = (page?.hits ?? []).map((hit) => {
     const source = filterSource(hit.document as unknown as Record<string, unknown>, plan.source);
     const highlight = plan.highlight === undefined ? {} : highlighted(hit.highlights, plan.highlight);
@@ -111,6 +146,7 @@ export function searchResponse(index: string, plan: SearchPlan, page: SearchPage
       max_score: hits.length === 0 ? null : Math.max(...hits.map((hit) => hit._score)),
       hits,
     },
+    ...(aggregations === undefined ? {} : { aggregations }),
   };
 }
 

@@ -359,6 +359,53 @@ describe('local search endpoint', () => {
       expect(answer.json.hits.hits).toEqual([{ _index: 'library', _id: UUID, _score: 1, _source: expect.any(Object) }]);
     });
 
+    it('aggregates every document with terms when asked for no hits, as the original asks for name counts', async () => {
+      // Prepare
+      const body = {
+        size: 0,
+        aggs: {
+          celeb: { terms: { field: 'celeb.name.keyword', size: 5 } },
+          transcribe: { terms: { field: 'transcribe.name.keyword', size: 5 } },
+          type: { terms: { field: 'type', size: 1 } },
+        },
+      };
+
+      // Act
+      const answer = await call('POST', '/library/_search', { body });
+
+      // Assess
+      expect(answer.status).toBe(200);
+      expect(answer.json.hits).toEqual({ total: { value: 2, relation: 'eq' }, max_score: null, hits: [] });
+      expect(answer.json.aggregations).toEqual({
+        celeb: {
+          doc_count_error_upper_bound: 0,
+          sum_other_doc_count: 0,
+          buckets: [{ key: 'Andy Jassy', doc_count: 1 }],
+        },
+        // The original maps transcript text without a keyword sub-field: nothing to count.
+        transcribe: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [] },
+        type: { doc_count_error_upper_bound: 0, sum_other_doc_count: 1, buckets: [{ key: 'audio', doc_count: 1 }] },
+      });
+    });
+
+    it('refuses a terms aggregation on a text field 400, the shard failure as root cause', async () => {
+      // Act
+      const answer = await call('POST', '/library/_search', {
+        body: { size: 0, aggs: { names: { terms: { field: 'basename' } } } },
+      });
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.json).toMatchObject({
+        error: {
+          type: 'search_phase_execution_exception',
+          root_cause: [{ type: 'illegal_argument_exception', reason: expect.stringMatching(/^Text fields/) }],
+          caused_by: { type: 'illegal_argument_exception' },
+        },
+        status: 400,
+      });
+    });
+
     it('answers a search of a missing index 404 index_not_found_exception', async () => {
       // Act
       const answer = await call('POST', '/nothing/_search', { body: { query: { query_string: { query: 'andy' } } } });
@@ -411,7 +458,8 @@ describe('local search endpoint', () => {
         { query: { query_string: { query: 'a', fields: ['basename'] } } },
         'parsing_exception',
       ],
-      ['aggregations', { query: { query_string: { query: 'andy' } }, aggs: {} }, 'parsing_exception'],
+      ['aggregations over a query', { query: { query_string: { query: 'andy' } }, aggs: {} }, 'parsing_exception'],
+
       [
         'a page past the result window',
         { query: { query_string: { query: 'andy' } }, from: 9_999, size: 2 },

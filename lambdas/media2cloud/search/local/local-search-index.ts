@@ -154,6 +154,13 @@ export class LocalSearchIndex {
     return row === null ? undefined : (JSON.parse(row.document as string) as SearchDocument);
   }
 
+  /** Every document, in the order they were first written (what an aggregation over the whole index reads). */
+  documents(): SearchDocument[] {
+    return this.statement('SELECT document FROM asset ORDER BY id')
+      .all()
+      .map((row) => JSON.parse(row.document as string) as SearchDocument);
+  }
+
   count(): number {
     return Number(this.statement('SELECT count(*) AS n FROM asset').get()?.n ?? 0);
   }
