@@ -181,18 +181,49 @@ describe('Media2Cloud web app API through local mode', () => {
       });
     });
 
-    it('refuses a bad size or aggregate field, and says aggregations are not available yet', async () => {
+    it('counts the names each asked analysis found, per asset, from the search index', async () => {
+      // Prepare: a photo analysed for faces only; its face entries in the index are named 'Face'.
+      const aiOptions = Object.fromEntries(
+        ['celeb', 'facematch', 'label', 'moderation', 'text', 'segment', 'person', 'transcribe', 'keyphrase']
+          .concat(['entity', 'sentiment', 'textract'])
+          .map((option) => [option, false]),
+      );
+      const key = 'stats/face.jpg';
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: env.local.outputs.Media2Cloud?.IngestBucket,
+          Key: key,
+          Body: faceSample(1),
+          Metadata: { webupload: 'true' },
+        }),
+      );
+      const started = await api.post('assets', { input: { key, aiOptions: { ...aiOptions, face: true } } });
+      const record = await settled(started.json().uuid);
+
       // Act
-      const [size, field, aggregate] = await Promise.all([
+      const counted = await api.get(`stats?${webAppQuery({ aggregate: 'face,transcribe,label', size: '5' })}`);
+
+      // Assess
+      expect(record.overallStatus).toBe('COMPLETED');
+      expect(counted.status).toBe(200);
+      // `transcribe` names have no keyword in the original's index; nothing was labelled.
+      expect(counted.json()).toEqual({
+        aggregations: { face: [{ name: 'Face', count: 1 }], transcribe: [], label: [] },
+      });
+    }, 120_000);
+
+    it('refuses a bad size or aggregate field in the original error body', async () => {
+      // Act
+      const [size, field, noBuckets] = await Promise.all([
         api.get(`stats?${webAppQuery({ size: 'ten' })}`),
         api.get(`stats?${webAppQuery({ aggregate: 'celeb,shoesize' })}`),
-        api.get(`stats?${webAppQuery({ aggregate: 'celeb,label' })}`),
+        api.get(`stats?${webAppQuery({ aggregate: 'celeb', size: '0' })}`),
       ]);
 
       // Assess
       expectError(size, 400, 'M2CException', 'GET /stats - invalid size');
       expectError(field, 400, 'M2CException', 'GET /stats - invalid aggregate value');
-      expectError(aggregate, 501, 'NotImplemented', /aggregate is not available/);
+      expectError(noBuckets, 400, 'M2CException', 'GET /stats - invalid size');
     });
   });
 

@@ -7,7 +7,7 @@ import { executionStatus, parseExecutionArn } from './domain/executions';
 import { deprecatedFaceRoute, FaceCollectionLibrary, parseCollectionId } from './domain/face-collections';
 import { GenAi, parseGenAiRequest, parseTokenizeBody } from './domain/genai';
 import type { IngestStore, Media2CloudSettings } from './domain/ports';
-import { aggregationUnavailable, overallStats, parseStatsQuery } from './domain/stats';
+import { analysisAggregations, overallStats, parseStatsQuery } from './domain/stats';
 import { attachStatusPolicy, callerIdentityId } from './domain/status-push';
 import { Users } from './domain/users';
 
@@ -33,7 +33,8 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Readonly<Record<
 
     'GET /stats': async (request) => {
       const query = parseStatsQuery(request.query);
-      if (query.aggregate.length > 0) throw aggregationUnavailable();
+      if (query.aggregate.length > 0)
+        return ok(await analysisAggregations(deps.nameCounts, query.aggregate, query.size));
       return ok(overallStats(await deps.ingest.summaries(), query.size));
     },
 

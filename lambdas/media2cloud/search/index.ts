@@ -6,6 +6,7 @@ export * from './document';
 export * from './engine';
 export * from './opensearch/compiler';
 export * from './opensearch/mapper';
+export * from './opensearch/name-counts';
 export * from './parser';
 export * from './query';
 export * from './request';

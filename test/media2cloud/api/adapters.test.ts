@@ -286,6 +286,50 @@ describe('OpenSearchSearch', () => {
     await expect(searching).rejects.toThrow(/OpenSearch _search answered 400/);
   });
 
+  it("counts names with the original's terms aggregations, answering an empty list for fields without buckets", async () => {
+    // Prepare
+    service.reset([
+      {
+        status: 200,
+        body: {
+          took: 2,
+          hits: { total: { value: 4, relation: 'eq' }, max_score: null, hits: [] },
+          aggregations: {
+            celeb: {
+              doc_count_error_upper_bound: 0,
+              sum_other_doc_count: 0,
+              buckets: [{ key: 'Andy Jassy', doc_count: 3 }],
+            },
+            label: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [] },
+          },
+        },
+      },
+      { status: 404, body: { error: { type: 'index_not_found_exception' }, status: 404 } },
+    ]);
+    const search = new OpenSearchSearch({ endpoint, identity });
+
+    // Act
+    const counts = await search.countNames(['celeb', 'transcribe', 'label'], 25);
+    const unindexed = await search.countNames(['celeb'], 25);
+    const textOnly = await search.countNames(['caption'], 25);
+
+    // Assess
+    expect(counts).toEqual({ celeb: [{ name: 'Andy Jassy', count: 3 }], transcribe: [], label: [] });
+    expect(unindexed).toEqual({ celeb: [] });
+    expect(textOnly).toEqual({ caption: [] });
+    expect(service.requests).toHaveLength(2);
+    const [sent] = service.requests;
+    expect(sent.url).toBe('/content/_search');
+    expect(JSON.parse(sent.body)).toEqual({
+      size: 0,
+      aggs: {
+        celeb: { terms: { field: 'celeb.name.keyword', size: 25 } },
+        label: { terms: { field: 'label.name.keyword', size: 25 } },
+      },
+    });
+    expect(sent.signature).toBe('valid');
+  });
+
   it('drops every analysis field of the document with the original painless script and a refresh', async () => {
     // Prepare
     service.reset([{ status: 200, body: { result: 'updated' } }]);

@@ -3,7 +3,7 @@ import type { LanguageModels, ModelPrompt, UserDirectory } from '../../../lambda
 import { ServiceRefusal } from '../../../lambdas/media2cloud/api/domain/errors';
 import { executionStatus } from '../../../lambdas/media2cloud/api/domain/executions';
 import { GenAi, parseGenAiRequest } from '../../../lambdas/media2cloud/api/domain/genai';
-import { overallStats } from '../../../lambdas/media2cloud/api/domain/stats';
+import { analysisAggregations, overallStats, parseStatsQuery } from '../../../lambdas/media2cloud/api/domain/stats';
 import { Users } from '../../../lambdas/media2cloud/api/domain/users';
 import type { AssetSummary } from '../../../lambdas/media2cloud/tables/ingest';
 
@@ -68,6 +68,50 @@ describe('Media2Cloud web app routes, domain rules', () => {
       { overallStatus: 'PROCESSING', count: 1 },
     ]);
     expect(stats.recents).toEqual([]);
+  });
+
+  it('lists an asset without a timestamp last among the recents, as OpenSearch sorts a missing value', () => {
+    // Prepare
+    const assets: AssetSummary[] = [{ uuid: 'old' }, { uuid: 'new', timestamp: 5 }];
+
+    // Act
+    const stats = overallStats(assets, 2);
+
+    // Assess
+    expect(stats.recents.map((asset) => asset.uuid)).toEqual(['new', 'old']);
+  });
+
+  it('reads aggregate fields once each, with 100 names by default and any positive size', () => {
+    // Act
+    const defaults = parseStatsQuery({ aggregate: 'celeb%2Clabel,celeb' });
+    const large = parseStatsQuery({ aggregate: 'label', size: '20000' });
+    const noAggregate = () => parseStatsQuery({ size: '20000' });
+    const zero = () => parseStatsQuery({ aggregate: 'label', size: '0' });
+
+    // Assess
+    expect(defaults).toEqual({ size: 100, aggregate: ['celeb', 'label'] });
+    expect(large).toEqual({ size: 20000, aggregate: ['label'] });
+    expect(noAggregate).toThrow('invalid size');
+    expect(zero).toThrow('invalid size');
+  });
+
+  it('answers each asked field in the order asked, an empty list for one the index has no names for', async () => {
+    // Prepare
+    const asked: unknown[] = [];
+    const index = {
+      countNames: async (fields: readonly string[], size: number) => {
+        asked.push([fields, size]);
+        return { label: [{ name: 'Person', count: 2 }] };
+      },
+    };
+
+    // Act
+    const answer = await analysisAggregations(index, ['transcribe', 'label'], 5);
+
+    // Assess
+    expect(asked).toEqual([[['transcribe', 'label'], 5]]);
+    expect(answer).toEqual({ aggregations: { transcribe: [], label: [{ name: 'Person', count: 2 }] } });
+    expect(Object.keys(answer.aggregations)).toEqual(['transcribe', 'label']);
   });
 
   it("asks the configured model, puts back the '{' it began the answer with, and adds the prompt", async () => {

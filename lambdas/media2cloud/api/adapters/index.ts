@@ -51,5 +51,6 @@ export function createMedia2CloudPorts(config: Media2CloudApiConfig): Media2Clou
     collectionFaces: new RekognitionFaces(rekognitionClient),
     faceImages: new S3FaceImages(s3Client, config.proxyBucket),
     retagging: search,
+    nameCounts: search,
   };
 }

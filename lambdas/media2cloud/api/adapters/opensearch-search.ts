@@ -2,10 +2,15 @@ import {
   ANALYSIS_FIELDS,
   CONTENT_INDEX,
   fromOpenSearchMget,
+  fromOpenSearchNameCounts,
   fromOpenSearchSearch,
   nextToken,
+  toOpenSearchNameCounts,
   toOpenSearchSearch,
+  type AnalysisField,
+  type NameCounts,
   type OpenSearchMgetResponseBody,
+  type OpenSearchNameCountsResponseBody,
   type OpenSearchSearchResponseBody,
   type SearchRequest,
   type SearchResponse,
@@ -15,6 +20,7 @@ import {
   type SignedOpenSearchResponse,
   type SigningCredentials,
 } from '../../shared/opensearch-http';
+import type { AnalysisNameCounts } from '../domain/console-ports';
 import type { FaceNameChange, FaceRetagging } from '../domain/face-indexer';
 import type { SearchPort } from '../domain/ports';
 
@@ -48,7 +54,7 @@ interface OpenSearchAnswer {
  * original's query, then `_mget` of the matched fields, as the search module's mapper asks. Only the endpoint
  * variable differs in local mode, where an OpenSearch-compatible engine answers the same requests.
  */
-export class OpenSearchSearch implements SearchPort, FaceRetagging {
+export class OpenSearchSearch implements SearchPort, FaceRetagging, AnalysisNameCounts {
   private readonly client: SignedOpenSearchClient;
 
   constructor(options: OpenSearchSearchOptions) {
@@ -83,6 +89,19 @@ export class OpenSearchSearch implements SearchPort, FaceRetagging {
     const fetched = await this.send(`/${step.mget.index}/_mget`, step.mget.body);
     expectSuccess(fetched, '_mget');
     return fromOpenSearchMget(step.response, fetched.body as OpenSearchMgetResponseBody);
+  }
+
+  /** The original's `Indexer.aggregate`: `terms` aggregations of the analysis names, with no hits. */
+  async countNames(fields: readonly AnalysisField[], size: number): Promise<NameCounts> {
+    const params = toOpenSearchNameCounts(fields, size);
+    if (params === undefined) return fromOpenSearchNameCounts(fields, undefined);
+    const answer = await this.send(`/${params.index}/_search`, params.body);
+    // Nothing has been indexed yet: no names to count.
+    if (answer.status === 404 && errorType(answer.body) === 'index_not_found_exception') {
+      return fromOpenSearchNameCounts(fields, undefined);
+    }
+    expectSuccess(answer, '_search');
+    return fromOpenSearchNameCounts(fields, answer.body as OpenSearchNameCountsResponseBody);
   }
 
   /**

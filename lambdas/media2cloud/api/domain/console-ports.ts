@@ -1,3 +1,4 @@
+import type { AnalysisField, NameCounts } from '../../search';
 import type { Tokenizer } from './genai';
 import type { AiOptions } from './records';
 
@@ -96,6 +97,12 @@ export interface LanguageModels {
   invoke(prompt: ModelPrompt): Promise<Record<string, unknown>>;
 }
 
+/** The search index's counts of the names each analysis found (`GET /stats?aggregate=`). */
+export interface AnalysisNameCounts {
+  /** Per field, at most `size` names with the number of assets naming each, most first, then by name. */
+  countNames(fields: readonly AnalysisField[], size: number): Promise<NameCounts>;
+}
+
 export interface ConsolePorts {
   readonly executions: ExecutionHistory;
   readonly aiOptionsSettings: AiOptionsSettingsStore;
@@ -104,4 +111,5 @@ export interface ConsolePorts {
   readonly statusPush: StatusPush;
   readonly languageModels: LanguageModels;
   readonly tokenizer: Tokenizer;
+  readonly nameCounts: AnalysisNameCounts;
 }

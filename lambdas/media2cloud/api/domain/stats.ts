@@ -1,31 +1,29 @@
-import { ANALYSIS_FIELDS } from '../../search/document';
+import { isAnalysisField, type AnalysisField, type NameCount } from '../../search';
 import type { AssetSummary } from '../../tables/ingest';
-import { HttpError } from '../../../shared/http';
+import type { AnalysisNameCounts } from './console-ports';
 import { invalid } from './errors';
 
 /**
- * `GET /stats?size=&aggregate=`: the original's dashboard figures — assets by type with their file size and
- * duration (max, min, average, total), assets by overall status, and the `size` most recently ingested assets.
- * The original asks its search index for them; here they are computed from the ingest table, which holds the
+ * `GET /stats?size=&aggregate=`. Without `aggregate`: the original's dashboard figures — assets by type with their
+ * file size and duration (max, min, average, total), assets by overall status, and the `size` most recently ingested
+ * assets. The original asks its search index for them; here they are computed from the ingest table, which holds the
  * same fields for every asset (including those whose ingest has not reached the index yet).
+ * With `aggregate=<fields>`: for each analysis field, the `size` names most assets have, from the search index.
  */
 
 export interface StatsQuery {
   readonly size: number;
-  readonly aggregate: readonly string[];
+  readonly aggregate: readonly AnalysisField[];
 }
 
-/** OpenSearch's result window, the most the original can ask for. */
-const MAX_SIZE = 10_000;
+/** OpenSearch's result window, the most recent assets the original can list. */
+const MAX_RECENTS = 10_000;
+/** A `terms` aggregation's `size` is an int greater than 0. */
+const MAX_TERMS_SIZE = 2 ** 31 - 1;
+/** `Number(qs.size || 100)`: an absent or empty size, for the recent assets and the aggregations alike. */
 const DEFAULT_SIZE = 100;
 
 export function parseStatsQuery(query: Readonly<Record<string, string>>): StatsQuery {
-  let size = DEFAULT_SIZE;
-  // `Number(qs.size || 100)`: an empty value is the default.
-  if (query.size !== undefined && query.size !== '') {
-    if (!/^\d+$/.test(query.size) || Number(query.size) > MAX_SIZE) throw invalid('invalid size');
-    size = Number(query.size);
-  }
   let aggregate = '';
   try {
     aggregate = decodeURIComponent(query.aggregate ?? '');
@@ -33,10 +31,32 @@ export function parseStatsQuery(query: Readonly<Record<string, string>>): StatsQ
     throw invalid('invalid aggregate value');
   }
   const fields = aggregate.split(',').filter((field) => field !== '');
-  if (fields.some((field) => !(ANALYSIS_FIELDS as readonly string[]).includes(field))) {
-    throw invalid('invalid aggregate value');
+  let size = DEFAULT_SIZE;
+  if (query.size !== undefined && query.size !== '') {
+    // The original passes any number on to OpenSearch, which refuses what these bounds keep out.
+    const [min, max] = fields.length > 0 ? [1, MAX_TERMS_SIZE] : [0, MAX_RECENTS];
+    if (!/^\d+$/.test(query.size) || Number(query.size) < min || Number(query.size) > max) {
+      throw invalid('invalid size');
+    }
+    size = Number(query.size);
   }
-  return { size, aggregate: fields };
+  if (!fields.every(isAnalysisField)) throw invalid('invalid aggregate value');
+  // One aggregation per name: the original builds them into an object keyed by field.
+  return { size, aggregate: [...new Set(fields)] };
+}
+
+/** `{aggregations: {<field>: [{name, count}]}}`, the fields in the order asked. */
+export interface AnalysisAggregations {
+  readonly aggregations: Readonly<Record<string, readonly NameCount[]>>;
+}
+
+export async function analysisAggregations(
+  index: AnalysisNameCounts,
+  fields: readonly AnalysisField[],
+  size: number,
+): Promise<AnalysisAggregations> {
+  const counts = await index.countNames(fields, size);
+  return { aggregations: Object.fromEntries(fields.map((field) => [field, counts[field] ?? []])) };
 }
 
 export interface RangeStats {
@@ -75,12 +95,16 @@ export function overallStats(assets: readonly AssetSummary[], size: number): Ove
       })),
       overallStatuses: byStatus.map(([overallStatus, group]) => ({ overallStatus, count: group.length })),
     },
+    // OpenSearch's `sort: [{timestamp: 'desc'}]` lists an asset without a timestamp after every other.
     recents: [...assets]
-      .filter((asset) => typeof asset.timestamp === 'number')
-      .sort((a, b) => (b.timestamp as number) - (a.timestamp as number))
+      .sort((a, b) => timestampOf(b) - timestampOf(a))
       .slice(0, size)
       .map(({ uuid, overallStatus: _status, ...fields }) => ({ ...fields, uuid })),
   };
+}
+
+function timestampOf(asset: AssetSummary): number {
+  return typeof asset.timestamp === 'number' && Number.isFinite(asset.timestamp) ? asset.timestamp : -Infinity;
 }
 
 /** Buckets as a `terms` aggregation orders them: most documents first, then by key. */
@@ -99,9 +123,14 @@ function groupBy(
     .slice(0, TERMS_SIZE);
 }
 
-/** `max`/`min`/`avg`/`sum` floored as the original floors them; a group without the field reports 0 (floor(null)). */
+/**
+ * `max`/`min`/`avg`/`sum` floored as the original floors them; a group without the field reports 0 (floor(null)).
+ * `fileSize` and `duration` are `long` in the original's mapping: each value counts without its fraction.
+ */
 function range(values: ReadonlyArray<unknown>): RangeStats {
-  const numbers = values.filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+  const numbers = values
+    .filter((value): value is number => typeof value === 'number' && Number.isFinite(value))
+    .map(Math.trunc);
   if (numbers.length === 0) return { max: 0, min: 0, avg: 0, total: 0 };
   const total = numbers.reduce((sum, value) => sum + value, 0);
   return {
@@ -110,19 +139,4 @@ function range(values: ReadonlyArray<unknown>): RangeStats {
     avg: Math.floor(total / numbers.length),
     total: Math.floor(total),
   };
-}
-
-class NotImplementedError extends HttpError {
-  readonly statusCode = 501;
-}
-
-/**
- * `aggregate=<fields>` counts the names found by each analysis (celebrities, labels, key phrases…) across the search
- * index. That needs the index's terms aggregations, which mediaplane does not send yet: a clear 501 until it does.
- */
-export function aggregationUnavailable(): HttpError {
-  return new NotImplementedError(
-    'aggregate is not available yet: mediaplane does not compute analysis aggregations; GET /stats without it works',
-    'NotImplemented',
-  );
 }
