@@ -81,7 +81,7 @@ const APIS: readonly Api[] = [
     ],
     queries: [
       ...['token', 'pageSize', 'type', 'overallStatus', 'query', 'size', 'from', 'exact', 'video', 'image'],
-      ...['collectionId', 'faceId', 'faceIds'],
+      ...['collectionId', 'faceId', 'faceIds', 'aggregate'],
     ],
   },
   {
