@@ -637,6 +637,11 @@ export class LocalStepFunctions {
   }
 
   private emitStatusChange(record: ExecutionRecord): void {
+    try {
+      this.options.onExecutionRecord?.(record);
+    } catch (error) {
+      console.error('local stepfunctions: onExecutionRecord failed', error);
+    }
     const listener = this.options.onExecutionStatusChange;
     // EventBridge receives execution status changes of STANDARD workflows only.
     if (!listener || record.type !== 'STANDARD') return;
