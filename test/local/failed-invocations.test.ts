@@ -130,6 +130,24 @@ function failingFunctionAssembly(markers: string): string {
         TreatMissingData: 'notBreaching',
       },
     },
+    Reporter: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Code: { S3Bucket: 'cdk-assets', S3Key: 'reporter.zip' }, Handler: 'index.handler' },
+    },
+    ReporterLag: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        MetricName: 'MillisBehindNow',
+        Namespace: 'Test/Consumer',
+        Dimensions: [{ Name: 'StreamName', Value: 'front-door' }],
+        Statistic: 'Maximum',
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: 300_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    },
     FunctionAlarms: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { Ref: 'AlarmsKey' } } },
     Alarms: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { Ref: 'AlarmsKey' } } },
     AlarmsKey: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
@@ -150,6 +168,17 @@ function failingFunctionAssembly(markers: string): string {
   fs.writeFileSync(
     path.join(directory, 'asset.faulty', 'index.js'),
     "exports.handler = async () => { throw new Error('faulty'); };\n",
+  );
+  fs.mkdirSync(path.join(directory, 'asset.reporter'));
+  fs.writeFileSync(
+    path.join(directory, 'asset.reporter', 'index.js'),
+    [
+      'exports.handler = async (event) => {',
+      '  const metrics = [{ Namespace: "Test/Consumer", Dimensions: [["StreamName"]], Metrics: [{ Name: "MillisBehindNow" }] }];',
+      '  console.log(JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: metrics }, StreamName: "front-door", MillisBehindNow: event.lag }));',
+      '};',
+      '',
+    ].join('\n'),
   );
   fs.mkdirSync(path.join(directory, 'asset.slow'));
   fs.writeFileSync(
@@ -316,6 +345,23 @@ describe('failed asynchronous invocations in local mode', () => {
       'OK',
       'ALARM',
     ]);
+  });
+
+  it('extracts the metrics a function logs in embedded metric format, and evaluates their alarms', async () => {
+    // Prepare
+    const cloudWatch = local.service<CloudWatchService>('cloudwatch');
+    const before = cloudWatch.alarmState('Async-ReporterLag');
+
+    // Act
+    await local.invoke('Async-Reporter', { lag: 300_001 });
+    // The function's log reaches CloudWatch after its answer, as in AWS.
+    const after = await waitFor(() => {
+      const state = cloudWatch.alarmState('Async-ReporterLag');
+      return state === 'ALARM' ? state : undefined;
+    });
+
+    // Assess
+    expect([before, after]).toEqual(['OK', 'ALARM']);
   });
 
   it('sends what an EventBridge rule delivered to the function, once it failed, to the same queue', async () => {

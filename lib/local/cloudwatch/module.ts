@@ -18,6 +18,7 @@ import {
   type Statistic,
   type TreatMissingData,
 } from './alarm-evaluation';
+import { embeddedMetrics } from './embedded-metrics';
 import { metricKey, MetricStore, type MetricId } from './metrics';
 
 export type { AlarmState } from './alarm-evaluation';
@@ -57,7 +58,9 @@ export interface CloudWatchService extends LocalService {
   /** An alarm's state, by name: `INSUFFICIENT_DATA` until it was first evaluated, and for alarms not evaluated locally. */
   alarmState(alarmName: string): AlarmState;
   /** Records one sample of a metric, as the AWS service owning the namespace publishes it (`PutMetricData`). */
-  putMetric(metric: MetricId, value: number): void;
+  putMetric(metric: MetricId, value: number, timestamp?: number): void;
+  /** Extracts the metrics of a function's log line in embedded metric format, as CloudWatch Logs does. */
+  putLogLine(line: string): void;
 }
 
 /** How often CloudWatch evaluates an alarm; local mode also evaluates at once when the alarm's metric receives a sample. */
@@ -74,8 +77,8 @@ const SQS_DEPTH: Pick<MetricId, 'namespace' | 'metricName'> = {
  * Period, M out of N, ComparisonOperator, Threshold, TreatMissingData) on the metrics local engines publish: Lambda's
  * `Invocations`, `Errors`, `Throttles` and `Duration` (dimension `FunctionName`), Step Functions' `ExecutionsStarted`,
  * `ExecutionsSucceeded`, `ExecutionsFailed`, `ExecutionsAborted`, `ExecutionsTimedOut` and `ExecutionTime`
- * (`StateMachineArn`), and SQS's `ApproximateNumberOfMessagesVisible` (`QueueName`: the messages its file holds,
- * sampled every minute and on each message). Alarms are evaluated at start, every minute and on each sample of their
+ * (`StateMachineArn`), SQS's `ApproximateNumberOfMessagesVisible` (`QueueName`: the messages its file holds,
+ * sampled every minute and on each message), and what functions log in embedded metric format. Alarms are evaluated at start, every minute and on each sample of their
  * metric; a change of state runs its actions as CloudWatch does, publishing the alarm's notification to its SNS topics.
  * States are kept in `<dataDir>/cloudwatch/alarms.json`, so a restart does not notify again; metrics are kept in
  * memory. Alarms on metric math or percentiles stay `INSUFFICIENT_DATA`.
@@ -144,7 +147,10 @@ export const cloudWatchModule: LocalServiceModule = {
 
     return {
       alarmState: (alarmName) => states[alarmName] ?? 'INSUFFICIENT_DATA',
-      putMetric: (metric, value) => metrics.put(metric, value),
+      putMetric: (metric, value, timestamp) => metrics.put(metric, value, timestamp),
+      putLogLine: (line) => {
+        for (const sample of embeddedMetrics(line)) metrics.put(sample.metric, sample.value, sample.timestamp);
+      },
       deployed(stacks: readonly StackResolver[]) {
         for (const resolver of stacks) {
           for (const [logicalId, resource] of resolver.resourcesOfType('AWS::CloudWatch::Alarm')) {

@@ -155,6 +155,8 @@ export const lambdaModule: LocalServiceModule = {
           {
             onInvoked: (report) =>
               publishInvocationMetrics(cloud.service<CloudWatchService>('cloudwatch'), spec.functionName, report),
+            // Lambda sends what a function writes to CloudWatch Logs, which extracts embedded-metric-format lines.
+            onLogLine: (line) => cloud.service<CloudWatchService>('cloudwatch').putLogLine(line),
           },
         ),
       );

@@ -117,14 +117,21 @@ export class LocalFunction {
 
   private readonly maxConcurrency: number;
   private readonly onInvoked?: (report: InvocationReport) => void;
+  private readonly onLogLine?: (line: string) => void;
   private readonly idleTimeoutMs: number;
 
   constructor(
     readonly spec: LocalFunctionSpec,
     private readonly baseEnvironment: Readonly<Record<string, string>>,
-    options: { readonly idleTimeoutMs?: number; readonly onInvoked?: (report: InvocationReport) => void } = {},
+    options: {
+      readonly idleTimeoutMs?: number;
+      readonly onInvoked?: (report: InvocationReport) => void;
+      /** Every line the function logs, as CloudWatch Logs receives it. */
+      readonly onLogLine?: (line: string) => void;
+    } = {},
   ) {
     this.onInvoked = options.onInvoked;
+    this.onLogLine = options.onLogLine;
     // Without a reservation Lambda scales to the account's limit; a few warm workers are plenty on one machine.
     this.maxConcurrency = spec.reservedConcurrentExecutions ?? 8;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -254,7 +261,14 @@ export class LocalFunction {
       stdout: true,
     });
     // Written chunk by chunk: piping every worker into stderr would pile listeners onto that one stream.
-    worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    let partialLine = '';
+    worker.stdout.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      if (!this.onLogLine) return;
+      const lines = (partialLine + chunk.toString('utf8')).split('\n');
+      partialLine = lines.pop() ?? '';
+      lines.forEach(this.onLogLine);
+    });
     const environment: ExecutionEnvironment = { worker, busy: false, idleSince: Date.now() };
     worker.on('message', (message: { id: number; result?: unknown; error?: LambdaErrorPayload }) => {
       const pending = environment.pending;
