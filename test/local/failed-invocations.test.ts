@@ -9,6 +9,7 @@ import { SERVICE_MODULES } from '../../lib/local/services';
 import type { CloudWatchService } from '../../lib/local/cloudwatch/module';
 import type { SnsService } from '../../lib/local/sns/module';
 import type { SqsService } from '../../lib/local/sqs/module';
+import type { StepFunctionsService } from '../../lib/local/stepfunctions/module';
 
 /**
  * One stack: a function that always fails, invoked asynchronously (also by a state machine's `InvocationType: Event`
@@ -88,6 +89,66 @@ function failingFunctionAssembly(markers: string): string {
         AlarmActions: [{ Ref: 'Alarms' }],
       },
     },
+    Faulty: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Code: { S3Bucket: 'cdk-assets', S3Key: 'faulty.zip' }, Handler: 'index.handler' },
+    },
+    FaultyErrors: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'Faulty' } }],
+        Statistic: 'Sum',
+        // A day: two invocations a moment apart always share a period.
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: 2,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'FunctionAlarms' }],
+      },
+    },
+    Doomed: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        RoleArn: 'arn:aws:iam::000000000000:role/Doomed',
+        Definition: { StartAt: 'Give up', States: { 'Give up': { Type: 'Fail', Error: 'Doomed' } } },
+      },
+    },
+    DoomedFailures: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        MetricName: 'ExecutionsFailed',
+        Namespace: 'AWS/States',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'Doomed' } }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    },
+    Reporter: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Code: { S3Bucket: 'cdk-assets', S3Key: 'reporter.zip' }, Handler: 'index.handler' },
+    },
+    ReporterLag: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        MetricName: 'MillisBehindNow',
+        Namespace: 'Test/Consumer',
+        Dimensions: [{ Name: 'StreamName', Value: 'front-door' }],
+        Statistic: 'Maximum',
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: 300_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    },
+    FunctionAlarms: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { Ref: 'AlarmsKey' } } },
     Alarms: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { Ref: 'AlarmsKey' } } },
     AlarmsKey: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
   };
@@ -102,6 +163,22 @@ function failingFunctionAssembly(markers: string): string {
   fs.writeFileSync(
     path.join(directory, 'asset.removal', 'index.js'),
     'exports.handler = async (event) => { throw new Error(`cannot remove ${event.uuid}`); };\n',
+  );
+  fs.mkdirSync(path.join(directory, 'asset.faulty'));
+  fs.writeFileSync(
+    path.join(directory, 'asset.faulty', 'index.js'),
+    "exports.handler = async () => { throw new Error('faulty'); };\n",
+  );
+  fs.mkdirSync(path.join(directory, 'asset.reporter'));
+  fs.writeFileSync(
+    path.join(directory, 'asset.reporter', 'index.js'),
+    [
+      'exports.handler = async (event) => {',
+      '  const metrics = [{ Namespace: "Test/Consumer", Dimensions: [["StreamName"]], Metrics: [{ Name: "MillisBehindNow" }] }];',
+      '  console.log(JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: metrics }, StreamName: "front-door", MillisBehindNow: event.lag }));',
+      '};',
+      '',
+    ].join('\n'),
   );
   fs.mkdirSync(path.join(directory, 'asset.slow'));
   fs.writeFileSync(
@@ -225,6 +302,66 @@ describe('failed asynchronous invocations in local mode', () => {
         Threshold: 1,
       },
     });
+  });
+
+  it("sums a function's Errors over the alarm's period: the second failure puts its alarm in ALARM", async () => {
+    // Prepare
+    const cloudWatch = local.service<CloudWatchService>('cloudwatch');
+    const topic = `arn:aws:sns:${local.region}:${LOCAL_ACCOUNT_ID}:Async-FunctionAlarms`;
+
+    // Act
+    await expect(local.invoke('Async-Faulty', {})).rejects.toThrow('faulty');
+    const afterOne = cloudWatch.alarmState('Async-FaultyErrors');
+    await expect(local.invoke('Async-Faulty', {})).rejects.toThrow('faulty');
+
+    // Assess
+    expect([afterOne, cloudWatch.alarmState('Async-FaultyErrors')]).toEqual(['OK', 'ALARM']);
+    const notifications = local.service<SnsService>('sns').notifications(topic);
+    expect(notifications).toHaveLength(1);
+    expect(JSON.parse(notifications[0]?.Message ?? '{}')).toMatchObject({
+      AlarmName: 'Async-FaultyErrors',
+      NewStateValue: 'ALARM',
+      OldStateValue: 'OK',
+      NewStateReason: expect.stringMatching(
+        /^Threshold Crossed: 1 out of the last 1 datapoint \[2\.0 \(\d\d\/\d\d\/\d\d 00:00:00\)\] was greater than or equal to the threshold \(2\.0\)/,
+      ),
+      Trigger: { MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'SUM', Period: 86_400 },
+    });
+  });
+
+  it("counts a state machine's failed executions in ExecutionsFailed: one puts its alarm in ALARM", async () => {
+    // Prepare
+    const { stepFunctions } = local.service<StepFunctionsService>('stepfunctions');
+    const stateMachineArn = `arn:aws:states:${local.region}:${LOCAL_ACCOUNT_ID}:stateMachine:Async-Doomed`;
+    const before = local.service<CloudWatchService>('cloudwatch').alarmState('Async-DoomedFailures');
+
+    // Act
+    const { executionArn } = await stepFunctions.startExecution({ stateMachineArn });
+    const execution = await stepFunctions.waitForExecution(executionArn!);
+
+    // Assess
+    expect(execution.status).toBe('FAILED');
+    expect([before, local.service<CloudWatchService>('cloudwatch').alarmState('Async-DoomedFailures')]).toEqual([
+      'OK',
+      'ALARM',
+    ]);
+  });
+
+  it('extracts the metrics a function logs in embedded metric format, and evaluates their alarms', async () => {
+    // Prepare
+    const cloudWatch = local.service<CloudWatchService>('cloudwatch');
+    const before = cloudWatch.alarmState('Async-ReporterLag');
+
+    // Act
+    await local.invoke('Async-Reporter', { lag: 300_001 });
+    // The function's log reaches CloudWatch after its answer, as in AWS.
+    const after = await waitFor(() => {
+      const state = cloudWatch.alarmState('Async-ReporterLag');
+      return state === 'ALARM' ? state : undefined;
+    });
+
+    // Assess
+    expect([before, after]).toEqual(['OK', 'ALARM']);
   });
 
   it('sends what an EventBridge rule delivered to the function, once it failed, to the same queue', async () => {

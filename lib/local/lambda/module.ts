@@ -3,10 +3,11 @@ import { assetDirectoryForCode } from '../assembly';
 import { UnsupportedTemplateError, type StackResolver } from '../intrinsics';
 import { startAwsEndpoint } from '../protocol/endpoint';
 import type { DeployableResource, LocalService, LocalServiceModule } from '../service-module';
+import type { CloudWatchService } from '../cloudwatch/module';
 import type { SqsService } from '../sqs/module';
 import { AsyncInvocations, DEFAULT_ASYNC_INVOKE_CONFIG, type AsyncInvokeConfig } from './async-invocations';
 import { lambdaInvokeApi, withoutQualifier } from './invoke-api';
-import { LambdaInvocationError, LocalFunction, type LocalFunctionSpec } from './runtime';
+import { LambdaInvocationError, LocalFunction, type InvocationReport, type LocalFunctionSpec } from './runtime';
 
 /** The functions of every stack, and the Invoke API other functions reach them through. */
 export interface LambdaService extends LocalService {
@@ -142,13 +143,22 @@ export const lambdaModule: LocalServiceModule = {
       };
       functions.set(
         spec.functionArn,
-        new LocalFunction(spec, {
-          ...baseEnvironment,
-          AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
-          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySize),
-          AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
-          LAMBDA_TASK_ROOT: spec.codeDir,
-        }),
+        new LocalFunction(
+          spec,
+          {
+            ...baseEnvironment,
+            AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
+            AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySize),
+            AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
+            LAMBDA_TASK_ROOT: spec.codeDir,
+          },
+          {
+            onInvoked: (report) =>
+              publishInvocationMetrics(cloud.service<CloudWatchService>('cloudwatch'), spec.functionName, report),
+            // Lambda sends what a function writes to CloudWatch Logs, which extracts embedded-metric-format lines.
+            onLogLine: (line) => cloud.service<CloudWatchService>('cloudwatch').putLogLine(line),
+          },
+        ),
       );
     };
     return {
@@ -211,4 +221,20 @@ function layerDirectories(resolver: StackResolver, logicalId: string, assemblyDi
         'files in the cloud assembly, and local mode runs only those',
     );
   });
+}
+
+/** Lambda's per-invocation `AWS/Lambda` metrics, by `FunctionName`: a failed invocation counts 1 in Errors, others 0. */
+function publishInvocationMetrics(cloudWatch: CloudWatchService, functionName: string, report: InvocationReport): void {
+  const metric = (metricName: string) => ({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensions: { FunctionName: functionName },
+  });
+  if (report.throttled) {
+    cloudWatch.putMetric(metric('Throttles'), 1);
+    return;
+  }
+  cloudWatch.putMetric(metric('Invocations'), 1);
+  cloudWatch.putMetric(metric('Errors'), report.failed ? 1 : 0);
+  cloudWatch.putMetric(metric('Duration'), report.durationMs);
 }

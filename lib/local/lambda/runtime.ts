@@ -99,6 +99,15 @@ const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
  * Workers are kept warm and reused; a timed-out worker is discarded, as Lambda discards a timed-out sandbox, and a
  * worker idle for `idleTimeoutMs` is retired, as Lambda retires idle execution environments.
  */
+/** What Lambda reports to CloudWatch about one invocation (its `AWS/Lambda` metrics). */
+export interface InvocationReport {
+  /** Refused for lack of concurrency: counted in `Throttles`, not in `Invocations`. */
+  readonly throttled: boolean;
+  /** The function failed (its error, a timeout or a crash): counted in `Errors`. */
+  readonly failed: boolean;
+  readonly durationMs: number;
+}
+
 export class LocalFunction {
   private readonly environments: ExecutionEnvironment[] = [];
   private readonly queue: Array<() => void> = [];
@@ -107,13 +116,22 @@ export class LocalFunction {
   private retirement?: NodeJS.Timeout;
 
   private readonly maxConcurrency: number;
+  private readonly onInvoked?: (report: InvocationReport) => void;
+  private readonly onLogLine?: (line: string) => void;
   private readonly idleTimeoutMs: number;
 
   constructor(
     readonly spec: LocalFunctionSpec,
     private readonly baseEnvironment: Readonly<Record<string, string>>,
-    options: { readonly idleTimeoutMs?: number } = {},
+    options: {
+      readonly idleTimeoutMs?: number;
+      readonly onInvoked?: (report: InvocationReport) => void;
+      /** Every line the function logs, as CloudWatch Logs receives it. */
+      readonly onLogLine?: (line: string) => void;
+    } = {},
   ) {
+    this.onInvoked = options.onInvoked;
+    this.onLogLine = options.onLogLine;
     // Without a reservation Lambda scales to the account's limit; a few warm workers are plenty on one machine.
     this.maxConcurrency = spec.reservedConcurrentExecutions ?? 8;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -125,6 +143,19 @@ export class LocalFunction {
   }
 
   async invoke(event: unknown): Promise<unknown> {
+    const started = Date.now();
+    try {
+      const result = await this.run(event);
+      this.onInvoked?.({ throttled: false, failed: false, durationMs: Date.now() - started });
+      return result;
+    } catch (error) {
+      const throttled = error instanceof LambdaInvocationError && error.name === THROTTLED_ERROR_TYPE;
+      this.onInvoked?.({ throttled, failed: !throttled, durationMs: Date.now() - started });
+      throw error;
+    }
+  }
+
+  private async run(event: unknown): Promise<unknown> {
     if (this.closed) throw new Error(`Function ${this.spec.functionName} is shut down`);
     if (this.maxConcurrency === 0) {
       throw new LambdaInvocationError(
@@ -230,7 +261,14 @@ export class LocalFunction {
       stdout: true,
     });
     // Written chunk by chunk: piping every worker into stderr would pile listeners onto that one stream.
-    worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    let partialLine = '';
+    worker.stdout.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      if (!this.onLogLine) return;
+      const lines = (partialLine + chunk.toString('utf8')).split('\n');
+      partialLine = lines.pop() ?? '';
+      lines.forEach(this.onLogLine);
+    });
     const environment: ExecutionEnvironment = { worker, busy: false, idleSince: Date.now() };
     worker.on('message', (message: { id: number; result?: unknown; error?: LambdaErrorPayload }) => {
       const pending = environment.pending;

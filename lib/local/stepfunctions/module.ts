@@ -1,3 +1,4 @@
+import type { CloudWatchService } from '../cloudwatch/module';
 import type { EventsService } from '../events/module';
 import { LambdaInvocationError } from '../lambda/runtime';
 import type { LambdaService } from '../lambda/module';
@@ -5,6 +6,7 @@ import type { LocalService, LocalServiceModule } from '../service-module';
 import { readStateMachine } from './definition-source';
 import { startStepFunctionsEndpoint } from './http';
 import { createLocalStepFunctions, type LocalStepFunctions } from './index';
+import type { ExecutionRecord } from './types';
 
 export interface StepFunctionsService extends LocalService {
   readonly stepFunctions: LocalStepFunctions;
@@ -48,6 +50,7 @@ export const stepFunctionsModule: LocalServiceModule = {
       },
       invokeLambdaAsync: (functionArn, payload) =>
         cloud.service<LambdaService>('lambda').invokeAsync(functionArn, payload),
+      onExecutionRecord: (record) => publishExecutionMetrics(cloud.service<CloudWatchService>('cloudwatch'), record),
       onExecutionStatusChange: (event) => cloud.service<EventsService>('events').bus.put(event),
     });
     const running = await startStepFunctionsEndpoint(
@@ -75,3 +78,22 @@ export const stepFunctionsModule: LocalServiceModule = {
     };
   },
 };
+
+const EXECUTION_METRICS: Record<ExecutionRecord['status'], string> = {
+  RUNNING: 'ExecutionsStarted',
+  SUCCEEDED: 'ExecutionsSucceeded',
+  FAILED: 'ExecutionsFailed',
+  ABORTED: 'ExecutionsAborted',
+  TIMED_OUT: 'ExecutionsTimedOut',
+};
+
+/** Step Functions' `AWS/States` execution metrics, by `StateMachineArn`: a count at start and at the end, and the time. */
+function publishExecutionMetrics(cloudWatch: CloudWatchService, record: ExecutionRecord): void {
+  const metric = (metricName: string) => ({
+    namespace: 'AWS/States',
+    metricName,
+    dimensions: { StateMachineArn: record.stateMachineArn },
+  });
+  cloudWatch.putMetric(metric(EXECUTION_METRICS[record.status]), 1);
+  if (record.stopDate !== undefined) cloudWatch.putMetric(metric('ExecutionTime'), record.stopDate - record.startDate);
+}

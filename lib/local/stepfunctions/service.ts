@@ -61,6 +61,7 @@ import {
   ValidationException,
 } from './errors';
 import { ExecutionHistory } from './history';
+import { inputTooLarge, MAX_PAYLOAD_BYTES, payloadBytes, resultTooLarge } from './payload-limits';
 import { LocalStepFunctionsStore } from './store';
 import { TaskRuntimeFailure } from './task-failure';
 import { TaskTokenRegistry } from './task-tokens';
@@ -82,7 +83,6 @@ import type {
  */
 export const RESTART_CAUSE = 'Local mode restarted while the execution was running';
 
-const MAX_INPUT_BYTES = 262_144;
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 const FAIL_STATE_DEFAULT_ERROR = 'FailStateError';
@@ -539,10 +539,12 @@ export class LocalStepFunctions {
     const taskResourceLocalHandlers = new Proxy({} as Record<string, (input: JsonValue) => Promise<JsonValue>>, {
       get: (_, stateName) => {
         if (typeof stateName !== 'string') return undefined;
-        return (taskInput: JsonValue) => {
+        return async (taskInput: JsonValue) => {
           const state = taskStates.get(stateName);
-          if (!state) return Promise.reject(new TaskRuntimeFailure(`No Task state named ${stateName}`));
-          return runTask(this.taskEnvironment, {
+          if (!state) throw new TaskRuntimeFailure(`No Task state named ${stateName}`);
+          // The effective input (after Parameters) and the connector's raw result are each held to the quota.
+          if (payloadBytes(taskInput) > MAX_PAYLOAD_BYTES) throw inputTooLarge(stateName);
+          const result = await runTask(this.taskEnvironment, {
             executionArn: record.executionArn,
             stateName,
             state,
@@ -553,6 +555,8 @@ export class LocalStepFunctions {
               return () => pendingTasks.delete(cancel);
             },
           });
+          if (payloadBytes(result) > MAX_PAYLOAD_BYTES) throw resultTooLarge(taskResultLabel(state.Resource));
+          return result;
         };
       },
     });
@@ -633,6 +637,11 @@ export class LocalStepFunctions {
   }
 
   private emitStatusChange(record: ExecutionRecord): void {
+    try {
+      this.options.onExecutionRecord?.(record);
+    } catch (error) {
+      console.error('local stepfunctions: onExecutionRecord failed', error);
+    }
     const listener = this.options.onExecutionStatusChange;
     // EventBridge receives execution status changes of STANDARD workflows only.
     if (!listener || record.type !== 'STANDARD') return;
@@ -754,14 +763,19 @@ function withoutExecutionData<T extends Record<string, unknown>>(event: T): T {
 }
 
 function parseExecutionInput(input: string): JsonValue {
-  if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
-    throw new InvalidExecutionInput(`Invalid Execution Input: the input exceeds ${MAX_INPUT_BYTES} bytes`);
+  if (Buffer.byteLength(input) > MAX_PAYLOAD_BYTES) {
+    throw new InvalidExecutionInput(`Invalid Execution Input: the input exceeds ${MAX_PAYLOAD_BYTES} bytes`);
   }
   try {
     return JSON.parse(input) as JsonValue;
   } catch {
     throw new InvalidExecutionInput(`Invalid Execution Input: the input must be valid JSON`);
   }
+}
+
+/** How AWS names a task in a DataLimitExceeded cause: a function by its ARN, an integration as `service:action`. */
+function taskResultLabel(resource: string): string {
+  return /^arn:[^:]+:states:::(.+)$/.exec(resource)?.[1] ?? resource;
 }
 
 function stateMachineType(type: string | undefined): StateMachineType {

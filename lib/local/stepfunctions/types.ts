@@ -26,6 +26,11 @@ export interface LocalStepFunctionsOptions {
    * @default - the function is invoked once and its result or error ignored (no Lambda service to queue it)
    */
   readonly invokeLambdaAsync?: (functionArn: string, payload: unknown) => void;
+  /**
+   * Called when any execution (STANDARD or EXPRESS) starts and when it ends, with its record: what Step Functions
+   * reports to CloudWatch (`AWS/States` metrics).
+   */
+  readonly onExecutionRecord?: (record: ExecutionRecord) => void;
   /** Called on every status change of a STANDARD execution, with the event EventBridge would deliver. */
   readonly onExecutionStatusChange?: (event: ExecutionStatusChangeEvent) => void;
 }
