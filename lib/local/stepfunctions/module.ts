@@ -29,6 +29,9 @@ export const stepFunctionsModule: LocalServiceModule = {
     },
   },
   async start({ cloud, directory, port }): Promise<StepFunctionsService> {
+    // For kill -9 tests, `<name text>/<input text>`: executions of state machines whose name contains the first and
+    // whose input contains the second start, then wait for ever.
+    const [heldName, heldInput = ''] = (process.env.MEDIAPLANE_TEST_HOLD_EXECUTIONS ?? '').split(/\/(.*)/s);
     const stepFunctions = await createLocalStepFunctions({
       region: cloud.region,
       accountId: cloud.accountId,
@@ -49,6 +52,7 @@ export const stepFunctionsModule: LocalServiceModule = {
       invokeLambdaAsync: (functionArn, payload) =>
         cloud.service<LambdaService>('lambda').invokeAsync(functionArn, payload),
       onExecutionStatusChange: (event) => cloud.service<EventsService>('events').bus.put(event),
+      holdExecutions: heldName ? (name, input) => name.includes(heldName) && input.includes(heldInput) : undefined,
     });
     const running = await startStepFunctionsEndpoint(
       stepFunctions,
