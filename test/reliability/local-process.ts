@@ -24,8 +24,8 @@ export function readOutputs(dataDir: string): LocalOutputs {
   return JSON.parse(fs.readFileSync(path.join(dataDir, 'outputs.json'), 'utf8')) as LocalOutputs;
 }
 
-/** `npm start` in a child process on free ports, resolved once it says it is ready. */
-export async function startLocalMode(dataDir: string): Promise<ChildProcess> {
+/** `npm start` in a child process on free ports, resolved once it says it is ready. `env` adds variables. */
+export async function startLocalMode(dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   fs.rmSync(path.join(dataDir, 'outputs.json'), { force: true });
   const process_ = spawn(
     process.execPath,
@@ -37,6 +37,7 @@ export async function startLocalMode(dataDir: string): Promise<ChildProcess> {
         MEDIAPLANE_PORT: '0',
         MEDIAPLANE_DATA_DIR: dataDir,
         MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT,
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

@@ -51,8 +51,8 @@ export const routes: Readonly<Record<DataplaneRouteKey, RouteHandler>> = {
 
   'POST /metadata/{asset_id}': async (request) => {
     const assetId = parseIdParameter(request.pathParameters, 'asset_id');
-    // Results go to S3 as JSON, not to DynamoDB: operators' large integers (MediaInfo's track ids) are accepted.
-    const body = jsonBody(request, 'finite');
+    // Results go to S3 as JSON, not to DynamoDB: operators' large integers (MediaInfo's track ids) are kept exact.
+    const body = jsonBody(request, 'exact');
     const mode = parsePaginationMode(request.query);
     return ok(await dataplane.storeMetadata(assetId, parseStoreMetadata(body, assetId), mode));
   },

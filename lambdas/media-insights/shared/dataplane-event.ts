@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { stringifyExactJson } from '../../shared/json/exact';
 
 /** One call of the data plane API, addressed by its API Gateway resource template. */
 export interface DataplaneCall {
@@ -35,7 +36,7 @@ export function dataplaneEvent(call: DataplaneCall): APIGatewayProxyEvent {
       : null,
     pathParameters: call.pathParameters ? { ...call.pathParameters } : null,
     stageVariables: null,
-    body: call.body === undefined ? null : JSON.stringify(call.body),
+    body: call.body === undefined ? null : stringifyExactJson(call.body),
     isBase64Encoded: false,
     requestContext: {
       accountId: '',

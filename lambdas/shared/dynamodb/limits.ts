@@ -15,6 +15,8 @@ export const MAX_SORT_KEY_BYTES = 1024;
 /** Numbers DynamoDB stores: magnitudes from 1E-130 to 9.9999999999999999999999999999999999999E+125, and zero. */
 const MAX_NUMBER_MAGNITUDE = 1e126;
 const MIN_NUMBER_MAGNITUDE = 1e-130;
+/** DynamoDB keeps 38 significant digits; a bigint (an integer exact JSON kept whole) may have more. */
+const MAX_SIGNIFICANT_DIGITS = 38;
 
 /** Why an item cannot be stored, naming the top-level attribute to blame. */
 export interface ItemLimitViolation {
@@ -65,7 +67,9 @@ export function keyValueViolation(value: unknown, role: 'partition' | 'sort'): s
     if (Buffer.byteLength(value, 'utf8') > limit) return `is longer than the ${limit} bytes of a ${role} key`;
     return undefined;
   }
-  if (typeof value === 'number') return numberInRange(value) ? undefined : 'is a number DynamoDB cannot store';
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    return numberInRange(value) ? undefined : 'is a number DynamoDB cannot store';
+  }
   return 'is neither a string nor a number';
 }
 
@@ -73,7 +77,7 @@ function valueProblem(value: unknown): 'too-deep' | 'number-out-of-range' | unde
   const pending: [unknown, number][] = [[value, 1]];
   while (pending.length > 0) {
     const [current, depth] = pending.pop()!;
-    if (typeof current === 'number') {
+    if (typeof current === 'number' || typeof current === 'bigint') {
       if (!numberInRange(current)) return 'number-out-of-range';
     } else if (isDocument(current)) {
       if (depth > MAX_NESTING_DEPTH) return 'too-deep';
@@ -88,7 +92,13 @@ function isDocument(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && !(value instanceof Set);
 }
 
-function numberInRange(value: number): boolean {
+function numberInRange(value: number | bigint): boolean {
+  if (typeof value === 'bigint') {
+    const digits = (value < 0n ? -value : value).toString();
+    const significant = digits.replace(/0+$/, '').length;
+    // Below 1E+126 is at most 126 digits; zeros at the end are not significant.
+    return digits.length <= 126 && significant <= MAX_SIGNIFICANT_DIGITS;
+  }
   if (!Number.isFinite(value)) return false;
   const magnitude = Math.abs(value);
   return magnitude === 0 || (magnitude < MAX_NUMBER_MAGNITUDE && magnitude >= MIN_NUMBER_MAGNITUDE);

@@ -1,3 +1,4 @@
+import { parseExactJson } from '../json/exact';
 import { BadRequestError } from './errors';
 
 /**
@@ -10,7 +11,8 @@ export const MAX_JSON_DEPTH = 64;
 /**
  * The parse layer every API shares: a body nested deeper than {@link MAX_JSON_DEPTH}, or holding a number that
  * JavaScript cannot represent exactly (beyond ±2^53, which includes `1e308` and what overflows to Infinity), is a
- * 400 in the API's own format, never a stack overflow or a silently rounded value.
+ * 400 in the API's own format, never a stack overflow or a silently rounded value. With `exact`, integers beyond
+ * ±2^53 are kept, as bigints.
  */
 export function parseJsonText(text: string, what = 'Request body', numbers: JsonNumbers = 'safe'): unknown {
   const depth = nestingDepth(text);
@@ -19,7 +21,7 @@ export function parseJsonText(text: string, what = 'Request body', numbers: Json
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = numbers === 'exact' ? parseExactJson(text) : JSON.parse(text);
   } catch {
     throw new BadRequestError(`${what} is not valid JSON`);
   }
@@ -58,12 +60,16 @@ export function nestingDepth(text: string): number {
 
 /**
  * Which numbers a body may hold: `safe` (the default) only integers within ±2^53, since DynamoDB's marshaller refuses
- * the rest; `finite` any finite number, for documents stored as JSON in S3 (e.g. MediaInfo's 128-bit track ids),
- * refusing only what overflows to Infinity and would be written back as `null`.
+ * the rest; `exact` any finite number, integers of any size kept exact as bigints (as Python's `json` keeps them), for
+ * documents stored as JSON in S3 (e.g. MediaInfo's 128-bit track ids), refusing only what overflows to Infinity and
+ * would be written back as `null`.
  */
-export type JsonNumbers = 'safe' | 'finite';
+export type JsonNumbers = 'safe' | 'exact';
 
-/** The JSONPath-like location of the first number beyond ±2^53 (or not finite), walked without recursion. */
+/**
+ * The JSONPath-like location of the first number beyond ±2^53 (or not finite), walked without recursion. Bigints are
+ * what `exact` parsing makes of large integers: they are exact, so never at fault.
+ */
 export function findUnsafeNumber(value: unknown, numbers: JsonNumbers = 'safe'): string | undefined {
   const pending: [unknown, string][] = [[value, '$']];
   while (pending.length > 0) {

@@ -31,6 +31,9 @@ export const stepFunctionsModule: LocalServiceModule = {
     },
   },
   async start({ cloud, directory, port }): Promise<StepFunctionsService> {
+    // For kill -9 tests, `<name text>/<input text>`: executions of state machines whose name contains the first and
+    // whose input contains the second start, then wait for ever.
+    const [heldName, heldInput = ''] = (process.env.MEDIAPLANE_TEST_HOLD_EXECUTIONS ?? '').split(/\/(.*)/s);
     const stepFunctions = await createLocalStepFunctions({
       region: cloud.region,
       accountId: cloud.accountId,
@@ -52,6 +55,7 @@ export const stepFunctionsModule: LocalServiceModule = {
         cloud.service<LambdaService>('lambda').invokeAsync(functionArn, payload),
       onExecutionRecord: (record) => publishExecutionMetrics(cloud.service<CloudWatchService>('cloudwatch'), record),
       onExecutionStatusChange: (event) => cloud.service<EventsService>('events').bus.put(event),
+      holdExecutions: heldName ? (name, input) => name.includes(heldName) && input.includes(heldInput) : undefined,
     });
     const running = await startStepFunctionsEndpoint(
       stepFunctions,

@@ -517,6 +517,7 @@ export class LocalStepFunctions {
     this.executions.set(executionArn, entry);
     this.store.saveExecution(record);
     this.emitStatusChange(record);
+    if (this.options.holdExecutions?.(machine.name, inputText)) return entry;
     this.run(entry, history, stateMachine, parsedInput);
     return entry;
   }

@@ -33,6 +33,13 @@ export interface LocalStepFunctionsOptions {
   readonly onExecutionRecord?: (record: ExecutionRecord) => void;
   /** Called on every status change of a STANDARD execution, with the event EventBridge would deliver. */
   readonly onExecutionStatusChange?: (event: ExecutionStatusChangeEvent) => void;
+  /**
+   * For kill -9 tests only: executions it accepts (by state machine name and input text) are started — recorded
+   * RUNNING, their start event sent — but never run, so a test can stop local mode at an exact point of one run, e.g.
+   * while a parent waits on a child that has done nothing yet.
+   * @default - every execution runs
+   */
+  readonly holdExecutions?: (stateMachineName: string, input: string) => boolean;
 }
 
 /** The EventBridge event `aws.states` emits for a STANDARD execution (`Step Functions Execution Status Change`). */

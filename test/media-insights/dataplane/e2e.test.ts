@@ -7,6 +7,9 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { DATAPLANE_ROUTES } from '../../../lambdas/media-insights/dataplane/routes';
 import { apiClient, request, startTestLocalMode, type TestLocalMode } from '../../support/local';
 
+/** A Matroska track UniqueID as MediaInfo reports it: 128 bits. */
+const UNIQUE_ID_128 = '227462152546098813547327498116009536548';
+
 // Asynchronous: local mode serves from this very process, so a blocking child would wait on itself.
 const run = async (command: string, args: string[]) => (await promisify(execFile)(command, args)).stdout;
 
@@ -131,6 +134,35 @@ describe('Media Insights data plane API through local mode', () => {
     expect(beforeEnd.status).toBe(404);
     expect(firstPage.json().results).toEqual({ n: 0 });
     expect(secondPage.json()).toEqual({ asset_id: assetId, operator: 'Transcript', results: { n: 1 } });
+  });
+
+  it('keeps 2**63, a 39-digit integer and a 128-bit track id exact, stored and served page by page', async () => {
+    // As Python's json writes them (the original keeps every integer exact); JSON.parse would round them all.
+    const assetId = await createAsset();
+    const results = (value: string) => `{"tracks":[{"unique_id":${value},"f":0.5}]}`;
+    const values = ['9223372036854775808', '-123456789012345678901234567890123456789', UNIQUE_ID_128];
+    const json = { 'Content-Type': 'application/json' };
+    for (const [index, value] of values.entries()) {
+      const query = `paginated=true${index === values.length - 1 ? '&end=true' : ''}`;
+      const body = `{"OperatorName":"Mediainfo","WorkflowId":"wf-3","Results":${results(value)}}`;
+      expect((await api.post(`metadata/${assetId}?${query}`, body, json)).status).toBe(200);
+    }
+
+    const served: string[] = [];
+    let response = await api.get(`metadata/${assetId}/Mediainfo`);
+    served.push(response.text);
+    while (response.json().cursor) {
+      response = await api.get(`metadata/${assetId}/Mediainfo?cursor=${encodeURIComponent(response.json().cursor)}`);
+      served.push(response.text);
+    }
+    const stored = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: `private/assets/${assetId}/workflows/wf-3/Mediainfo.json` }),
+    );
+
+    expect(await stored.Body?.transformToString()).toBe(`[${values.map(results).join(',')}]`);
+    expect(served.map((text) => text.slice(text.indexOf('"results":')))).toEqual(
+      values.map((value) => `"results":${results(value)}}`),
+    );
   });
 
   it('points at the workflow folder of an asset', async () => {

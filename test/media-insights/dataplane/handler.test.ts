@@ -11,6 +11,10 @@ import {
   type LocalEngines,
 } from './support';
 
+const TWO_TO_63 = '9223372036854775808';
+const DIGITS_39 = '123456789012345678901234567890123456789';
+/** A Matroska track UniqueID as MediaInfo reports it: 128 bits. */
+const UNIQUE_ID_128 = '227462152546098813547327498116009536548';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const { DATAPLANE_BUCKET, DATAPLANE_TABLE_NAME, DATAPLANE_LOCK_TABLE_NAME } = DATAPLANE_ENV;
 
@@ -793,17 +797,47 @@ describe('input the store cannot hold', () => {
     expect(response.body).toEqual({ Code: 'BadRequestError', Message: `Request body ${reason}` });
   });
 
-  it('stores results holding integers beyond 2^53, which go to S3 and not to DynamoDB (MediaInfo track ids)', async () => {
-    // Prepare
+  it('keeps integers beyond 2^53 exact from the request to S3 and back, pages included (2**63, 39 digits, a 128-bit id)', async () => {
+    // Prepare: as Python's json writes them; JSON.parse would round every one of them.
     const assetId = await createAsset();
+    const results = `{"tracks":[{"unique_id":${UNIQUE_ID_128},"size":${TWO_TO_63},"n":${DIGITS_39},"f":0.5}]}`;
+    const body = (operator: string, page: string) =>
+      `{"OperatorName":"${operator}","WorkflowId":"w","Results":${page}}`;
 
     // Act
-    const response = await storeMetadata(
-      assetId,
-      '{"OperatorName":"Mediainfo","WorkflowId":"w","Results":{"tracks":[{"unique_id":9223372036854775808}]}}',
-    );
+    const whole = await storeMetadata(assetId, body('Mediainfo', results));
+    await storeMetadata(assetId, body('Labels', `{"page":${TWO_TO_63}}`), { paginated: 'true' });
+    const paged = await storeMetadata(assetId, body('Labels', `{"page":-${DIGITS_39}}`), {
+      paginated: 'true',
+      end: 'true',
+    });
+    const byOperator = await api({
+      resource: '/metadata/{asset_id}/{operator_name}',
+      pathParameters: { asset_id: assetId, operator_name: 'Mediainfo' },
+    });
+    const walk: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api({
+        resource: '/metadata/{asset_id}',
+        pathParameters: { asset_id: assetId },
+        ...(cursor === undefined ? {} : { query: { cursor } }),
+      });
+      walk.push(page.text);
+      cursor = (page.body as { cursor?: string }).cursor;
+    } while (cursor !== undefined);
 
     // Assess
-    expect(response.statusCode).toBe(200);
+    expect([whole.statusCode, paged.statusCode]).toEqual([200, 200]);
+    expect(await readObject(DATAPLANE_BUCKET, (whole.body as { Key: string }).Key)).toBe(results);
+    expect(await readObject(DATAPLANE_BUCKET, (paged.body as { Key: string }).Key)).toBe(
+      `[{"page":${TWO_TO_63}},{"page":-${DIGITS_39}}]`,
+    );
+    expect(byOperator.text).toBe(`{"asset_id":"${assetId}","operator":"Mediainfo","results":${results}}`);
+    expect(walk.slice(1).map((text) => text.slice(text.indexOf('"results":')))).toEqual([
+      `"results":{"page":${TWO_TO_63}}}`,
+      `"results":{"page":-${DIGITS_39}}}`,
+      `"results":${results}}`,
+    ]);
   });
 });

@@ -138,6 +138,20 @@ describe('LambdaDataplane against the real data plane handler', () => {
     });
   });
 
+  it('stores and reads back integers beyond 2^53 exactly, as the WebCaptions operators read earlier results', async () => {
+    // Prepare
+    const assetId = await createAsset();
+    const dataplane = new LambdaDataplane(lambda, DATAPLANE_ARN);
+    const results = { tracks: [{ unique_id: 227462152546098813547327498116009536548n, size: 2n ** 63n, f: 0.5 }] };
+
+    // Act
+    await dataplane.storeAssetMetadata({ assetId, operatorName: 'Mediainfo', workflowId: 'run-5', results });
+    const read = await dataplane.retrieveAssetMetadata(assetId, 'Mediainfo');
+
+    // Assess
+    expect(read.results).toEqual(results);
+  });
+
   it('stores a paginated result page by page, published with the last page', async () => {
     // Prepare
     const assetId = await createAsset();

@@ -64,6 +64,23 @@ describe('pymediainfoDocument', () => {
     expect(general).toEqual({ track_type: 'General', duration: 3024, other_duration: ['3 s 24 ms', '00:00:03.024'] });
   });
 
+  it("keeps a 128-bit track UniqueID exact, as Python's int() does", () => {
+    // Prepare
+    const report = oldXml(
+      track(
+        'Video',
+        '<Unique_ID>227462152546098813547327498116009536548</Unique_ID>\n' +
+          '<Unique_ID>227462152546098813547327498116009536548 (0xAB1F9DF8FA003D7A3B7850404427AC24)</Unique_ID>',
+      ),
+    );
+
+    // Act
+    const [video] = pymediainfoDocument(report).tracks;
+
+    // Assess
+    expect(video?.unique_id).toBe(227462152546098813547327498116009536548n);
+  });
+
   it('swaps in the first integer of the other values when the first value is text, as pymediainfo does', () => {
     // Prepare
     const report = oldXml(

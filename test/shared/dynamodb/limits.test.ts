@@ -47,12 +47,17 @@ describe('itemLimitViolation', () => {
     const tooDeep = itemLimitViolation({ Id: 'x', Doc: nested(MAX_NESTING_DEPTH + 1) });
     const hugeNumber = itemLimitViolation({ Options: { n: 1e200 } });
     const tinyNumber = itemLimitViolation({ Options: [1e-200] });
+    // Integers exact JSON keeps as bigints: DynamoDB holds 38 significant digits, zeros at the end not counted.
+    const digits38 = itemLimitViolation({ Options: { n: 12345678901234567890123456789012345678n * 10n ** 80n } });
+    const digits39 = itemLimitViolation({ Options: { n: -123456789012345678901234567890123456789n } });
 
     // Assess
     expect(atLimit).toBeUndefined();
     expect(tooDeep).toMatchObject({ attribute: 'Doc', reason: 'too-deep' });
     expect(hugeNumber).toMatchObject({ attribute: 'Options', reason: 'number-out-of-range' });
     expect(tinyNumber).toMatchObject({ attribute: 'Options', reason: 'number-out-of-range' });
+    expect(digits38).toBeUndefined();
+    expect(digits39).toMatchObject({ attribute: 'Options', reason: 'number-out-of-range' });
   });
 });
 

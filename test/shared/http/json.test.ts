@@ -55,13 +55,16 @@ describe('parseJsonText', () => {
     expect(attempt).toThrow(`Request body holds a number beyond ±2^53 at ${where}`);
   });
 
-  it('accepts any finite number where the body goes to S3, and still refuses what overflows to Infinity', () => {
+  it('keeps integers of any size exact where the body goes to S3, and still refuses what overflows to Infinity', () => {
     // Act
-    const parsed = parseJsonText('{"id":9223372036854775808,"big":1e308}', 'Request body', 'finite');
-    const overflow = () => parseJsonText('{"n":1e400}', 'Request body', 'finite');
+    const parsed = parseJsonText('{"id":9223372036854775808,"big":1e308}', 'Request body', 'exact');
+    const tooDeep = () =>
+      parseJsonText('['.repeat(MAX_JSON_DEPTH + 1) + '1' + ']'.repeat(MAX_JSON_DEPTH + 1), 'Request body', 'exact');
+    const overflow = () => parseJsonText('{"n":1e400}', 'Request body', 'exact');
 
     // Assess
-    expect(parsed).toEqual({ id: 2 ** 63, big: 1e308 });
+    expect(parsed).toEqual({ id: 2n ** 63n, big: 1e308 });
+    expect(tooDeep).toThrow(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
     expect(overflow).toThrow('Request body holds a number beyond what JSON can carry at $.n');
   });
 

@@ -1,4 +1,5 @@
 import { BadRequestError, ConflictError, NotFoundError } from '../../../shared/http';
+import { parseExactJson, stringifyExactJson } from '../../../shared/json/exact';
 import { decodeAssetCursor, decodeOperatorCursor } from './cursor';
 import { ChaliceViewError } from './errors';
 import { assetPrefix, metadataKey, parseMetadataKey, workflowPrefix } from './keys';
@@ -105,7 +106,7 @@ export class Dataplane {
     if (!(await this.deps.assets.exists(assetId))) throw assetNotFound(assetId);
     const key = metadataKey(assetId, input.workflowId, input.operatorName);
     const document = mode.paginated ? await this.appendPage(key, input.results) : input.results;
-    await this.deps.objects.write(key, JSON.stringify(document));
+    await this.deps.objects.write(key, stringifyExactJson(document));
     if (mode.paginated && !mode.end) return { Status: 'Success' };
 
     const pointer: MetadataPointer = { workflow: input.workflowId, pointer: key };
@@ -227,9 +228,10 @@ export class Dataplane {
   }
 }
 
+/** Stored results, integers beyond ±2^53 as exact as they were sent (Python's `json` keeps them so). */
 function parseStored(text: string, key: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch {
     throw new ChaliceViewError(`Unable to retrieve metadata: ${key} does not hold JSON`);
   }

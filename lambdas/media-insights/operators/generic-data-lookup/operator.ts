@@ -3,6 +3,7 @@ import type { OperatorObject } from '../../workflow/domain/types';
 import type { DataplanePort } from '../shared/dataplane';
 import { complete, errorText, failure, isObject, parseOperatorEvent, withStatus } from '../shared/operator';
 import type { ObjectText } from '../../../shared/media/s3-objects';
+import { parseExactJson } from '../../../shared/json/exact';
 
 export const GENERIC_DATA_LOOKUP_ERROR = 'GenericDataLookupError';
 
@@ -38,7 +39,8 @@ export async function runGenericDataLookup(
 
   let document: unknown;
   try {
-    document = JSON.parse(await deps.objects.readText({ bucket, key }));
+    // Python's json.loads keeps every integer exact; the document goes to the data plane as it was written.
+    document = parseExactJson(await deps.objects.readText({ bucket, key }));
   } catch (error) {
     throw failure(operator, GENERIC_DATA_LOOKUP_ERROR, Messages.unreadable(errorText(error)));
   }
@@ -67,6 +69,7 @@ function pythonTypeName(value: unknown): string {
   if (Array.isArray(value)) return 'list';
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'bigint') return 'int';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   return 'dict';
 }

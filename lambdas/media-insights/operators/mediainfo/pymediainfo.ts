@@ -10,7 +10,8 @@
  *   the others takes its place and the replaced text is appended to `other_<name>`.
  */
 
-export type TrackValue = string | number | null | (string | null)[];
+/** A field's value; integers beyond ±2^53 (128-bit unique ids) are bigints, exact as Python's `int()` makes them. */
+export type TrackValue = string | number | bigint | null | (string | null)[];
 export type PymediainfoTrack = { track_type: string } & Record<string, TrackValue>;
 
 export interface PymediainfoDocument {
@@ -67,10 +68,13 @@ function pymediainfoTrack(trackType: string, body: string): PymediainfoTrack {
 }
 
 /** What Python's `int()` makes of a value, or `undefined` where it raises. */
-export function pythonInt(value: TrackValue | undefined): number | undefined {
+export function pythonInt(value: TrackValue | undefined): number | bigint | undefined {
+  if (typeof value === 'bigint') return value;
   if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
   if (typeof value !== 'string' || !/^\s*[+-]?\d+(?:_\d+)*\s*$/.test(value)) return undefined;
-  return Number(value.replace(/_/g, '').trim());
+  const digits = value.replace(/_/g, '').trim();
+  const number = Number(digits);
+  return Number.isSafeInteger(number) ? number : BigInt(digits);
 }
 
 function stripUnderscores(name: string): string {

@@ -2,6 +2,7 @@ import { dataplaneEvent } from '../../shared/dataplane-event';
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { parseExactJson } from '../../../shared/json/exact';
 
 /** What an operator hands the data plane: `POST /metadata/{asset_id}` with `{OperatorName, WorkflowId, Results}`. */
 export interface StoreMetadataRequest {
@@ -147,9 +148,10 @@ export class LambdaDataplane implements DataplanePort, DataplaneReader {
   }
 }
 
+/** The data plane's answers keep stored integers beyond ±2^53 exact; so does reading them here. */
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch {
     return undefined;
   }

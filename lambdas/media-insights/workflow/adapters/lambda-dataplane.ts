@@ -1,5 +1,6 @@
 import { dataplaneEvent, type DataplaneCall } from '../../shared/dataplane-event';
 import { BadRequestError } from '../../../shared/http/errors';
+import { parseExactJson } from '../../../shared/json/exact';
 import { Messages } from '../domain/messages';
 import type { MediaMap } from '../domain/types';
 import type { MediaInput } from '../domain/validation';
@@ -70,7 +71,7 @@ export class LambdaDataplaneAssets implements DataplaneAssets {
     }
     let body: unknown;
     try {
-      body = typeof result.body === 'string' ? JSON.parse(result.body) : undefined;
+      body = typeof result.body === 'string' ? parseExactJson(result.body) : undefined;
     } catch {
       body = undefined;
     }
