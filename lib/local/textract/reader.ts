@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { runnable } from '../entry-points';
 import { AwsError } from '../protocol/wire';
 import { DOCUMENT_MESSAGES } from './documents';
 import type { ReaderRequest, ReaderResponse, ReadResult } from './reader-process';
@@ -80,8 +81,9 @@ export class DocumentReader {
 
   private process(): ChildProcess {
     if (this.child && this.child.connected) return this.child;
-    const child = fork(READER_SCRIPT, [], {
-      execArgv: ['--import', 'tsx'],
+    const script = runnable(READER_SCRIPT);
+    const child = fork(script.file, [], {
+      execArgv: [...script.execArgv],
       // Documents cross the channel as bytes, not as JSON arrays of numbers.
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runnable } from '../../entry-points';
 import type { ModelImage, ModelRequest, ModelResponse, ModelResult, ModelTasks } from './protocol';
 
 /** The image could not be decoded: Rekognition's InvalidImageFormatException. */
@@ -82,8 +83,9 @@ export class ModelPool {
 
   private process(slot: Slot): ChildProcess {
     if (slot.child && slot.child.exitCode === null && slot.child.connected) return slot.child;
-    const child = fork(WORKER_SCRIPT, [], {
-      execArgv: ['--import', 'tsx'],
+    const script = runnable(WORKER_SCRIPT);
+    const child = fork(script.file, [], {
+      execArgv: [...script.execArgv],
       // Buffers cross the channel as bytes, not as JSON arrays of numbers.
       serialization: 'advanced',
       // The libraries chatter on the console; what matters is kept for the error when the process dies.
