@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runnable } from '../../entry-points';
+import { idleRetirementMs } from '../../idle';
 import type { ModelImage, ModelRequest, ModelResponse, ModelResult, ModelTasks } from './protocol';
 
 /** The image could not be decoded: Rekognition's InvalidImageFormatException. */
@@ -13,6 +14,8 @@ export type ModelPriority = 'interactive' | 'batch';
 interface Slot {
   child?: ChildProcess;
   running?: Pending;
+  /** Retires the idle process (its models hold hundreds of MB). */
+  idleTimer?: NodeJS.Timeout;
 }
 
 interface Pending {
@@ -39,7 +42,10 @@ export class ModelPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number = defaultPoolSize()) {
+  constructor(
+    size: number = defaultPoolSize(),
+    private readonly idleTimeoutMs: number = idleRetirementMs(),
+  ) {
     this.slots = Array.from({ length: size }, () => ({}));
   }
 
@@ -58,6 +64,7 @@ export class ModelPool {
     for (const pending of [...this.interactive.splice(0), ...this.batch.splice(0)]) pending.reject(error);
     await Promise.all(
       this.slots.map(async (slot) => {
+        clearTimeout(slot.idleTimer);
         const child = slot.child;
         slot.child = undefined;
         if (child && child.exitCode === null) {
@@ -77,8 +84,19 @@ export class ModelPool {
       const next = this.interactive.shift() ?? this.batch.shift();
       if (!next) return;
       slot.running = next;
+      clearTimeout(slot.idleTimer);
       this.process(slot).send(next.request);
     }
+    for (const slot of this.slots) if (!slot.running && slot.child) this.retireWhenIdle(slot);
+  }
+
+  private retireWhenIdle(slot: Slot): void {
+    clearTimeout(slot.idleTimer);
+    const child = slot.child;
+    slot.idleTimer = setTimeout(() => {
+      if (slot.child === child && !slot.running) child?.kill();
+    }, this.idleTimeoutMs);
+    slot.idleTimer.unref();
   }
 
   private process(slot: Slot): ChildProcess {
