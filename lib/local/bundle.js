@@ -41,11 +41,22 @@ async function localModeBundle(options = {}) {
     `local-mode-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}`,
   );
   const manifestFile = path.join(checkout, 'inputs.json');
-  const previous = readJson(manifestFile);
+  const writeManifest = (/** @type {Manifest} */ manifest) => {
+    const manifestStaging = `${manifestFile}.${process.pid}`;
+    fs.writeFileSync(manifestStaging, JSON.stringify(manifest));
+    fs.renameSync(manifestStaging, manifestFile);
+  };
+  const previous = /** @type {Manifest | undefined} */ (readJson(manifestFile));
   if (previous) {
-    const directory = path.join(checkout, inputsHash(previous.inputs));
-    if (fs.existsSync(path.join(directory, 'local.js')))
+    // Unchanged sizes and modification times (and no engine thread added or removed) mean the same bundle without
+    // reading every file; otherwise the contents decide, so a touched but unchanged file costs no rebuild.
+    const key = fingerprint(previous.inputs) === previous.fingerprint ? previous.key : inputsHash(previous.inputs);
+    const directory = path.join(checkout, key);
+    if (fs.existsSync(path.join(directory, 'local.js'))) {
+      if (key !== previous.key || fingerprint(previous.inputs) !== previous.fingerprint)
+        writeManifest({ inputs: previous.inputs, key, fingerprint: fingerprint(previous.inputs) });
       return { main: path.join(directory, 'local.js'), directory, built: false };
+    }
   }
 
   log(`Bundling local mode into ${checkout} ...`);
@@ -53,13 +64,12 @@ async function localModeBundle(options = {}) {
   const staging = fs.mkdtempSync(path.join(checkout, 'staging-'));
   try {
     const inputs = await build(staging);
-    const directory = path.join(checkout, inputsHash(inputs));
+    const key = inputsHash(inputs);
+    const directory = path.join(checkout, key);
     // Renamed into place whole: another start reading the same bundles never sees half of them.
     if (fs.existsSync(directory)) fs.rmSync(staging, { recursive: true, force: true });
     else fs.renameSync(staging, directory);
-    const manifestStaging = `${manifestFile}.${process.pid}`;
-    fs.writeFileSync(manifestStaging, JSON.stringify({ inputs }));
-    fs.renameSync(manifestStaging, manifestFile);
+    writeManifest({ inputs, key, fingerprint: fingerprint(inputs) });
     prune(checkout, directory);
     return { main: path.join(directory, 'local.js'), directory, built: true };
   } catch (error) {
@@ -144,6 +154,24 @@ const ownDirname = {
     });
   },
 };
+
+/**
+ * @typedef {{ inputs: string[], key: string, fingerprint: string }} Manifest
+ */
+
+/**
+ * What a start checks first: each input's size and modification time, and the engine threads there are.
+ * @param {readonly string[]} inputs
+ */
+function fingerprint(inputs) {
+  const hash = createHash('sha256').update(process.versions.node);
+  for (const input of [__filename, ...inputs]) {
+    const stat = fs.statSync(input, { throwIfNoEntry: false });
+    hash.update(`${input}\0${stat?.size}\0${stat?.mtimeMs}\0`);
+  }
+  for (const thread of findFiles(path.join(PROJECT_ROOT, 'lib', 'local'), ENGINE_THREAD_FILE)) hash.update(thread);
+  return hash.digest('hex');
+}
 
 /**
  * A digest of the files (paths and contents), of this builder and of the esbuild and Node versions.
