@@ -5,9 +5,9 @@
  * files through tsx's loader hooks cost seconds of every start, and each engine thread paid it again. esbuild builds
  * the bundles on the first start after a change of local mode's sources, into a cache directory outside the checkout
  * (`MEDIAPLANE_CACHE_DIR`, default `~/.cache/mediaplane`), keyed on a hash of every file that went into them; later
- * starts only hash those files again. Packages stay external (`node_modules` as installed); only the project's own
- * code is bundled, each file keeping its own `__dirname`, so paths such as the Lambda worker script, assets and the
- * project root resolve as they do from the sources.
+ * starts only compare those files' sizes and times. Packages stay external (the checkout's `node_modules`, linked
+ * beside the bundles); only the project's own code is bundled, each file keeping its own `__dirname`, so paths such
+ * as the Lambda worker script, assets and the project root resolve as they do from the sources.
  *
  * Plain JavaScript, so that the launcher (`bin/start.js`) needs no TypeScript loader to get here.
  */
@@ -40,6 +40,8 @@ async function localModeBundle(options = {}) {
     options.cacheDir ?? cacheDirectory(),
     `local-mode-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}`,
   );
+  fs.mkdirSync(checkout, { recursive: true });
+  linkPackages(checkout);
   const manifestFile = path.join(checkout, 'inputs.json');
   const writeManifest = (/** @type {Manifest} */ manifest) => {
     const manifestStaging = `${manifestFile}.${process.pid}`;
@@ -60,7 +62,6 @@ async function localModeBundle(options = {}) {
   }
 
   log(`Bundling local mode into ${checkout} ...`);
-  fs.mkdirSync(checkout, { recursive: true });
   const staging = fs.mkdtempSync(path.join(checkout, 'staging-'));
   try {
     const inputs = await build(staging);
@@ -120,8 +121,6 @@ async function build(outdir) {
     logLevel: 'silent',
     banner: {
       js: [
-        // Externals resolve from the checkout, not from the cache directory the bundle lives in.
-        `var require = require('node:module').createRequire(${JSON.stringify(path.join(PROJECT_ROOT, 'package.json'))});`,
         // What lib/local/entry-points.ts reads: this bundle's directory and which source each bundle file is.
         `var MEDIAPLANE_BUNDLE = { directory: __dirname, entryPoints: ${JSON.stringify(
           Object.fromEntries(Object.entries(entryPoints).map(([source, out]) => [source, `${out}.js`])),
@@ -158,6 +157,25 @@ const ownDirname = {
 /**
  * @typedef {{ inputs: string[], key: string, fingerprint: string }} Manifest
  */
+
+/**
+ * Links the checkout's node_modules beside its bundles, so that packages resolve from a bundle as from the sources,
+ * for `require`, `require.resolve` and `import()` alike (pdf.js is an ES module, loaded with `import()` of a name).
+ * @param {string} checkout
+ */
+function linkPackages(checkout) {
+  const link = path.join(checkout, 'node_modules');
+  const target = path.join(PROJECT_ROOT, 'node_modules');
+  let current;
+  try {
+    current = fs.readlinkSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current === target) return;
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(target, link, 'dir');
+}
 
 /**
  * What a start checks first: each input's size and modification time, and the engine threads there are.
