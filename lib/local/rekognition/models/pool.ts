@@ -82,7 +82,7 @@ export class ModelPool {
     for (const slot of this.slots) {
       if (slot.running) continue;
       const next = this.interactive.shift() ?? this.batch.shift();
-      if (!next) return;
+      if (!next) break;
       slot.running = next;
       clearTimeout(slot.idleTimer);
       this.process(slot).send(next.request);
