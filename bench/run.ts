@@ -11,10 +11,12 @@ import { lambdaWorkerBenchmark } from './lambda-worker';
 import { localApiBenchmark } from './local-api';
 import { pixopBenchmark } from './pixop';
 import { searchBenchmark } from './search';
+import { startBenchmark } from './start';
 import { workflowBenchmark } from './workflow';
 import { printTable, type BenchRow } from './table';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
+  start: startBenchmark,
   'local-api': localApiBenchmark,
   'lambda-worker': lambdaWorkerBenchmark,
   search: searchBenchmark,

@@ -145,11 +145,11 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       services.set(module.name, await module.start({ cloud, directory, port: ports.get(module.name) ?? 0 }));
     }
     for (const resolver of resolvers) {
-      for (const logicalId of deploymentOrder(resolver)) {
+      await deployStack(resolver, async (logicalId) => {
         const resource = resolver.resource(logicalId);
         const owner = environment.resourceTypes.owner(resource.Type);
         await services.get(owner?.module.name ?? '')?.deploy?.({ resolver, logicalId, resource });
-      }
+      });
     }
     for (const module of modules) await services.get(module.name)?.deployed?.(resolvers);
 
@@ -203,10 +203,28 @@ function resolveStacks(assembly: CloudAssembly, environment: LocalEnvironment): 
   });
 }
 
-/** The stack's resources that exist (their Condition holds), in the order CloudFormation would create them. */
-function deploymentOrder(resolver: StackResolver): string[] {
+/**
+ * Deploys the stack's resources that exist (their Condition holds) as CloudFormation creates them: each as soon as
+ * every resource it refers to (or `DependsOn`) is deployed, independent ones side by side, so a start does not wait
+ * for dozens of table and bucket checks one after the other. A failure fails the stack once what was under way has
+ * settled; nothing that depends on the failed resource is deployed.
+ */
+async function deployStack(resolver: StackResolver, deploy: (logicalId: string) => Promise<void>): Promise<void> {
   const active = new Set(resolver.activeResources().map(([logicalId]) => logicalId));
-  return new DependencyGraph(resolver.stack.template).creationOrder().filter((logicalId) => active.has(logicalId));
+  const graph = new DependencyGraph(resolver.stack.template);
+  const deployed = new Map<string, Promise<void>>();
+  for (const logicalId of graph.creationOrder()) {
+    if (!active.has(logicalId)) continue;
+    // In creation order, so every dependency already has its promise.
+    const dependencies = [...graph.dependencies(logicalId)].flatMap((dependency) => deployed.get(dependency) ?? []);
+    deployed.set(
+      logicalId,
+      Promise.all(dependencies).then(() => deploy(logicalId)),
+    );
+  }
+  const outcomes = await Promise.allSettled(deployed.values());
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 /** Every stack's outputs, as clients read them locally (execute-api URLs on the local API endpoint, …). */

@@ -5,23 +5,20 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { request } from '../support/local';
 
-describe('npm start (bin/local.ts)', () => {
+describe('npm start (bin/start.js: bin/local.ts from its bundle)', () => {
   it('prints a summary, serves the APIs, and stops cleanly on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-cli-'));
-    const child = spawn(
-      process.execPath,
-      [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'],
-      {
-        cwd: PROJECT_ROOT,
-        env: {
-          ...process.env,
-          MEDIAPLANE_PORT: '0',
-          MEDIAPLANE_DATA_DIR: dataDir,
-          MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    // What `npm start` runs: local mode from its bundle (built here on the first run, reused after).
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'start.js')], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        MEDIAPLANE_PORT: '0',
+        MEDIAPLANE_DATA_DIR: dataDir,
+        MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -53,20 +50,11 @@ describe('npm start (bin/local.ts)', () => {
 
 describe('npm start -c', () => {
   it('refuses context for an assembly that is already synthesized, before starting anything', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-        'bin/local.ts',
-        '-c',
-        'mieTestOperators=true',
-      ],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, MEDIAPLANE_PORT: '0', MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'start.js'), '-c', 'mieTestOperators=true'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, MEDIAPLANE_PORT: '0', MEDIAPLANE_CDK_OUT: process.env.MEDIAPLANE_TEST_CDK_OUT },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { idleRetirementMs } from '../idle';
 
 /** What local mode knows about one function, read from the synthesized template. */
 export interface LocalFunctionSpec {
@@ -90,8 +91,6 @@ export function layerEnvironment(
 }
 
 const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
-/** Lambda keeps an idle execution environment for minutes; local mode frees its memory after five. */
-const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 
 /**
  * Runs one function's bundle in worker threads, each with exactly the function's environment (its own
@@ -134,7 +133,7 @@ export class LocalFunction {
     this.onLogLine = options.onLogLine;
     // Without a reservation Lambda scales to the account's limit; a few warm workers are plenty on one machine.
     this.maxConcurrency = spec.reservedConcurrentExecutions ?? 8;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? idleRetirementMs();
   }
 
   /** How many execution environments (workers) are up, busy or idle. */

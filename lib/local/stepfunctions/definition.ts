@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { InvalidDefinition } from './errors';
+import { interpreterLibrary } from './interpreter';
 import { parseTaskResource } from './resources';
 
 type JsonObject = Record<string, unknown>;
@@ -217,7 +218,7 @@ function aslProblems(machine: JsonObject): string[] {
 function validateAsl(machine: JsonObject): string[] {
   try {
     // With ARN checks on, the validator still accepts a whole-value `${...}` Resource as a substitution.
-    new StateMachine(machine as unknown as StateMachineDefinition, {
+    new (interpreterLibrary().StateMachine)(machine as unknown as StateMachineDefinition, {
       validationOptions: { checkArn: true, checkPaths: true },
     });
     return [];

@@ -1,4 +1,4 @@
-import { StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import { TaskFailure } from './task-failure';
 
 /**
@@ -97,8 +97,8 @@ const INSTALLED = Symbol.for('mediaplane.local.stepfunctions.payloadLimits');
  * the one hook it has, so the check wraps it. Task inputs and results are checked by the service itself, where the
  * task's own Retry and Catch apply.
  */
-export function installPayloadLimits(): void {
-  const prototype = StateMachine.prototype as unknown as { execute: InterpreterExecute } & Record<symbol, boolean>;
+export function installPayloadLimits(machine: typeof StateMachine): void {
+  const prototype = machine.prototype as unknown as { execute: InterpreterExecute } & Record<symbol, boolean>;
   if (prototype[INSTALLED]) return;
   prototype[INSTALLED] = true;
   const execute = prototype.execute;
@@ -129,5 +129,3 @@ export function installPayloadLimits(): void {
     return execute.call(this, input, { ...options, eventLogger }, cleanup);
   };
 }
-
-installPayloadLimits();

@@ -34,7 +34,7 @@ import type {
   UpdateStateMachineInput,
   UpdateStateMachineOutput,
 } from '@aws-sdk/client-sfn';
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import {
   assertExecutionArn,
   assertValidName,
@@ -61,6 +61,7 @@ import {
   ValidationException,
 } from './errors';
 import { ExecutionHistory } from './history';
+import { interpreterLibrary } from './interpreter';
 import { inputTooLarge, MAX_PAYLOAD_BYTES, payloadBytes, resultTooLarge } from './payload-limits';
 import { LocalStepFunctionsStore } from './store';
 import { TaskRuntimeFailure } from './task-failure';
@@ -92,7 +93,8 @@ const NO_TRUNCATION = { truncated: false };
 interface StateMachineEntry {
   record: StateMachineRecord;
   prepared: PreparedDefinition;
-  interpreter: StateMachine;
+  /** Built on the first execution (see interpreter.ts). */
+  readonly interpreter: () => StateMachine;
 }
 
 interface ExecutionEntry {
@@ -561,7 +563,7 @@ export class LocalStepFunctions {
         };
       },
     });
-    const execution = stateMachine.interpreter.run(input, {
+    const execution = stateMachine.interpreter().run(input, {
       overrides: { taskResourceLocalHandlers },
       context: {
         Execution: {
@@ -687,9 +689,16 @@ export class LocalStepFunctions {
 
   private entryFor(record: StateMachineRecord): StateMachineEntry {
     const prepared = prepareDefinition(validateDefinition(record.definition, { requireResolvedArns: true }));
-    // Validated above (with ARN checks the interpreter's validator would apply again) and rewritten by us since.
-    const interpreter = new StateMachine(prepared.interpreterDefinition, { validationOptions: { noValidate: true } });
-    return { record, prepared, interpreter };
+    let interpreter: StateMachine | undefined;
+    return {
+      record,
+      prepared,
+      // Validated above (with ARN checks the interpreter's validator would apply again) and rewritten by us since.
+      interpreter: () =>
+        (interpreter ??= new (interpreterLibrary().StateMachine)(prepared.interpreterDefinition, {
+          validationOptions: { noValidate: true },
+        })),
+    };
   }
 
   private requireStateMachine(stateMachineArn: string): StateMachineEntry {
@@ -722,6 +731,7 @@ export function createLocalStepFunctions(options: LocalStepFunctionsOptions): Pr
 }
 
 function outcomeOf(error: unknown): Outcome {
+  const { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError } = interpreterLibrary();
   if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
   const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;

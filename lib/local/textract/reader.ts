@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { runnable } from '../entry-points';
+import { idleRetirementMs } from '../idle';
 import { AwsError } from '../protocol/wire';
 import { DOCUMENT_MESSAGES } from './documents';
 import type { ReaderRequest, ReaderResponse, ReadResult } from './reader-process';
@@ -25,8 +27,10 @@ export class DocumentReader {
   private readonly batch: Waiting[] = [];
   private nextId = 1;
   private closed = false;
+  /** Retires the idle process (pdf.js and Tesseract hold hundreds of MB). */
+  private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: { readonly ocr?: string } = {}) {}
+  constructor(private readonly options: { readonly ocr?: string; readonly idleTimeoutMs?: number } = {}) {}
 
   /** Which OCR engine reads (`tesseract-cli` or `tesseract.js`). */
   engine(): Promise<string> {
@@ -42,6 +46,7 @@ export class DocumentReader {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     const stopped = new Error('The document reader is stopped');
     for (const waiting of [...this.interactive.splice(0), ...this.batch.splice(0)]) waiting.reject(stopped);
     const child = this.child;
@@ -65,7 +70,16 @@ export class DocumentReader {
   private pump(): void {
     if (this.running || this.closed) return;
     const next = this.interactive.shift() ?? this.batch.shift();
-    if (!next) return;
+    clearTimeout(this.idleTimer);
+    if (!next) {
+      const child = this.child;
+      if (!child) return;
+      this.idleTimer = setTimeout(() => {
+        if (this.child === child && !this.running) child.kill();
+      }, this.options.idleTimeoutMs ?? idleRetirementMs());
+      this.idleTimer.unref();
+      return;
+    }
     this.running = next;
     this.process().send(next.request);
   }
@@ -80,8 +94,9 @@ export class DocumentReader {
 
   private process(): ChildProcess {
     if (this.child && this.child.connected) return this.child;
-    const child = fork(READER_SCRIPT, [], {
-      execArgv: ['--import', 'tsx'],
+    const script = runnable(READER_SCRIPT);
+    const child = fork(script.file, [], {
+      execArgv: [...script.execArgv],
       // Documents cross the channel as bytes, not as JSON arrays of numbers.
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Worker, type MessagePort } from 'node:worker_threads';
+import { runnable } from '../entry-points';
 import type { Principal, Principals } from '../principals';
 
 const BOOTSTRAP = path.join(__dirname, 'bootstrap.js');
@@ -55,7 +56,10 @@ export class EngineThread<M extends Methods> {
     init: unknown,
     options: { principals?: Principals; onEvent?: (event: string, payload: unknown) => void } = {},
   ): EngineThread<M> {
-    const worker = new Worker(BOOTSTRAP, { workerData: { module, init }, execArgv: ['--enable-source-maps'] });
+    const worker = new Worker(BOOTSTRAP, {
+      workerData: { module: runnable(module).file, init },
+      execArgv: ['--enable-source-maps'],
+    });
     const thread = new EngineThread<M>(worker, options.onEvent ?? (() => {}));
     options.principals?.onAdd((principal) => {
       if (!thread.exited) void thread.send('addPrincipal', [principal]).catch(() => undefined);

@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runnable } from '../../entry-points';
+import { idleRetirementMs } from '../../idle';
 import type { ModelImage, ModelRequest, ModelResponse, ModelResult, ModelTasks } from './protocol';
 
 /** The image could not be decoded: Rekognition's InvalidImageFormatException. */
@@ -12,6 +14,8 @@ export type ModelPriority = 'interactive' | 'batch';
 interface Slot {
   child?: ChildProcess;
   running?: Pending;
+  /** Retires the idle process (its models hold hundreds of MB). */
+  idleTimer?: NodeJS.Timeout;
 }
 
 interface Pending {
@@ -38,7 +42,10 @@ export class ModelPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number = defaultPoolSize()) {
+  constructor(
+    size: number = defaultPoolSize(),
+    private readonly idleTimeoutMs: number = idleRetirementMs(),
+  ) {
     this.slots = Array.from({ length: size }, () => ({}));
   }
 
@@ -57,6 +64,7 @@ export class ModelPool {
     for (const pending of [...this.interactive.splice(0), ...this.batch.splice(0)]) pending.reject(error);
     await Promise.all(
       this.slots.map(async (slot) => {
+        clearTimeout(slot.idleTimer);
         const child = slot.child;
         slot.child = undefined;
         if (child && child.exitCode === null) {
@@ -74,16 +82,28 @@ export class ModelPool {
     for (const slot of this.slots) {
       if (slot.running) continue;
       const next = this.interactive.shift() ?? this.batch.shift();
-      if (!next) return;
+      if (!next) break;
       slot.running = next;
+      clearTimeout(slot.idleTimer);
       this.process(slot).send(next.request);
     }
+    for (const slot of this.slots) if (!slot.running && slot.child) this.retireWhenIdle(slot);
+  }
+
+  private retireWhenIdle(slot: Slot): void {
+    clearTimeout(slot.idleTimer);
+    const child = slot.child;
+    slot.idleTimer = setTimeout(() => {
+      if (slot.child === child && !slot.running) child?.kill();
+    }, this.idleTimeoutMs);
+    slot.idleTimer.unref();
   }
 
   private process(slot: Slot): ChildProcess {
     if (slot.child && slot.child.exitCode === null && slot.child.connected) return slot.child;
-    const child = fork(WORKER_SCRIPT, [], {
-      execArgv: ['--import', 'tsx'],
+    const script = runnable(WORKER_SCRIPT);
+    const child = fork(script.file, [], {
+      execArgv: [...script.execArgv],
       // Buffers cross the channel as bytes, not as JSON arrays of numbers.
       serialization: 'advanced',
       // The libraries chatter on the console; what matters is kept for the error when the process dies.
