@@ -4,10 +4,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BUILT_IN_OPERATORS, TEST_OPERATORS } from '../../lambdas/media-insights/operators/catalog';
 import { WORKFLOW_API_ROUTES } from '../../lambdas/media-insights/workflow/routes';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { testApp } from '../support/app';
+import { defaultTemplate, testApp } from '../support/app';
 
 describe('MediaInsights workflow engine', () => {
-  const template = Template.fromStack(testApp({}, { nag: false }).stacks.mediaInsights);
+  const template = defaultTemplate('MediaInsights');
   const functions = template.findResources('AWS::Lambda::Function');
   const functionIdWithEnv = (name: string) =>
     Object.keys(functions).find((id) => functions[id]?.Properties.Environment?.Variables?.[name] !== undefined);
