@@ -1,7 +1,7 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { PIXOP_ROUTES } from '../../lambdas/pixop/routes';
 import { VIDEOS_TABLE } from '../../lambdas/pixop/tables/videos';
-import { defaultStackName, defaultTemplate, testApp } from '../support/app';
+import { defaultStackName, defaultTemplate, localModeTemplate } from '../support/app';
 
 describe('Pixop stack', () => {
   const template = defaultTemplate('Pixop');
@@ -101,7 +101,7 @@ describe('Pixop stack', () => {
   });
 
   it('adds the demo user only when synthesized for local mode', () => {
-    const local = Template.fromStack(testApp({ pixopDemoUser: 'true' }, { nag: false }).stacks.pixop);
+    const local = localModeTemplate('Pixop');
 
     local.resourceCountIs('Custom::PixopDemoUser', 1);
     template.resourceCountIs('Custom::PixopDemoUser', 0);

@@ -70,3 +70,14 @@ export function defaultStackName(id: StackId): string {
   if (artifact?.type !== 'aws:cloudformation:stack') throw new Error(`No stack ${id} in the default app`);
   return artifact.properties?.stackName ?? id;
 }
+
+/**
+ * The template of one stack of the global setup's cloud assembly (MEDIAPLANE_TEST_CDK_OUT): the app as local mode
+ * synthesizes it (with its local-only resources) with the original's test operators and M2A's test callback host.
+ */
+export function localModeTemplate(id: StackId): Template {
+  const assembly = process.env.MEDIAPLANE_TEST_CDK_OUT;
+  if (!assembly)
+    throw new Error('MEDIAPLANE_TEST_CDK_OUT is not set: the global setup synthesizes the app local mode runs');
+  return Template.fromJSON(JSON.parse(fs.readFileSync(path.join(assembly, `${id}.template.json`), 'utf8')));
+}
