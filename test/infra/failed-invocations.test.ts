@@ -1,14 +1,14 @@
 import { Stack, type CfnResource } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { testApp } from '../support/app';
+import { defaultTemplate, testApp, type StackId } from '../support/app';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 const { stacks } = testApp({}, { nag: false });
 const templates = Object.values(stacks).map((stack) => ({
   stack: stack as Stack,
-  resources: Template.fromStack(stack).toJSON().Resources as Resources,
+  resources: defaultTemplate(stack.node.id as StackId).toJSON().Resources as Resources,
 }));
 
 /** Functions every EventBridge rule (event pattern or schedule) of a template targets, by logical id. */
@@ -102,7 +102,7 @@ describe('alarm topics', () => {
   it.each(templates.map(({ stack }) => [stack.stackName, stack] as const))(
     '%s has one topic for its alarms: encrypted with a key CloudWatch may use, TLS only, an optional email, output',
     (_name, stack) => {
-      const template = Template.fromStack(stack);
+      const template = defaultTemplate(stack.node.id as StackId);
       const topics = template.findResources('AWS::SNS::Topic');
       const [topicId, topic] = Object.entries(topics)[0] ?? [];
       expect(Object.keys(topics)).toHaveLength(1);

@@ -1,15 +1,14 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { DATAPLANE_ROUTES } from '../../lambdas/media-insights/dataplane/routes';
-import { testApp } from '../support/app';
+import { defaultStackName, defaultTemplate, testApp } from '../support/app';
 
 describe('MediaInsights stack', () => {
-  const { stacks } = testApp({}, { nag: false });
-  const template = Template.fromStack(stacks.mediaInsights);
+  const template = defaultTemplate('MediaInsights');
 
   it('is named MediaInsights, or <prefix>-MediaInsights with the prefix context', () => {
     const prefixed = testApp({ prefix: 'dev' }, { nag: false });
 
-    expect(stacks.mediaInsights.stackName).toBe('MediaInsights');
+    expect(defaultStackName('MediaInsights')).toBe('MediaInsights');
     expect(prefixed.stacks.mediaInsights.stackName).toBe('dev-MediaInsights');
   });
 

@@ -4,10 +4,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BUILT_IN_OPERATORS, TEST_OPERATORS } from '../../lambdas/media-insights/operators/catalog';
 import { WORKFLOW_API_ROUTES } from '../../lambdas/media-insights/workflow/routes';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { testApp } from '../support/app';
+import { defaultTemplate, localModeTemplate, testApp } from '../support/app';
 
 describe('MediaInsights workflow engine', () => {
-  const template = Template.fromStack(testApp({}, { nag: false }).stacks.mediaInsights);
+  const template = defaultTemplate('MediaInsights');
   const functions = template.findResources('AWS::Lambda::Function');
   const functionIdWithEnv = (name: string) =>
     Object.keys(functions).find((id) => functions[id]?.Properties.Environment?.Variables?.[name] !== undefined);
@@ -156,7 +156,8 @@ describe('MediaInsights workflow engine', () => {
   });
 
   it('deploys the test operators only with -c mieTestOperators=true', () => {
-    const withTests = Template.fromStack(testApp({ mieTestOperators: 'true' }, { nag: false }).stacks.mediaInsights);
+    // The global setup's assembly is synthesized with mieTestOperators=true.
+    const withTests = localModeTemplate('MediaInsights');
     const [registration] = Object.values(withTests.findResources('Custom::MediaInsightsRegistration'));
 
     expect(registration?.Properties.Operations).toHaveLength(BUILT_IN_OPERATORS.length + TEST_OPERATORS.length);

@@ -1,11 +1,10 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { PIXOP_ROUTES } from '../../lambdas/pixop/routes';
 import { VIDEOS_TABLE } from '../../lambdas/pixop/tables/videos';
-import { testApp } from '../support/app';
+import { defaultStackName, defaultTemplate, localModeTemplate } from '../support/app';
 
 describe('Pixop stack', () => {
-  const { stacks } = testApp({}, { nag: false });
-  const template = Template.fromStack(stacks.pixop);
+  const template = defaultTemplate('Pixop');
   const functions = template.findResources('AWS::Lambda::Function');
   const described = (prefix: string) =>
     Object.values(functions).filter((fn) => String(fn.Properties.Description ?? '').startsWith(prefix));
@@ -13,7 +12,7 @@ describe('Pixop stack', () => {
   it('is named Pixop and publishes the API root and each service root', () => {
     const outputs = template.findOutputs('*');
 
-    expect(stacks.pixop.stackName).toBe('Pixop');
+    expect(defaultStackName('Pixop')).toBe('Pixop');
     expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining(['ApiEndpoint', 'AccountsApiEndpoint', 'VideosApiEndpoint', 'MediaApiEndpoint']),
     );
@@ -102,7 +101,7 @@ describe('Pixop stack', () => {
   });
 
   it('adds the demo user only when synthesized for local mode', () => {
-    const local = Template.fromStack(testApp({ pixopDemoUser: 'true' }, { nag: false }).stacks.pixop);
+    const local = localModeTemplate('Pixop');
 
     local.resourceCountIs('Custom::PixopDemoUser', 1);
     template.resourceCountIs('Custom::PixopDemoUser', 0);

@@ -4,7 +4,7 @@ import { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { EXECUTION_TABLE } from '../../lambdas/media-insights/tables/executions';
 import { ANALYSIS_TABLE } from '../../lambdas/media2cloud/tables/analysis';
 import { SecureTable } from '../../lib/constructs/secure-table';
-import { testApp } from '../support/app';
+import { defaultTemplate, testApp, type StackId } from '../support/app';
 
 describe('SecureTable', () => {
   it('builds the keys and indexes of the schema, on demand, recoverable, encrypted, protected and retained', () => {
@@ -76,7 +76,10 @@ describe('SecureTable', () => {
     const tablesByStack = new Map(
       app.node.children
         .filter((child): child is Stack => child instanceof Stack)
-        .map((stack) => [stack, Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table'))]),
+        .map((stack) => [
+          stack,
+          Object.values(defaultTemplate(stack.node.id as StackId).findResources('AWS::DynamoDB::Table')),
+        ]),
     );
     const tables = [...tablesByStack.values()].flat();
     const builtBy = app.node

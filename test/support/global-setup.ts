@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { synthesizeIfChanged } from '../../lib/local/synth';
+import { defaultAppIsCurrent, defaultAppOutdir } from './default-app';
 
 /**
  * Synthesizes the app once for the whole run; every local-mode test starts from this cloud assembly, exactly as
@@ -18,4 +19,10 @@ export default function globalSetup(): void {
     mieTestOperators: 'true',
     m2aCallbackAllowedHosts: '127.0.0.1',
   });
+  // The default app's templates, which most construct tests assert on: synthesized once here, not once per suite.
+  // ./app (aws-cdk-lib and the whole app) is loaded only when they have to be made.
+  const defaultApp = defaultAppOutdir();
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  if (!defaultAppIsCurrent(defaultApp)) (require('./app') as typeof import('./app')).synthesizeDefaultApp(defaultApp);
+  process.env.MEDIAPLANE_TEST_TEMPLATES = defaultApp;
 }
