@@ -1,6 +1,5 @@
-import { Principals } from './principals';
+import { startS3Engine } from './s3/engine';
 import type { ObjectChangeListener } from './s3/object-changes';
-import { startS3EngineThread } from './s3/thread';
 
 export interface RunningEngine {
   readonly endpoint: string;
@@ -9,8 +8,9 @@ export interface RunningEngine {
 
 /**
  * S3: s3rver behind the engine's SigV4-verifying, checksum-checking front, objects kept as files under `directory`
- * (see `lib/local/s3/README.md`), in its own worker thread as local mode runs it. Every object a request creates or
- * removes is reported to `onObjectChange` on this thread, the source of the buckets' event notifications.
+ * (see `lib/local/s3/README.md`). Every object a request creates or removes is reported to `onObjectChange`, the
+ * source of the buckets' event notifications. It runs in this thread, for test harnesses; local mode runs the same
+ * engine in its own thread (`startS3EngineThread`).
  */
 export function startS3(
   directory: string,
@@ -19,8 +19,5 @@ export function startS3(
   onObjectChange?: ObjectChangeListener,
   region?: string,
 ): Promise<RunningEngine> {
-  const principals = new Principals([
-    { ...credentials, accountId: '000000000000', arn: 'arn:aws:iam::000000000000:user/local', userId: 'AIDALOCAL' },
-  ]);
-  return startS3EngineThread({ directory, port, principals, onObjectChange, region });
+  return startS3Engine({ directory, port, credentials, onObjectChange, region });
 }
