@@ -2,7 +2,7 @@ import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/clien
 import type { EventsService } from '../events/module';
 import type { LambdaService } from '../lambda/module';
 import type { LocalService, LocalServiceModule } from '../service-module';
-import { applyBucketCors } from './cors';
+import { applyBucketCors } from './bucket-cors';
 import { BucketNotifications } from './notifications';
 import { startS3EngineThread } from './thread';
 
