@@ -40,7 +40,10 @@ async function main(): Promise<void> {
     if (selected.length > 0 && !selected.includes(name)) continue;
     console.error(`running ${name} ...`);
     try {
-      rows.push(...(await run()));
+      const produced = await run();
+      // As each benchmark ends, on stderr: a long run cut short still leaves what it measured.
+      printTable(produced, (line) => console.error(line));
+      rows.push(...produced);
     } catch (error) {
       // The other benchmarks' rows still count: the failure gets its row and the exit code.
       console.error(error);

@@ -38,15 +38,15 @@ export function pairedRow(row: {
   };
 }
 
-export function printTable(rows: readonly BenchRow[]): void {
+export function printTable(rows: readonly BenchRow[], write: (line: string) => void = console.log): void {
   const headers = ['benchmark', 'case', 'metric', 'value', 'reference'] as const;
   const cells = rows.map((row) => [row.benchmark, row.case, row.metric, row.value, row.reference ?? '']);
   const widths = headers.map((header, i) => Math.max(header.length, ...cells.map((line) => line[i]?.length ?? 0)));
   const line = (values: readonly string[]) =>
     `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(line(headers));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of cells) console.log(line(row));
+  write(line(headers));
+  write(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of cells) write(line(row));
 }
 
 export function percentile(samples: readonly number[], p: number): number {
