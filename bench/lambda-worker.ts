@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { PROJECT_ROOT } from '../lib/constructs/node-function';
 import { assetDirectoryForCode, readCloudAssembly } from '../lib/local/assembly';
 import { LocalFunction } from '../lib/local/lambda/runtime';
-import { synthesizeIfChanged } from '../lib/local/synth';
-import { ms, percentile, type BenchRow } from './table';
+import { benchAssembly } from './local';
+import { ms, pairedRow, percentile, type BenchRow } from './table';
 
 const SPAWNS = 7;
 /** A request the Media Insights data plane answers without any service: its first answer is the bundle's own work. */
@@ -30,11 +27,7 @@ const VERSION_EVENT = {
  * with the same plain node flags (`--enable-source-maps`), with no runtime around it.
  */
 export async function lambdaWorkerBenchmark(): Promise<BenchRow[]> {
-  const checkout = createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12);
-  // Reused while the sources are unchanged, as tests and `npm start` reuse theirs: this row is not about synthesis.
-  const assembly = readCloudAssembly(
-    synthesizeIfChanged(path.join(os.tmpdir(), `mediaplane-bench-assembly-${checkout}`)),
-  );
+  const assembly = readCloudAssembly(benchAssembly());
   const stack = assembly.stacks.find((candidate) => candidate.id === 'MediaInsights')!;
   const [, resource] = Object.entries(stack.template.Resources).find(
     ([logicalId, candidate]) => candidate.Type === 'AWS::Lambda::Function' && logicalId.startsWith('DataplaneHandler'),
@@ -61,15 +54,17 @@ export async function lambdaWorkerBenchmark(): Promise<BenchRow[]> {
     floor.push(await bareWorkerFirstAnswer(codeDir, environment));
     local.push(await localFunctionFirstAnswer(codeDir, environment));
   }
-  const [localMs, floorMs] = [percentile(local, 50), percentile(floor, 50)];
   return [
-    {
+    pairedRow({
       benchmark: 'lambda-worker',
       case: `spawn → first answer (data plane bundle, p50 of ${SPAWNS})`,
       metric: 'LocalFunction, new worker',
-      value: ms(localMs),
-      reference: `bare worker, plain node flags: ${ms(floorMs)}; ratio ${(localMs / floorMs).toFixed(2)}×; goal ≤ 250 ms`,
-    },
+      value: percentile(local, 50),
+      baseline: percentile(floor, 50),
+      baselineName: 'bare worker, plain node flags',
+      unit: ms,
+      goal: '≤ 250 ms',
+    }),
   ];
 }
 

@@ -2,6 +2,9 @@
 /**
  * `npm run bench`: speed targets live here, never in timed unit tests. Each benchmark prints rows of one table.
  * Select benchmarks by name: `npm run bench -- local-api search`.
+ *
+ * Rows with a goal are measured side by side with a paired baseline in the same run (`pairedRow`): the reference
+ * cell gives the baseline and the ratio value ÷ baseline, so a loaded machine slows both and the ratio still reads.
  */
 import { aiBenchmark } from './ai';
 import { aiPipelineBenchmark } from './ai-pipeline';
@@ -38,7 +41,17 @@ async function main(): Promise<void> {
   for (const [name, run] of Object.entries(BENCHMARKS)) {
     if (selected.length > 0 && !selected.includes(name)) continue;
     console.error(`running ${name} ...`);
-    rows.push(...(await run()));
+    try {
+      const produced = await run();
+      // As each benchmark ends, on stderr: a long run cut short still leaves what it measured.
+      printTable(produced, (line) => console.error(line));
+      rows.push(...produced);
+    } catch (error) {
+      // The other benchmarks' rows still count: the failure gets its row and the exit code.
+      console.error(error);
+      rows.push({ benchmark: name, case: 'failed', metric: 'error', value: String(error).slice(0, 200) });
+      process.exitCode = 1;
+    }
   }
   printTable(rows);
 }

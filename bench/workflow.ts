@@ -9,7 +9,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { apiClient } from '../test/support/local';
-import { ms, percentile, type BenchRow } from './table';
+import { ms, pairedRow, percentile, type BenchRow } from './table';
 import { startBenchLocalMode } from './local';
 
 type Api = ReturnType<typeof apiClient>;
@@ -219,16 +219,27 @@ async function depthAndWidth(api: Api, bucket: string): Promise<BenchRow[]> {
     if (created.status !== 200) throw new Error(`Creating ${name}: ${created.status} ${created.text}`);
     const run = await timed(name);
     perStage.push(run.ms / depth);
-    rows.push({
-      benchmark: 'workflow',
-      case: `${depth} stages, 1 sync operator each`,
-      metric: 'status, time per stage',
-      value: `${run.status}, ${ms(run.ms / depth)}`,
-      reference:
-        depth === deepest
-          ? `×${(perStage[perStage.length - 1] / perStage[0]).toFixed(2)} of 10 stages (goal ±20%)`
-          : '',
-    });
+    const firstPerStage = perStage[0] as number;
+    rows.push(
+      depth === depths[0]
+        ? {
+            benchmark: 'workflow',
+            case: `${depth} stages, 1 sync operator each`,
+            metric: 'time per stage (status)',
+            value: `${ms(run.ms / depth)} (${run.status})`,
+          }
+        : pairedRow({
+            benchmark: 'workflow',
+            case: `${depth} stages, 1 sync operator each`,
+            metric: 'time per stage (status)',
+            value: run.ms / depth,
+            valueNote: run.status,
+            baseline: firstPerStage,
+            baselineName: `${depths[0]} stages`,
+            unit: ms,
+            goal: 'flat within ±20%, Complete',
+          }),
+    );
   }
 
   const width = 1_000;

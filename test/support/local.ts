@@ -44,6 +44,8 @@ export interface RequestOptions {
   /** Sign with these credentials (SigV4, service execute-api). @default unsigned */
   readonly credentials?: { accessKeyId: string; secretAccessKey: string };
   readonly region?: string;
+  /** The signing name. @default 'execute-api' */
+  readonly service?: string;
 }
 
 /**
@@ -74,7 +76,7 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
         path: requestPath,
         body,
         headers,
-        service: 'execute-api',
+        service: options.service ?? 'execute-api',
         region: options.region ?? 'us-east-1',
       },
       options.credentials,

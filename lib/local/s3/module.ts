@@ -2,15 +2,17 @@ import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/clien
 import type { EventsService } from '../events/module';
 import type { LambdaService } from '../lambda/module';
 import type { LocalService, LocalServiceModule } from '../service-module';
-import { applyBucketCors } from './cors';
-import { startS3Engine } from './engine';
+import { applyBucketCors } from './bucket-cors';
 import { BucketNotifications } from './notifications';
+import { startS3EngineThread } from './thread';
 
 /**
  * S3: the local S3 engine (`engine.ts`), verifying every request against the local principals, objects as files
- * under the module's directory. Buckets are created from the templates and never emptied by a restart, and get the
- * CORS rules their template declares; their event notifications go to the event bus and to functions as the
- * templates configure them, once every stack is deployed (changes made while deploying are held until then).
+ * under the module's directory, in its own worker thread (`thread.ts`) so that a large upload or listing never holds
+ * up the other services. Buckets are created from the templates and never emptied by a restart, and get the CORS
+ * rules their template declares; their event notifications go to the event bus and to functions as the templates
+ * configure them, once every stack is deployed (changes made while deploying are held until then). Notifications
+ * are sent from the main thread, where the event bus and the functions are.
  */
 export const s3Module: LocalServiceModule = {
   name: 's3',
@@ -38,10 +40,10 @@ export const s3Module: LocalServiceModule = {
   },
   async start({ cloud, directory, port }): Promise<LocalService> {
     let notifications: BucketNotifications | undefined;
-    const engine = await startS3Engine({
+    const engine = await startS3EngineThread({
       directory,
       port,
-      keys: cloud.principals,
+      principals: cloud.principals,
       region: cloud.region,
       onObjectChange: (change) => notifications?.publish(change),
     });

@@ -24,8 +24,11 @@ export interface ObjectChange {
   readonly time: Date;
 }
 
-/** Called once per change, before the response to the request is sent; must not throw. */
-export type ObjectChangeListener = (change: ObjectChange) => void;
+/**
+ * Called once per change, before the response to the request is sent; must not throw. A listener that returns a
+ * promise (one in another thread) holds the response until it settles.
+ */
+export type ObjectChangeListener = (change: ObjectChange) => unknown;
 
 /** The parts of an s3rver instance (a Koa application) that changes are observed through. */
 export interface ObservableS3rver {
@@ -89,9 +92,9 @@ export function observeObjectChanges(server: ObservableS3rver, listener: ObjectC
     reason: ObjectChangeReason,
     request: S3Request | undefined,
     object: { bucket: string; key: string; size?: number; etag?: string },
-  ) => {
+  ): unknown => {
     const time = new Date();
-    listener({
+    return listener({
       type,
       reason,
       ...object,
@@ -116,7 +119,12 @@ export function observeObjectChanges(server: ObservableS3rver, listener: ObjectC
         : request.completesMultipartUpload
           ? 'CompleteMultipartUpload'
           : 'POST Object';
-    report('Created', reason, request, { bucket: object.bucket, key: object.key, size: stored.size, etag: stored.md5 });
+    await report('Created', reason, request, {
+      bucket: object.bucket,
+      key: object.key,
+      size: stored.size,
+      etag: stored.md5,
+    });
     return stored;
   };
   const copyObject = store.copyObject.bind(store);
@@ -125,7 +133,7 @@ export function observeObjectChanges(server: ObservableS3rver, listener: ObjectC
     const metadata = await copyObject(sourceBucket, sourceKey, bucket, key, replacementMetadata);
     const size = Number(metadata['content-length']);
     const etag = String(metadata.etag).replace(/"/g, '');
-    report('Created', 'CopyObject', request, { bucket, key, size, etag });
+    await report('Created', 'CopyObject', request, { bucket, key, size, etag });
     return metadata;
   };
   // DeleteObject and DeleteObjects call it only for keys that exist, so deleting a missing key reports nothing.
@@ -133,7 +141,7 @@ export function observeObjectChanges(server: ObservableS3rver, listener: ObjectC
   store.deleteObject = async (bucket, key) => {
     const request = requests.getStore();
     await deleteObject(bucket, key);
-    report('Deleted', 'DeleteObject', request, { bucket, key });
+    await report('Deleted', 'DeleteObject', request, { bucket, key });
   };
 }
 

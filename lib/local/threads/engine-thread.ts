@@ -14,7 +14,9 @@ interface Call {
 }
 
 type Reply = { readonly id: number; readonly result?: unknown; readonly error?: string };
-type Notice = { readonly log: string } | { readonly event: string; readonly payload: unknown };
+/** `event` notices carry `ack`: the main thread answers `{ acked }` once its handler has run. */
+type Notice = { readonly log: string } | { readonly event: string; readonly payload: unknown; readonly ack: number };
+type Ack = { readonly acked: number };
 
 /**
  * A service's engine running in its own worker thread, so its work (SQLite, LevelDB, file I/O, SigV4) never holds up
@@ -32,7 +34,14 @@ export class EngineThread<M extends Methods> {
   ) {
     worker.on('message', (message: Reply | Notice) => {
       if ('log' in message) return void process.stderr.write(`${message.log}\n`);
-      if ('event' in message) return this.onEvent(message.event, message.payload);
+      if ('event' in message) {
+        try {
+          this.onEvent(message.event, message.payload);
+        } finally {
+          this.worker.postMessage({ acked: message.ack } satisfies Ack);
+        }
+        return;
+      }
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (message.error !== undefined) pending?.reject(new Error(message.error));
@@ -86,12 +95,24 @@ export class EngineThread<M extends Methods> {
   }
 }
 
-/** The thread side: answers the main thread's calls with `methods`, and lets the engine log and emit events. */
+/**
+ * The thread side: answers the main thread's calls with `methods`, and lets the engine log and emit events. `emit`
+ * resolves once the main thread has handled the event, so an engine can hold its answer until then (S3 reports an
+ * object change before it answers the request that made it); it never rejects.
+ */
 export function exposeToParent(
   port: MessagePort,
   methods: Record<string, (...args: never[]) => unknown>,
-): { log(message: string): void; emit(event: string, payload: unknown): void } {
-  port.on('message', (call: Call) => {
+): { log(message: string): void; emit(event: string, payload: unknown): Promise<void> } {
+  const unacked = new Map<number, () => void>();
+  let nextAck = 1;
+  port.on('message', (message: Call | Ack) => {
+    if ('acked' in message) {
+      unacked.get(message.acked)?.();
+      unacked.delete(message.acked);
+      return;
+    }
+    const call = message;
     const method = methods[call.method];
     Promise.resolve()
       .then(() => {
@@ -109,7 +130,12 @@ export function exposeToParent(
   });
   return {
     log: (message) => port.postMessage({ log: message } satisfies Notice),
-    emit: (event, payload) => port.postMessage({ event, payload } satisfies Notice),
+    emit: (event, payload) =>
+      new Promise<void>((resolve) => {
+        const ack = nextAck++;
+        unacked.set(ack, resolve);
+        port.postMessage({ event, payload, ack } satisfies Notice);
+      }),
   };
 }
 

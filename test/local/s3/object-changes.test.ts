@@ -15,15 +15,18 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { startS3, type RunningEngine } from '../../../lib/local/engines';
+import type { RunningS3Engine } from '../../../lib/local/s3/engine';
 import type { ObjectChange } from '../../../lib/local/s3/object-changes';
+import { startS3EngineThread } from '../../../lib/local/s3/thread';
+import { principalsFor } from '../../support/principals';
 
 const CREDENTIALS = { accessKeyId: 'AKIAOBJECTCHANGES000', secretAccessKey: 'object-changes-secret' };
 const BUCKET = 'uploads';
 
+// The engine runs in its own thread, as local mode runs it: each change crosses back to this thread.
 describe('the S3 engine reports every object a request creates or removes', () => {
   let root: string;
-  let engine: RunningEngine;
+  let engine: RunningS3Engine;
   let client: S3Client;
   const changes: ObjectChange[] = [];
 
@@ -37,7 +40,12 @@ describe('the S3 engine reports every object a request creates or removes', () =
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaplane-s3-changes-'));
-    engine = await startS3(root, 0, CREDENTIALS, (change) => changes.push(change));
+    engine = await startS3EngineThread({
+      directory: root,
+      port: 0,
+      principals: principalsFor(CREDENTIALS),
+      onObjectChange: (change) => changes.push(change),
+    });
     client = new S3Client({
       region: 'us-east-1',
       endpoint: engine.endpoint,
