@@ -28,6 +28,7 @@ describe('the bundles npm start runs local mode from (lib/local/bundle.js)', () 
       'dynamodb-thread.js',
       'local.js',
       'rekognition-models-worker.js',
+      's3-thread.js',
       'search-thread.js',
       'textract-reader-process.js',
     ]);
