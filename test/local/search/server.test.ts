@@ -223,6 +223,21 @@ describe('local search endpoint', () => {
       });
     });
 
+    it('creates a missing document from doc with doc_as_upsert, 201 created', async () => {
+      // Arrange
+      const id = crypto.randomUUID();
+      const upsert = { uuid: id, type: 'image', basename: 'upsert.png' };
+
+      // Act
+      const answer = await call('POST', `/upserts/_update/${id}`, { body: { doc: upsert, doc_as_upsert: true } });
+      const read = await call('GET', `/upserts/_doc/${id}`);
+
+      // Assess
+      expect(answer.status).toBe(201);
+      expect(answer.json.result).toBe('created');
+      expect(read.json._source).toEqual(upsert);
+    });
+
     it('deletes a document with 200, and answers 404 not_found once it is gone', async () => {
       // Prepare
       await call('PUT', `/content/_doc/${OTHER}`, { body: AUDIO });
