@@ -8,12 +8,15 @@ import {
   ActionRequestValidationError,
   DocumentMissingError,
   errorObject,
+  IllegalArgumentError,
   IndexNotFoundError,
   InvalidIndexNameError,
   MapperParsingError,
+  OpenSearchError,
   ParseError,
   ParsingError,
   ScriptError,
+  VersionConflictError,
   type JsonResponse,
 } from './errors';
 import { runAggregations } from './aggregations';
@@ -43,13 +46,7 @@ export class SearchDomain {
 
   /** `PUT`/`POST /{index}/_doc/{id}`: adds or replaces a document. */
   indexDocument(index: string, id: string, body: unknown, params: Params): JsonResponse {
-    const document = asDocument(body);
-    if (document.uuid !== id) {
-      throw new MapperParsingError(
-        `the local search endpoint keys documents by their [uuid], which must equal the _id [${id}], got ` +
-          `[${String(document.uuid)}]`,
-      );
-    }
+    const document = documentWithId(id, body);
     const store = this.createIfMissing(index);
     const created = store.get(id) === undefined;
     write(store, document);
@@ -77,32 +74,56 @@ export class SearchDomain {
    * `dropAnalysisFields` sends. A change that leaves the document as it was is a `noop`, as with `detect_noop`.
    */
   updateDocument(index: string, id: string, body: unknown, params: Params): JsonResponse {
-    const update = asObject(body, 'the update body');
-    for (const key of Object.keys(update)) {
-      if (!['doc', 'script', 'detect_noop'].includes(key)) {
-        throw new ParsingError(`[${key}] is not supported in an update by the local search endpoint`);
-      }
-    }
-    if (update.doc === undefined && update.script === undefined) {
-      throw new ActionRequestValidationError('script or doc is missing');
-    }
-    if (update.doc !== undefined && update.script !== undefined) {
-      throw new ActionRequestValidationError("can't provide both script and doc");
-    }
-    const store = this.existing(index);
-    const current = store?.get(id) as Source | undefined;
-    if (store === undefined || current === undefined) throw new DocumentMissingError(index, id);
-    const updated =
-      update.doc !== undefined ? merge(current, asObject(update.doc, '[doc]')) : runScript(current, update.script);
-    if (updated.uuid !== id) throw new MapperParsingError(`the [uuid] of document [${id}] cannot change`);
-    if (update.detect_noop !== false && JSON.stringify(updated) === JSON.stringify(current)) {
+    const update = readUpdate(body);
+    const store = update.doc_as_upsert === true ? this.createIfMissing(index) : this.existing(index);
+    const outcome = applyUpdate(store, index, id, update);
+    if (outcome === 'noop') {
       return {
         status: 200,
         body: { _index: index, _id: id, result: 'noop', _shards: { total: 0, successful: 0, failed: 0 } },
       };
     }
-    write(store, asDocument(updated));
-    return { status: 200, body: writeResult(index, id, 'updated', params) };
+    return { status: outcome === 'created' ? 201 : 200, body: writeResult(index, id, outcome, params) };
+  }
+
+  /**
+   * `POST [/{index}]/_bulk`: NDJSON actions (`index`, `create`, `update`, `delete`), each answered in `items` with
+   * its own status and error, as OpenSearch does. The writes to each index run in one transaction, so a request of
+   * many documents costs one commit; a failing action fails alone.
+   */
+  bulk(pathIndex: string | undefined, text: string, params: Params): JsonResponse {
+    const started = performance.now();
+    const actions = parseBulk(text, pathIndex);
+    const items: Record<string, unknown>[] = new Array(actions.length);
+    const byIndex = new Map<string, number[]>();
+    actions.forEach((action, position) => {
+      const positions = byIndex.get(action.index) ?? [];
+      positions.push(position);
+      byIndex.set(action.index, positions);
+    });
+    for (const [index, positions] of byIndex) {
+      let store: LocalSearchIndex | undefined;
+      try {
+        store = this.existing(index);
+        if (store === undefined && positions.some((position) => (actions[position] as BulkAction).creates)) {
+          store = this.createIfMissing(index);
+        }
+      } catch (error) {
+        // An invalid index name fails every action on it.
+        for (const position of positions) items[position] = bulkItem(actions[position] as BulkAction, error);
+        continue;
+      }
+      const run = () => {
+        for (const position of positions) {
+          const action = actions[position] as BulkAction;
+          items[position] = runBulkAction(store, action, params);
+        }
+      };
+      if (store === undefined) run();
+      else store.batch(run);
+    }
+    const errors = items.some((item) => 'error' in (Object.values(item)[0] as Record<string, unknown>));
+    return { status: 200, body: { took: Math.round(performance.now() - started), errors, items } };
   }
 
   /** `GET`/`POST /{index}/_search`. */
@@ -271,4 +292,206 @@ function runScript(current: Source, script: unknown): Source {
     delete updated[match[2] as string];
   }
   return updated;
+}
+
+interface UpdateRequest {
+  readonly doc?: unknown;
+  readonly script?: unknown;
+  readonly detect_noop?: unknown;
+  readonly doc_as_upsert?: unknown;
+}
+
+function readUpdate(body: unknown): UpdateRequest {
+  const update = asObject(body, 'the update body');
+  for (const key of Object.keys(update)) {
+    if (!['doc', 'script', 'detect_noop', 'doc_as_upsert'].includes(key)) {
+      throw new ParsingError(`[${key}] is not supported in an update by the local search endpoint`);
+    }
+  }
+  if (update.doc === undefined && update.script === undefined) {
+    throw new ActionRequestValidationError('script or doc is missing');
+  }
+  if (update.doc !== undefined && update.script !== undefined) {
+    throw new ActionRequestValidationError("can't provide both script and doc");
+  }
+  if (update.doc_as_upsert === true && update.doc === undefined) {
+    throw new ActionRequestValidationError('doc must be specified if doc_as_upsert is enabled');
+  }
+  return update;
+}
+
+/**
+ * An update of one document: `doc` merged as OpenSearch merges it, or the `script` run; with `doc_as_upsert` a
+ * missing document is created from `doc`. A change that leaves the document as it was is a `noop`.
+ */
+function applyUpdate(
+  store: LocalSearchIndex | undefined,
+  index: string,
+  id: string,
+  update: UpdateRequest,
+): 'created' | 'updated' | 'noop' {
+  const current = store?.get(id) as Source | undefined;
+  if (store === undefined || current === undefined) {
+    if (update.doc_as_upsert !== true || store === undefined) throw new DocumentMissingError(index, id);
+    indexWithId(store, id, asObject(update.doc, '[doc]'));
+    return 'created';
+  }
+  const updated =
+    update.doc !== undefined ? merge(current, asObject(update.doc, '[doc]')) : runScript(current, update.script);
+  if (updated.uuid !== id) throw new MapperParsingError(`the [uuid] of document [${id}] cannot change`);
+  if (update.detect_noop !== false && JSON.stringify(updated) === JSON.stringify(current)) return 'noop';
+  write(store, asDocument(updated));
+  return 'updated';
+}
+
+function indexWithId(store: LocalSearchIndex, id: string, body: unknown): void {
+  write(store, documentWithId(id, body));
+}
+
+/** The document to store under `id`: the index keys documents by their `uuid`. */
+function documentWithId(id: string, body: unknown): SearchDocument {
+  const document = asDocument(body);
+  if (document.uuid !== id) {
+    throw new MapperParsingError(
+      `the local search endpoint keys documents by their [uuid], which must equal the _id [${id}], got ` +
+        `[${String(document.uuid)}]`,
+    );
+  }
+  return document;
+}
+
+type BulkOperation = 'index' | 'create' | 'update' | 'delete';
+
+interface BulkAction {
+  readonly operation: BulkOperation;
+  readonly index: string;
+  readonly id: string;
+  /** The document of `index`/`create`, the update request of `update`, or the parse failure of a document line. */
+  readonly source?: unknown;
+  /** Whether the action creates its index when it is missing (all but `delete`, as OpenSearch). */
+  readonly creates: boolean;
+}
+
+const BULK_OPERATIONS: readonly BulkOperation[] = ['index', 'create', 'update', 'delete'];
+/** Metadata keys an action line may carry; those past `_index`/`_id` change nothing locally. */
+const BULK_METADATA = ['_index', '_id', 'require_alias', 'retry_on_conflict'];
+
+/** The actions of an NDJSON `_bulk` body; a malformed line fails the whole request, as in OpenSearch. */
+function parseBulk(text: string, pathIndex: string | undefined): BulkAction[] {
+  if (text.length > 0 && !text.endsWith('\n')) {
+    throw new IllegalArgumentError('The bulk request must be terminated by a newline [\\n]');
+  }
+  const lines = text.split('\n');
+  lines.pop();
+  const actions: BulkAction[] = [];
+  for (let line = 0; line < lines.length; line += 1) {
+    const actionText = (lines[line] as string).trim();
+    if (actionText === '') continue;
+    const number = line + 1;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(actionText);
+    } catch (error) {
+      throw new ParseError(`Malformed action/metadata line [${number}]: ${(error as Error).message}`);
+    }
+    if (!isPlainObject(parsed) || Object.keys(parsed).length !== 1) {
+      throw new IllegalArgumentError(
+        `Malformed action/metadata line [${number}], expected a single object of [create], [delete], [index] or [update]`,
+      );
+    }
+    const [operation, metadata] = Object.entries(parsed)[0] as [string, unknown];
+    if (!BULK_OPERATIONS.includes(operation as BulkOperation)) {
+      throw new IllegalArgumentError(
+        `Malformed action/metadata line [${number}], expected field [create], [delete], [index] or [update] but found [${operation}]`,
+      );
+    }
+    if (!isPlainObject(metadata)) {
+      throw new IllegalArgumentError(`Malformed action/metadata line [${number}], expected START_OBJECT`);
+    }
+    for (const key of Object.keys(metadata)) {
+      if (!BULK_METADATA.includes(key)) {
+        throw new IllegalArgumentError(`Action/metadata line [${number}] contains an unknown parameter [${key}]`);
+      }
+    }
+    const index = metadata._index ?? pathIndex;
+    if (typeof index !== 'string') throw new ActionRequestValidationError(`index is missing`);
+    if (typeof metadata._id !== 'string' || metadata._id === '') {
+      throw new ActionRequestValidationError(
+        operation === 'index' || operation === 'create'
+          ? 'id is missing (the local search endpoint does not generate ids)'
+          : 'id is missing',
+      );
+    }
+    const base = { operation: operation as BulkOperation, index, id: metadata._id, creates: operation !== 'delete' };
+    if (operation === 'delete') {
+      actions.push(base);
+      continue;
+    }
+    line += 1;
+    const sourceText = lines[line];
+    if (sourceText === undefined || sourceText.trim() === '') {
+      throw new IllegalArgumentError(`The bulk request has no document line after action line [${number}]`);
+    }
+    let source: unknown;
+    try {
+      source = JSON.parse(sourceText);
+    } catch (error) {
+      if (operation === 'update') {
+        throw new ParseError(`Malformed update line [${line + 1}]: ${(error as Error).message}`);
+      }
+      source = new MapperParsingError(`failed to parse: ${(error as Error).message}`);
+    }
+    if (operation === 'update') readUpdate(source);
+    actions.push({ ...base, source });
+  }
+  if (actions.length === 0) throw new ActionRequestValidationError('no requests added');
+  return actions;
+}
+
+function runBulkAction(
+  store: LocalSearchIndex | undefined,
+  action: BulkAction,
+  params: Params,
+): Record<string, unknown> {
+  const { index, id } = action;
+  try {
+    if (action.source instanceof MapperParsingError) throw action.source;
+    switch (action.operation) {
+      case 'index':
+      case 'create': {
+        const target = store as LocalSearchIndex;
+        const exists = target.get(id) !== undefined;
+        if (exists && action.operation === 'create') throw new VersionConflictError(index, id);
+        indexWithId(target, id, action.source);
+        return bulkItem(action, exists ? 'updated' : 'created', params);
+      }
+      case 'update': {
+        const outcome = applyUpdate(store, index, id, action.source as UpdateRequest);
+        return bulkItem(action, outcome, params);
+      }
+      case 'delete': {
+        if (store === undefined) throw new IndexNotFoundError(index);
+        return bulkItem(action, store.remove(id) ? 'deleted' : 'not_found', params);
+      }
+    }
+  } catch (error) {
+    return bulkItem(action, error);
+  }
+}
+
+const ITEM_STATUS: Record<string, number> = { created: 201, updated: 200, noop: 200, deleted: 200, not_found: 404 };
+
+/** One entry of `items`: `{<operation>: {_index, _id, result, _shards, status}}`, or with the `error` instead. */
+function bulkItem(action: BulkAction, outcome: unknown, params?: Params): Record<string, unknown> {
+  const { operation, index, id } = action;
+  if (typeof outcome === 'string') {
+    const result =
+      outcome === 'noop'
+        ? { _index: index, _id: id, result: 'noop', _shards: { total: 0, successful: 0, failed: 0 } }
+        : writeResult(index, id, outcome, params ?? new Map());
+    return { [operation]: { ...result, status: ITEM_STATUS[outcome] } };
+  }
+  if (!(outcome instanceof OpenSearchError)) throw outcome;
+  const error = { type: outcome.type, reason: outcome.message, ...outcome.metadata };
+  return { [operation]: { _index: index, _id: id, status: outcome.status, error } };
 }

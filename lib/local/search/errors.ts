@@ -43,6 +43,19 @@ export class DocumentMissingError extends OpenSearchError {
   }
 }
 
+/** `create` of a document that exists. */
+export class VersionConflictError extends OpenSearchError {
+  readonly status = 409;
+  readonly type = 'version_conflict_engine_exception';
+  constructor(index: string, id: string) {
+    super(`[${id}]: version conflict, document already exists`, {
+      index,
+      shard: '0',
+      index_uuid: '_na_',
+    });
+  }
+}
+
 export class InvalidIndexNameError extends OpenSearchError {
   readonly status = 400;
   readonly type = 'invalid_index_name_exception';

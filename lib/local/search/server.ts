@@ -39,6 +39,7 @@ interface Call {
   readonly domain: SearchDomain;
   readonly index?: string;
   readonly id?: string;
+  /** The JSON body, or the text of an NDJSON one. */
   readonly body: unknown;
   readonly params: Params;
 }
@@ -46,6 +47,8 @@ interface Call {
 interface Operation {
   /** Query parameters the operation reads or accepts; any other is refused, as OpenSearch does. */
   readonly params: readonly string[];
+  /** Whether the body is NDJSON (`_bulk`), handed over as text. */
+  readonly ndjson?: boolean;
   run(call: Call): JsonResponse;
 }
 
@@ -79,10 +82,18 @@ const mget: Operation = {
   run: ({ domain, index, body, params }) => domain.mget(index, body, params),
 };
 
+const bulk: Operation = {
+  params: ['refresh', 'timeout', 'wait_for_active_shards', 'require_alias'],
+  ndjson: true,
+  run: ({ domain, index, body, params }) => domain.bulk(index, body as string, params),
+};
+
 /** The subset of OpenSearch's REST API that Media2Cloud's adapters use, per domain. */
 const ROUTES: readonly Route[] = [
   { pattern: [], methods: { GET: info, HEAD: info } },
   { pattern: ['_mget'], methods: { GET: mget, POST: mget } },
+  { pattern: ['_bulk'], methods: { POST: bulk, PUT: bulk } },
+  { pattern: ['{index}', '_bulk'], methods: { POST: bulk, PUT: bulk } },
   {
     pattern: ['{index}', '_doc', '{id}'],
     methods: {
@@ -230,7 +241,8 @@ export class LocalSearchServer {
       if (part === '{index}') slots.index = rest[position];
       if (part === '{id}') slots.id = rest[position];
     });
-    return operation.run({ domain, ...slots, body: jsonBody(raw), params });
+    const body = operation.ndjson ? ndjsonBody(raw) : jsonBody(raw);
+    return operation.run({ domain, ...slots, body, params });
   }
 }
 
@@ -259,14 +271,25 @@ function accessDenied(verdict: Extract<VerifyResult, { ok: false }>, method: str
 /** The JSON body, or `undefined` for none. OpenSearch takes only JSON here and says so with a 406. */
 function jsonBody(raw: RawRequest): unknown {
   if (raw.body.length === 0) return undefined;
-  const contentType = raw.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
-  const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') throw new UnsupportedContentTypeError(contentType);
+  checkContentType(raw, ['application/json']);
   try {
     return JSON.parse(raw.body.toString('utf8')) as unknown;
   } catch (error) {
     throw new ParseError(`request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The text of a `_bulk` body, NDJSON sent as `application/x-ndjson` or `application/json`. */
+function ndjsonBody(raw: RawRequest): string {
+  if (raw.body.length === 0) throw new ParseError('request body is required');
+  checkContentType(raw, ['application/x-ndjson', 'application/json']);
+  return raw.body.toString('utf8');
+}
+
+function checkContentType(raw: RawRequest, accepted: readonly string[]): void {
+  const contentType = raw.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!accepted.includes(mediaType)) throw new UnsupportedContentTypeError(contentType);
 }
 
 function decodeSegment(segment: string): string {

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -220,6 +221,21 @@ describe('local search endpoint', () => {
         error: { type: 'document_missing_exception', reason: `[${OTHER}]: document missing`, index: 'content' },
         status: 404,
       });
+    });
+
+    it('creates a missing document from doc with doc_as_upsert, 201 created', async () => {
+      // Arrange
+      const id = crypto.randomUUID();
+      const upsert = { uuid: id, type: 'image', basename: 'upsert.png' };
+
+      // Act
+      const answer = await call('POST', `/upserts/_update/${id}`, { body: { doc: upsert, doc_as_upsert: true } });
+      const read = await call('GET', `/upserts/_doc/${id}`);
+
+      // Assess
+      expect(answer.status).toBe(201);
+      expect(answer.json.result).toBe('created');
+      expect(read.json._source).toEqual(upsert);
     });
 
     it('deletes a document with 200, and answers 404 not_found once it is gone', async () => {
@@ -487,6 +503,144 @@ describe('local search endpoint', () => {
         reason: 'Failed to parse query [title:x]',
         caused_by: { reason: expect.stringContaining('does not support field queries') },
       });
+    });
+  });
+
+  describe('_bulk', () => {
+    const ndjson = (...lines: unknown[]) => lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+    const doc = (uuid: string, basename: string) => ({ uuid, type: 'video', basename });
+    const ids = Array.from({ length: 4 }, () => crypto.randomUUID());
+    const [a, b, c, d] = ids as [string, string, string, string];
+    /** A valid first action, which a malformed line later in the body must keep from being written. */
+    const valid = () => ndjson({ index: { _id: b } }, doc(b, 'b.mp4'));
+
+    it('runs index, create, update and delete actions, each answered with its own status', async () => {
+      // Act
+      const answer = await call('POST', '/bulk/_bulk?refresh=true', {
+        contentType: 'application/x-ndjson',
+        body: ndjson(
+          { index: { _id: a } },
+          doc(a, 'a.mp4'),
+          { create: { _id: b } },
+          doc(b, 'b.mp4'),
+          { create: { _id: a } },
+          doc(a, 'again.mp4'),
+          { update: { _id: a } },
+          { doc: { basename: 'a2.mp4' } },
+          { update: { _id: c } },
+          { doc: doc(c, 'c.mp4'), doc_as_upsert: true },
+          { update: { _id: d } },
+          { doc: { basename: 'd.mp4' } },
+          { delete: { _id: b } },
+          { delete: { _id: d } },
+        ),
+      });
+      const read = await call('POST', '/bulk/_mget', { body: { ids: [a, b, c] } });
+
+      // Assess
+      expect(answer.status).toBe(200);
+      expect(answer.json.errors).toBe(true);
+      expect(typeof answer.json.took).toBe('number');
+      const shards = { total: 1, successful: 1, failed: 0 };
+      const ok = (result: string, id: string, status: number) => ({
+        _index: 'bulk',
+        _id: id,
+        result,
+        forced_refresh: true,
+        _shards: shards,
+        status,
+      });
+      expect(answer.json.items).toEqual([
+        { index: ok('created', a, 201) },
+        { create: ok('created', b, 201) },
+        {
+          create: {
+            _index: 'bulk',
+            _id: a,
+            status: 409,
+            error: expect.objectContaining({
+              type: 'version_conflict_engine_exception',
+              reason: `[${a}]: version conflict, document already exists`,
+            }),
+          },
+        },
+        { update: ok('updated', a, 200) },
+        { update: ok('created', c, 201) },
+        {
+          update: {
+            _index: 'bulk',
+            _id: d,
+            status: 404,
+            error: expect.objectContaining({ type: 'document_missing_exception', reason: `[${d}]: document missing` }),
+          },
+        },
+        { delete: ok('deleted', b, 200) },
+        { delete: ok('not_found', d, 404) },
+      ]);
+      expect(read.json.docs.map((entry: any) => entry._source?.basename ?? entry.found)).toEqual([
+        'a2.mp4',
+        false,
+        'c.mp4',
+      ]);
+    });
+
+    it('takes the index of each action from its metadata on /_bulk, as JSON, and fails a bad document alone', async () => {
+      // Act
+      const answer = await call('POST', '/_bulk', {
+        body: ndjson(
+          { index: { _index: 'bulk-other', _id: d } },
+          doc(d, 'd.mp4'),
+          { index: { _index: 'bulk-other', _id: a } },
+          doc(b, 'mismatch.mp4'),
+        ),
+      });
+      const count = await call('POST', '/bulk-other/_search', { body: { size: 0 } });
+
+      // Assess
+      expect(answer.status).toBe(200);
+      expect(answer.json.errors).toBe(true);
+      expect(answer.json.items[0].index.status).toBe(201);
+      expect(answer.json.items[1].index).toMatchObject({ status: 400, error: { type: 'mapper_parsing_exception' } });
+      expect(count.json.hits.total.value).toBe(1);
+    });
+
+    it('indexes a large request in one go', async () => {
+      // Arrange
+      const many = Array.from({ length: 1000 }, () => crypto.randomUUID());
+
+      // Act
+      const answer = await call('POST', '/bulk-many/_bulk', {
+        contentType: 'application/x-ndjson',
+        body: ndjson(...many.flatMap((id) => [{ index: { _id: id } }, doc(id, `${id}.mp4`)])),
+      });
+      const count = await call('POST', '/bulk-many/_search', { body: { size: 0 } });
+
+      // Assess
+      expect(answer.status).toBe(200);
+      expect(answer.json.errors).toBe(false);
+      expect(answer.json.items).toHaveLength(1000);
+      expect(count.json.hits.total.value).toBe(1000);
+    });
+
+    it.each([
+      ['an action line that is not JSON', () => `${valid()}{"index": \n`, 'parse_exception'],
+      ['no final newline', () => `${valid()}{"delete": {"_id": "${a}"}}`, 'illegal_argument_exception'],
+      ['an unknown action', () => `${valid()}{"upsert": {"_id": "x"}}\n`, 'illegal_argument_exception'],
+      [
+        'an unknown metadata key',
+        () => `${valid()}{"delete": {"_id": "x", "version": 2}}\n`,
+        'illegal_argument_exception',
+      ],
+      ['no actions', () => '\n', 'action_request_validation_exception'],
+    ])('refuses %s with 400 and writes nothing', async (_case, body, type) => {
+      // Act
+      const answer = await call('POST', '/bulk/_bulk', { body: body() });
+      const read = await call('GET', `/bulk/_doc/${b}`);
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.json).toMatchObject({ error: { root_cause: [{ type }], type }, status: 400 });
+      expect(read.status).toBe(404);
     });
   });
 

@@ -101,13 +101,26 @@ export class LocalSearchIndex {
   /** Adds or replaces many documents in one transaction; returns how many were written. */
   indexAll(documents: Iterable<SearchDocument>): number {
     let count = 0;
-    this.transaction(() => {
+    this.batch(() => {
       for (const document of documents) {
         this.write(validDocument(document));
         count += 1;
       }
     });
     return count;
+  }
+
+  /**
+   * Runs `work` — any mix of `index`, `remove`, `get` — in one transaction, so many writes cost one commit (what
+   * a `_bulk` request needs). A document `index` refuses is refused before anything is written, so `work` may catch that
+   * and go on; if `work` itself throws, every write of the batch is rolled back.
+   */
+  batch<T>(work: () => T): T {
+    let result: T | undefined;
+    this.transaction(() => {
+      result = work();
+    });
+    return result as T;
   }
 
   /**
