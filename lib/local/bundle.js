@@ -129,12 +129,6 @@ async function build(outdir) {
     },
     plugins: [ownDirname],
   });
-  // The same map for a process that runs from the sources but starts its threads from these bundles
-  // (MEDIAPLANE_LOCAL_BUNDLE, lib/local/entry-points.ts).
-  fs.writeFileSync(
-    path.join(outdir, 'entry-points.json'),
-    JSON.stringify(Object.fromEntries(Object.entries(entryPoints).map(([source, out]) => [source, `${out}.js`]))),
-  );
   return Object.keys(result.metafile.inputs)
     .filter((input) => !input.includes('node_modules/'))
     .map((input) => path.resolve(PROJECT_ROOT, input))

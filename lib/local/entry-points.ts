@@ -19,30 +19,10 @@ export interface Runnable {
  */
 export function runnable(source: string): Runnable {
   const file = source.endsWith('.ts') ? source : `${source}.ts`;
-  const bundles = bundleDirectory();
-  if (bundles) {
-    const bundled = bundles.entryPoints[file];
-    const bundle = bundled ? `${bundles.directory}/${bundled}` : undefined;
+  if (typeof MEDIAPLANE_BUNDLE !== 'undefined') {
+    const bundled = MEDIAPLANE_BUNDLE.entryPoints[file];
+    const bundle = bundled ? `${MEDIAPLANE_BUNDLE.directory}/${bundled}` : undefined;
     if (bundle && fs.existsSync(bundle)) return { file: bundle, execArgv: [] };
   }
   return { file, execArgv: ['--import', 'tsx'] };
-}
-
-/**
- * The bundles this local mode starts its threads and processes from: its own when it runs from one (`npm start`),
- * else those named by `MEDIAPLANE_LOCAL_BUNDLE` (a bundle directory, as lib/local/bundle.js writes it), which the
- * test run builds once so that the many local modes its suites start in-process do not compile every engine thread
- * and model process through tsx again.
- */
-function bundleDirectory():
-  { readonly directory: string; readonly entryPoints: Readonly<Record<string, string>> } | undefined {
-  if (typeof MEDIAPLANE_BUNDLE !== 'undefined') return MEDIAPLANE_BUNDLE;
-  const directory = process.env.MEDIAPLANE_LOCAL_BUNDLE;
-  if (!directory) return undefined;
-  try {
-    const entryPoints = JSON.parse(fs.readFileSync(`${directory}/entry-points.json`, 'utf8')) as Record<string, string>;
-    return { directory, entryPoints };
-  } catch {
-    return undefined;
-  }
 }

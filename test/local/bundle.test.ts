@@ -38,30 +38,7 @@ describe('the bundles npm start runs local mode from (lib/local/bundle.js)', () 
 
   it('starts threads and processes from the TypeScript sources through tsx when local mode runs unbundled', () => {
     const source = path.join(PROJECT_ROOT, 'lib/local/dynamodb/thread');
-    const named = process.env.MEDIAPLANE_LOCAL_BUNDLE;
-    delete process.env.MEDIAPLANE_LOCAL_BUNDLE;
-    try {
-      expect(runnable(source)).toEqual({ file: `${source}.ts`, execArgv: ['--import', 'tsx'] });
-    } finally {
-      if (named !== undefined) process.env.MEDIAPLANE_LOCAL_BUNDLE = named;
-    }
-  });
 
-  it('starts them from the bundles MEDIAPLANE_LOCAL_BUNDLE names, as the test run does, when local mode runs from the sources', async () => {
-    const { directory } = await localModeBundle({ cacheDir });
-    const named = process.env.MEDIAPLANE_LOCAL_BUNDLE;
-    process.env.MEDIAPLANE_LOCAL_BUNDLE = directory;
-    try {
-      expect(runnable(path.join(PROJECT_ROOT, 'lib/local/dynamodb/thread'))).toEqual({
-        file: path.join(directory, 'dynamodb-thread.js'),
-        execArgv: [],
-      });
-      // A script no bundle holds still starts from its source.
-      const other = path.join(PROJECT_ROOT, 'lib/local/no-such-thread');
-      expect(runnable(other)).toEqual({ file: `${other}.ts`, execArgv: ['--import', 'tsx'] });
-    } finally {
-      if (named === undefined) delete process.env.MEDIAPLANE_LOCAL_BUNDLE;
-      else process.env.MEDIAPLANE_LOCAL_BUNDLE = named;
-    }
+    expect(runnable(source)).toEqual({ file: `${source}.ts`, execArgv: ['--import', 'tsx'] });
   });
 });

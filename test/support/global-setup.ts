@@ -10,7 +10,7 @@ import { defaultAppIsCurrent, defaultAppOutdir } from './default-app';
  * `npm start` starts from its own synthesis. The assembly is kept per checkout and reused while the sources are
  * unchanged, as `npm start` reuses its own: running one test file does not bundle every function again.
  */
-export default async function globalSetup(): Promise<void> {
+export default function globalSetup(): void {
   const checkout = createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12);
   const outdir = path.join(os.tmpdir(), `mediaplane-test-assembly-${checkout}`);
   // The original's test operators come with the app only on request; the engine tests run them. M2A's callback tests
@@ -25,13 +25,4 @@ export default async function globalSetup(): Promise<void> {
   /* eslint-disable-next-line @typescript-eslint/no-require-imports */
   if (!defaultAppIsCurrent(defaultApp)) (require('./app') as typeof import('./app')).synthesizeDefaultApp(defaultApp);
   process.env.MEDIAPLANE_TEST_TEMPLATES = defaultApp;
-  // Local mode's engine threads and model processes, bundled once as `npm start` bundles them: the suites start
-  // local mode in-process from the sources, and each of its threads and processes would otherwise compile its
-  // TypeScript through tsx again (about a second of CPU each, several per local mode).
-  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
-  const { localModeBundle } = require('../../lib/local/bundle') as {
-    localModeBundle(options: { cacheDir: string }): Promise<{ directory: string }>;
-  };
-  const bundles = await localModeBundle({ cacheDir: path.join(os.tmpdir(), 'mediaplane-test-bundles') });
-  process.env.MEDIAPLANE_LOCAL_BUNDLE = bundles.directory;
 }
