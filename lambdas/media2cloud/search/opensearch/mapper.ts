@@ -129,7 +129,13 @@ function matchValue(value: unknown, text: string): SearchFieldHit[] | undefined 
   return undefined;
 }
 
+/**
+ * The collator of the original's `localeCompare(b, undefined, {sensitivity: 'base'})`, made once: that call builds
+ * the same collator anew on every comparison, which cost a search of 30 hits tens of milliseconds.
+ */
+const BASE_LETTERS = new Intl.Collator(undefined, { sensitivity: 'base' });
+
 /** Equal ignoring case and accents: the original's `localeCompare` at `sensitivity: 'base'`. */
 function sameText(a: string, b: string): boolean {
-  return a.localeCompare(b, undefined, { sensitivity: 'base' }) === 0;
+  return BASE_LETTERS.compare(a, b) === 0;
 }
