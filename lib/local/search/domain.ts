@@ -48,8 +48,7 @@ export class SearchDomain {
   indexDocument(index: string, id: string, body: unknown, params: Params): JsonResponse {
     const document = documentWithId(id, body);
     const store = this.createIfMissing(index);
-    const created = store.get(id) === undefined;
-    write(store, document);
+    const created = write(store, document);
     return { status: created ? 201 : 200, body: writeResult(index, id, created ? 'created' : 'updated', params) };
   }
 
@@ -193,8 +192,8 @@ export class SearchDomain {
   }
 
   private open(index: string): LocalSearchIndex {
-    // SQLite's lock here is a `<file>.lock` directory (node-sqlite3-wasm's VFS), held only inside a transaction.
-    // This process is the store's only user, so one found before opening was left by a process that died mid-write.
+    // SQLite's lock here is a `<file>.lock` directory (node-sqlite3-wasm's VFS), held while the index is open.
+    // This process is the store's only user, so one found before opening was left by a process that died.
     fs.rmSync(`${this.file(index)}.lock`, { recursive: true, force: true });
     const store = LocalSearchIndex.open(this.file(index));
     this.indices.set(index, store);
@@ -231,9 +230,10 @@ function writeResult(index: string, id: string, result: string, params: Params):
   };
 }
 
-function write(store: LocalSearchIndex, document: SearchDocument): void {
+/** Writes a document; `true` when it was created. */
+function write(store: LocalSearchIndex, document: SearchDocument): boolean {
   try {
-    store.index(document);
+    return store.index(document);
   } catch (error) {
     if (error instanceof BadRequestError) throw new MapperParsingError(`failed to parse: ${error.message}`);
     throw error;
@@ -344,8 +344,8 @@ function applyUpdate(
   return 'updated';
 }
 
-function indexWithId(store: LocalSearchIndex, id: string, body: unknown): void {
-  write(store, documentWithId(id, body));
+function indexWithId(store: LocalSearchIndex, id: string, body: unknown): boolean {
+  return write(store, documentWithId(id, body));
 }
 
 /** The document to store under `id`: the index keys documents by their `uuid`. */
@@ -460,10 +460,8 @@ function runBulkAction(
       case 'index':
       case 'create': {
         const target = store as LocalSearchIndex;
-        const exists = target.get(id) !== undefined;
-        if (exists && action.operation === 'create') throw new VersionConflictError(index, id);
-        indexWithId(target, id, action.source);
-        return bulkItem(action, exists ? 'updated' : 'created', params);
+        if (action.operation === 'create' && target.has(id)) throw new VersionConflictError(index, id);
+        return bulkItem(action, indexWithId(target, id, action.source) ? 'created' : 'updated', params);
       }
       case 'update': {
         const outcome = applyUpdate(store, index, id, action.source as UpdateRequest);
