@@ -99,11 +99,25 @@ function filterValue(value: unknown, path: string, filter: SourceFilter, include
 /** OpenSearch's simple match: `*` stands for any characters, dots included. */
 export function matchesPattern(pattern: string, path: string): boolean {
   if (!pattern.includes('*')) return pattern === path;
-  const expression = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${expression}$`).test(path);
+  return patternExpression(pattern).test(path);
+}
+
+/** Compiled patterns: a search's `highlight` and `_source` patterns are checked against every path of every hit. */
+const PATTERN_EXPRESSIONS = new Map<string, RegExp>();
+const PATTERN_CACHE_SIZE = 256;
+
+function patternExpression(pattern: string): RegExp {
+  let expression = PATTERN_EXPRESSIONS.get(pattern);
+  if (expression === undefined) {
+    const source = pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    expression = new RegExp(`^${source}$`);
+    if (PATTERN_EXPRESSIONS.size >= PATTERN_CACHE_SIZE) PATTERN_EXPRESSIONS.clear();
+    PATTERN_EXPRESSIONS.set(pattern, expression);
+  }
+  return expression;
 }
 
 function mayMatchBelow(pattern: string, path: string): boolean {

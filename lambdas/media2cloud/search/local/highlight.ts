@@ -42,21 +42,28 @@ export function toFragments(marked: string): string[] {
   return fragments;
 }
 
+const OPEN_CODE = MARK_OPEN.charCodeAt(0);
+const CLOSE_CODE = MARK_CLOSE.charCodeAt(0);
+
+/** The text without its marks, and the words the marks enclose; the text between marks is copied a run at a time. */
 function parseMarks(marked: string): { text: string; spans: Span[] } {
   let text = '';
   const spans: Span[] = [];
   let open = -1;
-  for (const char of marked) {
-    if (char === MARK_OPEN) {
+  let run = 0;
+  for (let position = 0; position < marked.length; position += 1) {
+    const code = marked.charCodeAt(position);
+    if (code !== OPEN_CODE && code !== CLOSE_CODE) continue;
+    text += marked.slice(run, position);
+    run = position + 1;
+    if (code === OPEN_CODE) {
       open = text.length;
-    } else if (char === MARK_CLOSE) {
+    } else {
       if (open >= 0) spans.push(...splitIntoWords(text, open, text.length));
       open = -1;
-    } else {
-      text += char;
     }
   }
-  return { text, spans };
+  return { text: text + marked.slice(run), spans };
 }
 
 function splitIntoWords(text: string, start: number, end: number): Span[] {
