@@ -8,6 +8,8 @@ localModeBundle({ log: (message) => console.log(message) }).then(
   ({ main }) => {
     // Stack traces name the TypeScript sources, as they do under tsx.
     process.setSourceMapsEnabled(true);
+    if (process.env.MEDIAPLANE_TIMELINE)
+      console.log(`[timeline] ${performance.now().toFixed(0).padStart(6)} ms  bundle found`);
     require(main);
   },
   (error) => {

@@ -79,6 +79,8 @@ export interface LocalMode {
  */
 export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
   const log = options.log ?? ((message: string) => console.log(message));
+  const mark = startTimeline(log);
+  mark('startLocalMode');
   const region = options.region ?? 'us-east-1';
   const dataDir = path.resolve(options.dataDir);
   const modules = options.modules ?? SERVICE_MODULES;
@@ -93,6 +95,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const credentials = { accessKeyId: deployer.accessKeyId, secretAccessKey: deployer.secretAccessKey };
   const assemblyDir =
     options.cloudAssemblyDir ?? synthesizeIfChanged(path.join(dataDir, 'cdk.out'), log, options.context);
+  mark('assembly synthesized or unchanged');
   const assembly = readCloudAssembly(assemblyDir);
 
   const services = new Map<string, LocalService>();
@@ -130,6 +133,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   };
   const resolvers = resolveStacks(assembly, environment);
   for (const resolver of resolvers) resolver.validate();
+  mark('templates read and checked');
 
   const stop = async () => {
     const running = [...services.values()].reverse();
@@ -143,6 +147,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       const directory = path.join(dataDir, module.name);
       fs.mkdirSync(directory, { recursive: true });
       services.set(module.name, await module.start({ cloud, directory, port: ports.get(module.name) ?? 0 }));
+      mark(`started ${module.name}`);
     }
     for (const resolver of resolvers) {
       await deployStack(resolver, async (logicalId) => {
@@ -150,8 +155,10 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         const owner = environment.resourceTypes.owner(resource.Type);
         await services.get(owner?.module.name ?? '')?.deploy?.({ resolver, logicalId, resource });
       });
+      mark(`deployed ${resolver.stack.stackName}`);
     }
     for (const module of modules) await services.get(module.name)?.deployed?.(resolvers);
+    mark('deployed hooks run');
 
     const outputs = localOutputs(resolvers, [...services.values()]);
     outputs.Local = {
@@ -167,6 +174,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       DataDir: dataDir,
     };
     fs.writeFileSync(path.join(dataDir, 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`);
+    mark('outputs written');
 
     const lambda = cloud.service<LambdaService>('lambda');
     return {
@@ -241,4 +249,18 @@ function localOutputs(resolvers: readonly StackResolver[], services: readonly Lo
     outputs[resolver.stack.stackName] = values;
   }
   return outputs;
+}
+
+/**
+ * `MEDIAPLANE_TIMELINE=1`: logs each start-up phase with the milliseconds since the process started, and the CPU
+ * time the process (all its threads) has used, to see where a start goes.
+ */
+function startTimeline(log: (message: string) => void): (phase: string) => void {
+  if (!process.env.MEDIAPLANE_TIMELINE) return () => {};
+  return (phase) => {
+    const cpu = process.cpuUsage();
+    log(
+      `[timeline] ${performance.now().toFixed(0).padStart(6)} ms  cpu ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(6)} ms  ${phase}`,
+    );
+  };
 }
