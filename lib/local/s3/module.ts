@@ -4,7 +4,7 @@ import type { LambdaService } from '../lambda/module';
 import type { LocalService, LocalServiceModule } from '../service-module';
 import { applyBucketCors } from './bucket-cors';
 import { BucketNotifications } from './notifications';
-import { startS3EngineThread } from './thread';
+import { startS3EngineThread } from './start-thread';
 
 /**
  * S3: the local S3 engine (`engine.ts`), verifying every request against the local principals, objects as files
