@@ -29,9 +29,10 @@ function cacheDirectory() {
 }
 
 /**
- * The bundle of `bin/local.ts` (and its threads' and processes'), built if none matches the sources yet.
+ * The bundle of `bin/local.ts` (and its threads' and processes'), built if none matches the sources yet, with the
+ * bundles of its engine threads (`engineThreads`, for `prespawnEngineThreads`).
  * @param {{ log?: (message: string) => void, cacheDir?: string }} [options]
- * @returns {Promise<{ main: string, directory: string, built: boolean }>}
+ * @returns {Promise<{ main: string, directory: string, built: boolean, engineThreads: string[] }>}
  */
 async function localModeBundle(options = {}) {
   const log = options.log ?? (() => {});
@@ -57,7 +58,12 @@ async function localModeBundle(options = {}) {
     if (fs.existsSync(path.join(directory, 'local.js'))) {
       if (key !== previous.key || fingerprint(previous.inputs) !== previous.fingerprint)
         writeManifest({ inputs: previous.inputs, key, fingerprint: fingerprint(previous.inputs) });
-      return { main: path.join(directory, 'local.js'), directory, built: false };
+      return {
+        main: path.join(directory, 'local.js'),
+        directory,
+        built: false,
+        engineThreads: engineThreads(directory),
+      };
     }
   }
 
@@ -72,11 +78,22 @@ async function localModeBundle(options = {}) {
     else fs.renameSync(staging, directory);
     writeManifest({ inputs, key, fingerprint: fingerprint(inputs) });
     prune(checkout, directory);
-    return { main: path.join(directory, 'local.js'), directory, built: true };
+    return { main: path.join(directory, 'local.js'), directory, built: true, engineThreads: engineThreads(directory) };
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The bundled engine threads in `directory` (`lib/local/<service>/thread.ts` is bundled as `<service>-thread.js`).
+ * @param {string} directory
+ */
+function engineThreads(directory) {
+  return fs
+    .readdirSync(directory)
+    .filter((file) => file.endsWith(`-${ENGINE_THREAD_FILE.replace(/\.ts$/, '.js')}`))
+    .map((file) => path.join(directory, file));
 }
 
 /**
