@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCloudAssembly, type CloudAssembly } from './assembly';
 import { DependencyGraph } from './cloudformation/dependencies';
+import { DeploymentRecord } from './cloudformation/deployment-record';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_PROFILE,
@@ -149,15 +150,25 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       services.set(module.name, await module.start({ cloud, directory, port: ports.get(module.name) ?? 0 }));
       mark(`started ${module.name}`);
     }
+    const recordDirectory = path.join(dataDir, 'cloudformation');
+    fs.mkdirSync(recordDirectory, { recursive: true });
+    const record = new DeploymentRecord(recordDirectory);
     for (const resolver of resolvers) {
       await deployStack(resolver, async (logicalId) => {
         const resource = resolver.resource(logicalId);
-        const owner = environment.resourceTypes.owner(resource.Type);
-        await services.get(owner?.module.name ?? '')?.deploy?.({ resolver, logicalId, resource });
+        const owner = environment.resourceTypes.owner(resource.Type)?.module.name ?? '';
+        const unchanged = () =>
+          record.unchanged(`${resolver.stack.stackName}/${logicalId}`, path.join(dataDir, owner), {
+            type: resource.Type,
+            physicalId: resolver.physicalId(logicalId),
+            properties: resolver.resolve(resource.Properties ?? {}),
+          });
+        await services.get(owner)?.deploy?.({ resolver, logicalId, resource, unchanged });
       });
       mark(`deployed ${resolver.stack.stackName}`);
     }
     for (const module of modules) await services.get(module.name)?.deployed?.(resolvers);
+    record.save();
     mark('deployed hooks run');
 
     const outputs = localOutputs(resolvers, [...services.values()]);
