@@ -47,7 +47,8 @@ export const dynamoDbModule: LocalServiceModule = {
     const client = new DynamoDBClient({ region: cloud.region, credentials: cloud.credentials, endpoint });
     return {
       endpoint,
-      deploy: (resource) => provisionTable(resource, client),
+      // A table deployed as it is by the last completed start is in the engine's store: no call, as in CloudFormation.
+      deploy: (resource) => (resource.unchanged?.() ? undefined : provisionTable(resource, client)),
       async close() {
         client.destroy();
         await thread.call('close');

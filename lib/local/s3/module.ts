@@ -68,8 +68,10 @@ export const s3Module: LocalServiceModule = {
     });
     return {
       endpoint: engine.endpoint,
-      async deploy({ resolver, logicalId, resource }) {
+      async deploy({ resolver, logicalId, resource, unchanged }) {
         if (resource.Type !== 'AWS::S3::Bucket') return;
+        // A bucket deployed as it is by the last completed start is in the engine's store, with its CORS rules.
+        if (unchanged?.()) return;
         const bucket = resolver.physicalId(logicalId);
         try {
           await client.send(new HeadBucketCommand({ Bucket: bucket }));
