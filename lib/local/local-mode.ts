@@ -192,7 +192,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       endpoint: cloud.endpoint('apigateway'),
       region,
       dataDir,
-      credentials,
+      // A copy: SDK clients the services make mark the object they are given (`$source`), on first use only.
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
       outputs,
       functions: lambda.functions,
       stepFunctions: cloud.service<StepFunctionsService>('stepfunctions').stepFunctions,
