@@ -29,9 +29,10 @@ function cacheDirectory() {
 }
 
 /**
- * The bundle of `bin/local.ts` (and its threads' and processes'), built if none matches the sources yet.
+ * The bundle of `bin/local.ts` (and its threads' and processes'), built if none matches the sources yet, with the
+ * bundles of its engine threads (`engineThreads`, for `prespawnEngineThreads`).
  * @param {{ log?: (message: string) => void, cacheDir?: string }} [options]
- * @returns {Promise<{ main: string, directory: string, built: boolean }>}
+ * @returns {Promise<{ main: string, directory: string, built: boolean, engineThreads: string[] }>}
  */
 async function localModeBundle(options = {}) {
   const log = options.log ?? (() => {});
@@ -57,7 +58,12 @@ async function localModeBundle(options = {}) {
     if (fs.existsSync(path.join(directory, 'local.js'))) {
       if (key !== previous.key || fingerprint(previous.inputs) !== previous.fingerprint)
         writeManifest({ inputs: previous.inputs, key, fingerprint: fingerprint(previous.inputs) });
-      return { main: path.join(directory, 'local.js'), directory, built: false };
+      return {
+        main: path.join(directory, 'local.js'),
+        directory,
+        built: false,
+        engineThreads: engineThreads(directory),
+      };
     }
   }
 
@@ -72,11 +78,22 @@ async function localModeBundle(options = {}) {
     else fs.renameSync(staging, directory);
     writeManifest({ inputs, key, fingerprint: fingerprint(inputs) });
     prune(checkout, directory);
-    return { main: path.join(directory, 'local.js'), directory, built: true };
+    return { main: path.join(directory, 'local.js'), directory, built: true, engineThreads: engineThreads(directory) };
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The bundled engine threads in `directory` (`lib/local/<service>/thread.ts` is bundled as `<service>-thread.js`).
+ * @param {string} directory
+ */
+function engineThreads(directory) {
+  return fs
+    .readdirSync(directory)
+    .filter((file) => file.endsWith(`-${ENGINE_THREAD_FILE.replace(/\.ts$/, '.js')}`))
+    .map((file) => path.join(directory, file));
 }
 
 /**
@@ -127,7 +144,7 @@ async function build(outdir) {
         )} };`,
       ].join('\n'),
     },
-    plugins: [ownDirname],
+    plugins: [ownDirname, onFirstUse],
   });
   return Object.keys(result.metafile.inputs)
     .filter((input) => !input.includes('node_modules/'))
@@ -150,6 +167,44 @@ const ownDirname = {
       // On the first line, so that line numbers (and the source map) stay those of the file.
       const prefix = `const __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}; `;
       return { contents: prefix + contents, loader };
+    });
+  },
+};
+
+/**
+ * Packages local mode needs only once something uses them, not to start: the S3 and DynamoDB clients (a deploy that
+ * changes a table or a bucket; MediaConvert, Rekognition and Textract reading S3), language identification and tar
+ * archives (Comprehend, Translate). Loading them cost about a third of the main thread's CPU in a warm start.
+ */
+const LOADED_ON_FIRST_USE = ['@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', 'franc-min', 'tar-stream'];
+
+/**
+ * Makes an import of a `LOADED_ON_FIRST_USE` package load it when one of its exports is first read: the bundle gets a
+ * stand-in module whose exports are getters (the names are those the package has now), and esbuild's bundled code
+ * reads an import's export at each use. The values are the package's own, so `instanceof` and identity hold.
+ * @type {import('esbuild').Plugin}
+ */
+const onFirstUse = {
+  name: 'on-first-use',
+  setup(build) {
+    const filter = new RegExp(`^(${LOADED_ON_FIRST_USE.map((name) => name.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.namespace === 'on-first-use'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'on-first-use' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'on-first-use' }, (args) => {
+      const names = Object.keys(require(require.resolve(args.path, { paths: [PROJECT_ROOT] })));
+      return {
+        loader: 'js',
+        resolveDir: PROJECT_ROOT,
+        contents: [
+          'let loaded;',
+          `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+          `for (const name of ${JSON.stringify(names)})`,
+          '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+        ].join('\n'),
+      };
     });
   },
 };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCloudAssembly, type CloudAssembly } from './assembly';
 import { DependencyGraph } from './cloudformation/dependencies';
+import { DeploymentRecord } from './cloudformation/deployment-record';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_PROFILE,
@@ -79,6 +80,8 @@ export interface LocalMode {
  */
 export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
   const log = options.log ?? ((message: string) => console.log(message));
+  const mark = startTimeline(log);
+  mark('startLocalMode');
   const region = options.region ?? 'us-east-1';
   const dataDir = path.resolve(options.dataDir);
   const modules = options.modules ?? SERVICE_MODULES;
@@ -93,6 +96,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const credentials = { accessKeyId: deployer.accessKeyId, secretAccessKey: deployer.secretAccessKey };
   const assemblyDir =
     options.cloudAssemblyDir ?? synthesizeIfChanged(path.join(dataDir, 'cdk.out'), log, options.context);
+  mark('assembly synthesized or unchanged');
   const assembly = readCloudAssembly(assemblyDir);
 
   const services = new Map<string, LocalService>();
@@ -130,6 +134,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   };
   const resolvers = resolveStacks(assembly, environment);
   for (const resolver of resolvers) resolver.validate();
+  mark('templates read and checked');
 
   const stop = async () => {
     const running = [...services.values()].reverse();
@@ -143,15 +148,28 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       const directory = path.join(dataDir, module.name);
       fs.mkdirSync(directory, { recursive: true });
       services.set(module.name, await module.start({ cloud, directory, port: ports.get(module.name) ?? 0 }));
+      mark(`started ${module.name}`);
     }
+    const recordDirectory = path.join(dataDir, 'cloudformation');
+    fs.mkdirSync(recordDirectory, { recursive: true });
+    const record = new DeploymentRecord(recordDirectory);
     for (const resolver of resolvers) {
       await deployStack(resolver, async (logicalId) => {
         const resource = resolver.resource(logicalId);
-        const owner = environment.resourceTypes.owner(resource.Type);
-        await services.get(owner?.module.name ?? '')?.deploy?.({ resolver, logicalId, resource });
+        const owner = environment.resourceTypes.owner(resource.Type)?.module.name ?? '';
+        const unchanged = () =>
+          record.unchanged(`${resolver.stack.stackName}/${logicalId}`, path.join(dataDir, owner), {
+            type: resource.Type,
+            physicalId: resolver.physicalId(logicalId),
+            properties: resolver.resolve(resource.Properties ?? {}),
+          });
+        await services.get(owner)?.deploy?.({ resolver, logicalId, resource, unchanged });
       });
+      mark(`deployed ${resolver.stack.stackName}`);
     }
     for (const module of modules) await services.get(module.name)?.deployed?.(resolvers);
+    record.save();
+    mark('deployed hooks run');
 
     const outputs = localOutputs(resolvers, [...services.values()]);
     outputs.Local = {
@@ -167,13 +185,15 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       DataDir: dataDir,
     };
     fs.writeFileSync(path.join(dataDir, 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`);
+    mark('outputs written');
 
     const lambda = cloud.service<LambdaService>('lambda');
     return {
       endpoint: cloud.endpoint('apigateway'),
       region,
       dataDir,
-      credentials,
+      // A copy: SDK clients the services make mark the object they are given (`$source`), on first use only.
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
       outputs,
       functions: lambda.functions,
       stepFunctions: cloud.service<StepFunctionsService>('stepfunctions').stepFunctions,
@@ -241,4 +261,18 @@ function localOutputs(resolvers: readonly StackResolver[], services: readonly Lo
     outputs[resolver.stack.stackName] = values;
   }
   return outputs;
+}
+
+/**
+ * `MEDIAPLANE_TIMELINE=1`: logs each start-up phase with the milliseconds since the process started, and the CPU
+ * time the process (all its threads) has used, to see where a start goes.
+ */
+function startTimeline(log: (message: string) => void): (phase: string) => void {
+  if (!process.env.MEDIAPLANE_TIMELINE) return () => {};
+  return (phase) => {
+    const cpu = process.cpuUsage();
+    log(
+      `[timeline] ${performance.now().toFixed(0).padStart(6)} ms  cpu ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(6)} ms  ${phase}`,
+    );
+  };
 }

@@ -76,6 +76,12 @@ export interface DeployableResource {
   readonly resolver: StackResolver;
   readonly logicalId: string;
   readonly resource: TemplateResource;
+  /**
+   * Whether the last start that completed deployed this resource as it is now (same type, same resolved properties,
+   * the module's data directory not removed since): an update with no changes, where CloudFormation makes no call.
+   * A module whose engine keeps the resource on disk (a table, a bucket) may then skip it. Drift is not repaired.
+   */
+  readonly unchanged?: () => boolean;
 }
 
 /** A running service module. */

@@ -8,6 +8,8 @@ import { PROJECT_ROOT } from '../project-root';
 /** Everything whose change changes the synthesized app. Local mode's own code is not part of it. */
 const SOURCES = ['bin', 'lib', 'lambdas', 'statemachines', 'cdk.json', 'package-lock.json', 'tsconfig.json'];
 const HASH_FILE = '.mediaplane-source-hash';
+/** The sources' sizes and modification times when `HASH_FILE` was last found right, to skip reading them. */
+const STATS_FILE = '.mediaplane-source-stats';
 
 /** CDK context given on the command line (`-c key=value`), as `cdk synth -c` takes it: string values. */
 export type CommandLineContext = Readonly<Record<string, string>>;
@@ -22,13 +24,16 @@ export function synthesizeIfChanged(
   log: (message: string) => void = () => {},
   context: CommandLineContext = {},
 ): string {
-  const hash = synthesisHash(context);
   const hashFile = path.join(outdir, HASH_FILE);
-  if (
-    fs.existsSync(hashFile) &&
-    fs.readFileSync(hashFile, 'utf8') === hash &&
-    fs.existsSync(path.join(outdir, 'manifest.json'))
-  ) {
+  const statsFile = path.join(outdir, STATS_FILE);
+  const assembled = fs.existsSync(hashFile) && fs.existsSync(path.join(outdir, 'manifest.json'));
+  // Unchanged sizes and modification times mean unchanged sources, without reading them all (a warm start); otherwise
+  // their contents decide, so a touched but unchanged file costs no synthesis.
+  const stats = statsFingerprint(context);
+  if (assembled && readIfExists(statsFile) === stats) return outdir;
+  const hash = synthesisHash(context);
+  if (assembled && fs.readFileSync(hashFile, 'utf8') === hash) {
+    fs.writeFileSync(statsFile, stats);
     return outdir;
   }
   log(`Synthesizing the CDK app into ${outdir} ...`);
@@ -36,6 +41,7 @@ export function synthesizeIfChanged(
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
   synthesize(staging, context);
   fs.writeFileSync(path.join(staging, HASH_FILE), hash);
+  fs.writeFileSync(path.join(staging, STATS_FILE), stats);
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.renameSync(staging, outdir);
   return outdir;
@@ -76,17 +82,39 @@ export function synthesize(outdir: string, extraContext: Record<string, unknown>
 
 function sourceHash(): string {
   const hash = createHash('sha256');
+  visitSources((absolute, relative) =>
+    hash.update(relative).update('\0').update(fs.readFileSync(absolute)).update('\0'),
+  );
+  return hash.digest('hex');
+}
+
+/** The sources' names, sizes and modification times, and the command-line context. */
+function statsFingerprint(context: CommandLineContext): string {
+  const hash = createHash('sha256').update(JSON.stringify(Object.entries(context).sort()));
+  visitSources((_absolute, relative, stat) => hash.update(`${relative}\0${stat.size}\0${stat.mtimeMs}\0`));
+  return hash.digest('hex');
+}
+
+/** Every source file (`SOURCES`, local mode's own code excepted), in a stable order. */
+function visitSources(visitFile: (absolute: string, relative: string, stat: fs.Stats) => void): void {
   const visit = (absolute: string, relative: string) => {
-    if (!fs.existsSync(absolute)) return;
-    const stat = fs.statSync(absolute);
+    const stat = fs.statSync(absolute, { throwIfNoEntry: false });
+    if (!stat) return;
     if (stat.isDirectory()) {
       if (relative === path.join('lib', 'local')) return;
       for (const entry of fs.readdirSync(absolute).sort())
         visit(path.join(absolute, entry), path.join(relative, entry));
       return;
     }
-    hash.update(relative).update('\0').update(fs.readFileSync(absolute)).update('\0');
+    visitFile(absolute, relative, stat);
   };
   for (const source of SOURCES) visit(path.join(PROJECT_ROOT, source), source);
-  return hash.digest('hex');
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -58,15 +58,17 @@ export class CustomResourceDeployer {
     const key = customResourceKey(stackName, logicalId);
     this.declared.add(key);
     const properties = asResourceProperties(resolver.resolve(resource.Properties ?? {})) as Record<string, unknown>;
+    const change = customResourceChange(this.state.get(key), properties);
+    // Unchanged since a provider answered for it: no request, so no provider to look up (recognising CDK's own
+    // providers reads aws-cdk-lib's handlers).
+    if (change.requestType === 'None') {
+      resolver.setCustomResourceResult(logicalId, change.previous);
+      return;
+    }
     const serviceToken = String(properties.ServiceToken);
     const provider = this.options.findProvider(serviceToken);
     if (!provider) {
       this.options.log(`Skipping custom resource ${key} (${resource.Type}): ${notRunHere(serviceToken)}`);
-      return;
-    }
-    const change = customResourceChange(this.state.get(key), properties);
-    if (change.requestType === 'None') {
-      resolver.setCustomResourceResult(logicalId, change.previous);
       return;
     }
     const previous = change.requestType === 'Update' ? change.previous : undefined;

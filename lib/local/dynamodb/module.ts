@@ -44,12 +44,20 @@ export const dynamoDbModule: LocalServiceModule = {
       await thread.terminate();
       throw error;
     }
-    const client = new DynamoDBClient({ region: cloud.region, credentials: cloud.credentials, endpoint });
+    // Made on first use: a start that deploys no table change never needs it (nor loads the SDK: lib/local/bundle.js).
+    let client: DynamoDBClient | undefined;
     return {
       endpoint,
-      deploy: (resource) => provisionTable(resource, client),
+      // A table deployed as it is by the last completed start is in the engine's store: no call, as in CloudFormation.
+      deploy: (resource) =>
+        resource.unchanged?.()
+          ? undefined
+          : provisionTable(
+              resource,
+              (client ??= new DynamoDBClient({ region: cloud.region, credentials: cloud.credentials, endpoint })),
+            ),
       async close() {
-        client.destroy();
+        client?.destroy();
         await thread.call('close');
         await thread.terminate();
       },

@@ -4,7 +4,7 @@ import type { LambdaService } from '../lambda/module';
 import type { LocalService, LocalServiceModule } from '../service-module';
 import { applyBucketCors } from './bucket-cors';
 import { BucketNotifications } from './notifications';
-import { startS3EngineThread } from './thread';
+import { startS3EngineThread } from './start-thread';
 
 /**
  * S3: the local S3 engine (`engine.ts`), verifying every request against the local principals, objects as files
@@ -60,16 +60,20 @@ export const s3Module: LocalServiceModule = {
       },
       log: cloud.log,
     });
-    const client = new S3Client({
-      region: cloud.region,
-      credentials: cloud.credentials,
-      endpoint: engine.endpoint,
-      forcePathStyle: true,
-    });
+    // Made on first use: a start that deploys no bucket change never needs it (nor loads the SDK: lib/local/bundle.js).
+    let client: S3Client | undefined;
     return {
       endpoint: engine.endpoint,
-      async deploy({ resolver, logicalId, resource }) {
+      async deploy({ resolver, logicalId, resource, unchanged }) {
         if (resource.Type !== 'AWS::S3::Bucket') return;
+        // A bucket deployed as it is by the last completed start is in the engine's store, with its CORS rules.
+        if (unchanged?.()) return;
+        client ??= new S3Client({
+          region: cloud.region,
+          credentials: cloud.credentials,
+          endpoint: engine.endpoint,
+          forcePathStyle: true,
+        });
         const bucket = resolver.physicalId(logicalId);
         try {
           await client.send(new HeadBucketCommand({ Bucket: bucket }));
@@ -84,7 +88,7 @@ export const s3Module: LocalServiceModule = {
       },
       quiesce: () => notifications?.stop(),
       async close() {
-        client.destroy();
+        client?.destroy();
         await engine.close();
       },
     };

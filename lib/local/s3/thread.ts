@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { Principals, type Principal } from '../principals';
-import { EngineThread, exposeToParent } from '../threads/engine-thread';
+import { exposeToParent } from '../threads/engine-thread';
 import { startS3Engine, type RunningS3Engine } from './engine';
-import type { ObjectChange, ObjectChangeListener } from './object-changes';
+import { OBJECT_CHANGE } from './start-thread';
 
 export interface S3ThreadInit {
   readonly directory: string;
@@ -18,8 +17,6 @@ export type S3ThreadMethods = {
   addPrincipal(principal: Principal): void;
   close(): Promise<void>;
 };
-
-const OBJECT_CHANGE = 'objectChange';
 
 /**
  * Runs the S3 engine (s3rver, its front, SigV4, checksums, file I/O) in this worker thread. Each object change is
@@ -47,48 +44,5 @@ export function serveThread(port: MessagePort, init: S3ThreadInit): void {
   } satisfies S3ThreadMethods);
 }
 
-export interface S3EngineThreadOptions {
-  /** Where buckets and objects are kept (the same layout as the engine in one thread). */
-  readonly directory: string;
-  /** 0 picks a free port. */
-  readonly port: number;
-  /** Who may sign requests; principals added later are accepted too. */
-  readonly principals: Principals;
-  /** @default 'us-east-1' */
-  readonly region?: string;
-  /** Told of every object a request creates or removes, on this thread, before the response is sent. */
-  readonly onObjectChange?: ObjectChangeListener;
-}
-
-/**
- * Starts the S3 engine in its own worker thread, so a large upload, a checksum over it or a long listing never holds
- * up the API endpoint or the other services. Object changes come back to `onObjectChange` on this thread.
- */
-export async function startS3EngineThread(options: S3EngineThreadOptions): Promise<RunningS3Engine> {
-  const init: S3ThreadInit = {
-    directory: options.directory,
-    region: options.region,
-    port: options.port,
-    principals: options.principals.snapshot(),
-  };
-  const thread = EngineThread.start<S3ThreadMethods>(path.join(__dirname, 'thread'), init, {
-    principals: options.principals,
-    onEvent: (event, payload) => {
-      if (event === OBJECT_CHANGE) options.onObjectChange?.(payload as ObjectChange);
-    },
-  });
-  let endpoint: string;
-  try {
-    endpoint = await thread.call('start');
-  } catch (error) {
-    await thread.terminate();
-    throw error;
-  }
-  return {
-    endpoint,
-    async close() {
-      await thread.call('close');
-      await thread.terminate();
-    },
-  };
-}
+// The main thread's side, which must not load the engine (s3rver is most of a second of CPU to load).
+export { startS3EngineThread, type S3EngineThreadOptions } from './start-thread';

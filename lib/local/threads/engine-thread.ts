@@ -65,10 +65,15 @@ export class EngineThread<M extends Methods> {
     init: unknown,
     options: { principals?: Principals; onEvent?: (event: string, payload: unknown) => void } = {},
   ): EngineThread<M> {
-    const worker = new Worker(BOOTSTRAP, {
-      workerData: { module: runnable(module).file, init },
-      execArgv: ['--enable-source-maps'],
-    });
+    const file = runnable(module).file;
+    const prespawned = claimPrespawned(file);
+    let worker: Worker;
+    if (prespawned) {
+      worker = prespawned;
+      worker.postMessage({ init });
+    } else {
+      worker = new Worker(BOOTSTRAP, { workerData: { module: file, init }, execArgv: ['--enable-source-maps'] });
+    }
     const thread = new EngineThread<M>(worker, options.onEvent ?? (() => {}));
     options.principals?.onAdd((principal) => {
       if (!thread.exited) void thread.send('addPrincipal', [principal]).catch(() => undefined);
@@ -137,6 +142,24 @@ export function exposeToParent(
         port.postMessage({ event, payload, ack } satisfies Notice);
       }),
   };
+}
+
+/** Threads `prespawn.js` started, by module file, until a module takes them over (the registry is per process). */
+const PRESPAWNED = Symbol.for('mediaplane.prespawnedEngineThreads');
+
+/** A thread `prespawnEngineThreads` (prespawn.js) started for `file`, unless none was or it failed to load. */
+function claimPrespawned(file: string): Worker | undefined {
+  const registry = (globalThis as Record<symbol, unknown>)[PRESPAWNED] as
+    Map<string, { worker: Worker; failed: boolean }> | undefined;
+  const entry = registry?.get(file);
+  if (!entry) return undefined;
+  registry?.delete(file);
+  if (entry.failed) {
+    void entry.worker.terminate();
+    return undefined;
+  }
+  entry.worker.ref();
+  return entry.worker;
 }
 
 /** What a thread needs to rebuild the principals: the keys of the moment; later ones arrive as `addPrincipal`. */
