@@ -18,6 +18,8 @@ module.exports = {
   // Two suites at a time even on a 2-core machine (jest would run one): most suites wait on engines, Lambda workers,
   // ffmpeg and models in other processes, so one suite leaves a core mostly idle.
   maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
+  // Longest suites first, from jest's cache or, on a fresh clone, from test/support/durations.json.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   setupFiles: ['<rootDir>/test/support/env.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

@@ -115,6 +115,8 @@ export class NodeFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         // The `service` of every log line (see lambdas/shared/logging): the function's construct path.
         POWERTOOLS_SERVICE_NAME: this.node.path,
+        // `-c functionLogLevel=WARN` (any Powertools level) quiets every function's logger; INFO when unset.
+        ...logLevelEnvironment(this.node.tryGetContext('functionLogLevel')),
         ...props.environment,
       },
     });
@@ -319,4 +321,12 @@ class BatchedCode extends lambda.Code {
     }
     return true;
   }
+}
+
+function logLevelEnvironment(level: unknown): Record<string, string> {
+  if (level === undefined) return {};
+  const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'];
+  if (typeof level !== 'string' || !levels.includes(level.toUpperCase()))
+    throw new Error(`functionLogLevel must be one of ${levels.join(', ')}, not ${JSON.stringify(level)}`);
+  return { POWERTOOLS_LOG_LEVEL: level.toUpperCase() };
 }

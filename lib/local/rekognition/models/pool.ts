@@ -30,8 +30,8 @@ const WORKER_SCRIPT = path.join(__dirname, 'worker.ts');
  * The model processes, started on first use and kept warm (loading the models takes seconds). Each runs one request
  * at a time: a process is single-threaded WebAssembly apart from Tesseract's thread. There are as many processes as
  * `size` (default: `MEDIAPLANE_MODEL_PROCESSES`, else two, or one on a single core), so two video jobs, or a job and a
- * caller's image, run side by side. Each process costs about 20 s of CPU to load every model, so a machine that runs
- * several local modes at once (the test suite) does better with one.
+ * caller's image, run side by side. Each process loads every model it uses (a few seconds of CPU) and holds them in
+ * memory, so a machine that runs several local modes at once (the test suite) does better with one.
  * Interactive requests jump the queue of video frames. A process that dies fails the request it was running and is
  * started again for the next.
  */
