@@ -98,11 +98,14 @@ export class AssetTable implements AssetStore {
             ':key': pointer.pointer,
             ':workflow': pointer.workflow,
           },
+          // A failed condition says whether the asset is there (the same pointer already heads the list) or not,
+          // without reading the item again.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return 'stored';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return (await this.exists(assetId)) ? 'stored' : 'missing';
+      if (error instanceof ConditionalCheckFailedException) return error.Item?.['AssetId'] ? 'stored' : 'missing';
       // Every store adds a pointer to the one asset item; thousands of workflows on one asset can fill it.
       if (error instanceof Error && /Item size .*exceeded the maximum allowed size/.test(error.message)) return 'full';
       throw error;

@@ -3,8 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { Principals, type Principal } from '../principals';
 import { createAwsRequestListener, listen } from '../protocol/endpoint';
 import { exposeToParent } from '../threads/engine-thread';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => http.Server;
+import { createDynalite } from './dynalite';
 
 export interface DynamoDbThreadInit {
   readonly directory: string;
@@ -25,7 +24,7 @@ export type DynamoDbThreadMethods = {
  */
 export function serveThread(port: MessagePort, init: DynamoDbThreadInit): void {
   const principals = new Principals(init.principals);
-  const engine = dynalite({ path: init.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const engine = createDynalite({ path: init.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite's own server listens, so that closing it also closes the LevelDB store; its requests reach dynalite
   // only through the front end.
   const dynaliteHandler = engine.listeners('request')[0] as http.RequestListener;

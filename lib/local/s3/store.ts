@@ -144,10 +144,12 @@ function commit(
       await fs.promises.rename(md5Staged, store.getResourcePath(bucket, key, 'object.md5'));
       await fs.promises.rename(metadataStaged, store.getResourcePath(bucket, key, 'metadata.json'));
       await fs.promises.rename(file.path, objectPath);
-    } finally {
+    } catch (error) {
+      // Only a failed commit leaves staged files behind; a committed one has renamed all three away.
       await Promise.all(
         [file.path, md5Staged, metadataStaged].map((leftover) => fs.promises.rm(leftover, { force: true })),
       );
+      throw error;
     }
   });
 }

@@ -1,9 +1,12 @@
 import {
+  ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import aws4 from 'aws4';
 import { dynamoDbModule } from '../../../lib/local/dynamodb/module';
@@ -126,6 +129,85 @@ describe('local DynamoDB', () => {
 
     // Assess
     expect(tables.TableNames).toContain('items');
+    client.destroy();
+  });
+
+  it('returns the item in a failed condition check when asked to, as DynamoDB does', async () => {
+    // Prepare
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+    await client.send(new PutItemCommand({ TableName: 'items', Item: { id: { S: 'held' }, n: { N: '7' } } }));
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const never = { ConditionExpression: 'attribute_not_exists(id)' };
+
+    // Act
+    const update = await failure(
+      client.send(
+        new UpdateItemCommand({
+          TableName: 'items',
+          Key: { id: { S: 'held' } },
+          UpdateExpression: 'SET n = :n',
+          ExpressionAttributeValues: { ':n': { N: '8' } },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...never,
+        }),
+      ),
+    );
+    const put = await failure(
+      client.send(
+        new PutItemCommand({
+          TableName: 'items',
+          Item: { id: { S: 'held' } },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...never,
+        }),
+      ),
+    );
+    const remove = await failure(
+      client.send(
+        new DeleteItemCommand({
+          TableName: 'items',
+          Key: { id: { S: 'held' } },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...never,
+        }),
+      ),
+    );
+    const without = await failure(
+      client.send(new DeleteItemCommand({ TableName: 'items', Key: { id: { S: 'held' } }, ...never })),
+    );
+    const missing = await failure(
+      client.send(
+        new UpdateItemCommand({
+          TableName: 'items',
+          Key: { id: { S: 'absent' } },
+          UpdateExpression: 'SET n = :n',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':n': { N: '1' } },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+    const invalid = await call(
+      'DeleteItem',
+      { TableName: 'items', Key: { id: { S: 'held' } }, ReturnValuesOnConditionCheckFailure: 'ALL_NEW' },
+      TEST_CREDENTIALS,
+    );
+
+    // Assess
+    for (const error of [update, put, remove]) {
+      expect(error).toBeInstanceOf(ConditionalCheckFailedException);
+      expect((error as ConditionalCheckFailedException).Item).toEqual({ id: { S: 'held' }, n: { N: '7' } });
+    }
+    expect(without).toBeInstanceOf(ConditionalCheckFailedException);
+    expect((without as ConditionalCheckFailedException).Item).toBeUndefined();
+    expect(missing).toBeInstanceOf(ConditionalCheckFailedException);
+    expect((missing as ConditionalCheckFailedException).Item).toBeUndefined();
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ __type: 'com.amazon.coral.validate#ValidationException' });
     client.destroy();
   });
 });

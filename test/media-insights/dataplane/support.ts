@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { createDynalite } from '../../../lib/local/dynamodb/dynalite';
 import { startS3 } from '../../../lib/local/engines';
 
 /** The environment the stack gives the data plane function, with names local to these tests. */
@@ -18,8 +18,6 @@ export const DATAPLANE_ENV = {
 
 /** A bucket outside the data plane, standing for where users keep their media. */
 export const MEDIA_BUCKET = 'mie-source-media';
-
-type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
 
 export interface LocalEngines {
   readonly dynamoEndpoint: string;
@@ -37,8 +35,8 @@ const CREDENTIALS = { accessKeyId: 'AKIAMEDIAPLANETEST00', secretAccessKey: 'med
  * standard endpoint variables. Call it before the handler module is loaded: its clients read the environment.
  */
 export async function startLocalEngines(): Promise<LocalEngines> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite is CommonJS without types
-  const dynalite = (require('dynalite') as DynaliteFactory)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // dynalite as local mode runs it (with what it adds to dynalite), in memory.
+  const dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
   const dynamoEndpoint = `http://127.0.0.1:${(dynalite.address() as AddressInfo).port}`;
 
