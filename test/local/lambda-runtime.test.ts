@@ -180,6 +180,8 @@ describe('local Lambda runtime', () => {
   it('fails an invocation waiting for a worker when the function is closed, rather than starting one', async () => {
     // Prepare
     const fn = create('closing', {}, { reservedConcurrentExecutions: 1 });
+    // Its one worker warm: the first invocation below runs at once (an invocation waiting for an init is waiting too).
+    await fn.invoke({ action: 'env' });
     const running = fn.invoke({ action: 'sleep', ms: 300 }).catch((error: unknown) => error);
     const waiting = fn.invoke({ action: 'env' }).catch((error: unknown) => error);
 
