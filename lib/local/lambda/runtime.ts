@@ -338,16 +338,21 @@ export class LocalFunction {
     });
     const crash = (error: Error) => {
       clearTimeout(initTimer);
+      // Not when discarded on purpose (closed, timed out, retired): that has answered whom it concerned.
+      const live = this.environments.includes(environment);
       const pending = environment.pending;
       environment.pending = undefined;
       this.forget(environment);
+      const exitError = () =>
+        new LambdaInvocationError({ errorType: 'Runtime.ExitError', errorMessage: error.message }, spec.functionName);
+      // Dead in its init: the invocation that waited longest fails, as the one it was started for would in Lambda
+      // (and a bundle that always dies there is not started again and again for nobody).
+      if (live && !environment.ready) this.waiting.shift()?.(exitError());
       // A waiting invocation may have counted on this environment.
       this.scale();
       if (pending) {
         clearTimeout(pending.timer);
-        pending.reject(
-          new LambdaInvocationError({ errorType: 'Runtime.ExitError', errorMessage: error.message }, spec.functionName),
-        );
+        pending.reject(exitError());
       }
     };
     worker.on('error', crash);
