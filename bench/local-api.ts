@@ -23,7 +23,8 @@ const UPLOAD_BYTES = 32 * 1024 * 1024;
 /**
  * Local mode's cost per request (emulated API Gateway + SigV4 check + a function's worker + the engines), each row next
  * to its floor measured in the same run: a trivial Node server in this process answering the same signed requests
- * from the same client, so the ratio is local mode's own cost whatever the machine's load. Then `GET /version`'s
+ * from the same client, so the ratio is local mode's own cost whatever the machine's load; the `GET /version` rows also
+ * give the main thread's CPU time per request, for both, which a loaded machine hardly changes. Then `GET /version`'s
  * p99 while one client uploads large objects to S3 (in another thread, so its own checksumming is not counted),
  * next to its p99 idle.
  */
@@ -51,24 +52,24 @@ export async function localApiBenchmark(): Promise<BenchRow[]> {
   try {
     // Cold first: nothing has called the data plane yet, so its workers start during the run.
     const version = (client: Api) => () => expectOk(client.get('version'));
-    const floorCold = await load(version(floorApi), 8, { requests: COLD_REQUESTS });
-    const cold = await load(version(api), 8, { requests: COLD_REQUESTS });
+    const floorCold = await withMainThreadCpu(() => load(version(floorApi), 8, { requests: COLD_REQUESTS }));
+    const cold = await withMainThreadCpu(() => load(version(api), 8, { requests: COLD_REQUESTS }));
     row(
       'signed GET /version, cold workers',
       `throughput (8 clients, first ${COLD_REQUESTS})`,
       cold.rate,
       floorCold.rate,
       {
-        valueNote: `p99 ${ms(cold.p99)}`,
-        baselineNote: `p99 ${ms(floorCold.p99)}`,
+        valueNote: `p99 ${ms(cold.p99)}${mainThreadNote(cold)}`,
+        baselineNote: `p99 ${ms(floorCold.p99)}${mainThreadNote(floorCold)}`,
         goal: '≥ 1/1.5 of the floor',
       },
     );
-    const floorWarm = await load(version(floorApi), 8, { durationMs: RUN_MS });
-    const warm = await load(version(api), 8, { durationMs: RUN_MS });
+    const floorWarm = await withMainThreadCpu(() => load(version(floorApi), 8, { durationMs: RUN_MS }));
+    const warm = await withMainThreadCpu(() => load(version(api), 8, { durationMs: RUN_MS }));
     row('signed GET /version, warm workers', 'throughput (8 clients)', warm.rate, floorWarm.rate, {
-      valueNote: `p99 ${ms(warm.p99)}`,
-      baselineNote: `p99 ${ms(floorWarm.p99)}`,
+      valueNote: `p99 ${ms(warm.p99)}${mainThreadNote(warm)}`,
+      baselineNote: `p99 ${ms(floorWarm.p99)}${mainThreadNote(floorWarm)}`,
       goal: '≥ 1/1.5 of the floor',
     });
 
@@ -108,6 +109,39 @@ export async function localApiBenchmark(): Promise<BenchRow[]> {
     fs.rmSync(root, { recursive: true, force: true });
   }
   return rows;
+}
+
+/** Linux's clock tick (`getconf CLK_TCK`), the unit of a thread's CPU time in `/proc`. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time of this process's main thread in milliseconds (the clients, the floor server, and local mode's gateway up
+ * to each function's worker), `undefined` where `/proc` does not tell. Unlike throughput it hardly depends on what
+ * else loads the machine.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function withMainThreadCpu<T extends { samples: number[] }>(
+  run: () => Promise<T>,
+): Promise<T & { mainThreadUsPerRequest?: number }> {
+  const before = mainThreadCpuMs();
+  const result = await run();
+  const after = mainThreadCpuMs();
+  if (before === undefined || after === undefined || result.samples.length === 0) return result;
+  return { ...result, mainThreadUsPerRequest: ((after - before) * 1000) / result.samples.length };
+}
+
+function mainThreadNote(run: { mainThreadUsPerRequest?: number }): string {
+  const perRequest = run.mainThreadUsPerRequest;
+  return perRequest === undefined ? '' : `, main thread ${Math.round(perRequest)} µs CPU/req`;
 }
 
 type PairedExtra = Pick<Parameters<typeof pairedRow>[0], 'valueNote' | 'baselineNote' | 'goal'>;

@@ -152,6 +152,19 @@ describe('local Lambda runtime', () => {
     expect(next).toEqual({ ok: true });
   });
 
+  it('reports an environment that exits during its init as a Runtime.ExitError', async () => {
+    // Prepare
+    fs.writeFileSync(path.join(codeDir, 'exits.js'), 'process.exit(4);');
+    const fn = create('exits-at-init', {}, { handler: 'exits.handler' });
+
+    // Act
+    const error = await fn.invoke({}).catch((e: unknown) => e);
+
+    // Assess
+    expect((error as LambdaInvocationError).payload.errorType).toBe('Runtime.ExitError');
+    expect(fn.warmEnvironments).toBe(0);
+  });
+
   it('reports a missing handler export as Runtime.HandlerNotFound', async () => {
     const fn = create('missing', {}, { handler: 'index.nothing' });
 
@@ -180,6 +193,8 @@ describe('local Lambda runtime', () => {
   it('fails an invocation waiting for a worker when the function is closed, rather than starting one', async () => {
     // Prepare
     const fn = create('closing', {}, { reservedConcurrentExecutions: 1 });
+    // Its one worker warm: the first invocation below runs at once (an invocation waiting for an init is waiting too).
+    await fn.invoke({ action: 'env' });
     const running = fn.invoke({ action: 'sleep', ms: 300 }).catch((error: unknown) => error);
     const waiting = fn.invoke({ action: 'env' }).catch((error: unknown) => error);
 

@@ -30,6 +30,11 @@ export interface Sample {
   readonly value: number;
 }
 
+/** The samples of one second (`timestamp`, epoch ms, the second's start), summed up. */
+export interface TimedStatisticSet extends StatisticSet {
+  readonly timestamp: number;
+}
+
 /** One period's statistic: what the alarm compares with its threshold. */
 export interface Datapoint {
   /** Start of the period, epoch milliseconds. */
@@ -78,18 +83,40 @@ export function compare(value: number, operator: ComparisonOperator, threshold: 
   }
 }
 
-export function aggregate(statistic: Statistic, values: readonly number[]): number {
+/**
+ * Samples summed up as CloudWatch keeps them (`PutMetricData`'s `StatisticValues`): every statistic an alarm may use
+ * follows from these four, whatever the number of samples.
+ */
+export interface StatisticSet {
+  sampleCount: number;
+  sum: number;
+  minimum: number;
+  maximum: number;
+}
+
+export function statisticSet(value: number): StatisticSet {
+  return { sampleCount: 1, sum: value, minimum: value, maximum: value };
+}
+
+export function addToSet(set: StatisticSet, other: Readonly<StatisticSet>): void {
+  set.sampleCount += other.sampleCount;
+  set.sum += other.sum;
+  set.minimum = Math.min(set.minimum, other.minimum);
+  set.maximum = Math.max(set.maximum, other.maximum);
+}
+
+export function statisticOf(statistic: Statistic, set: Readonly<StatisticSet>): number {
   switch (statistic) {
     case 'SampleCount':
-      return values.length;
+      return set.sampleCount;
     case 'Sum':
-      return values.reduce((sum, value) => sum + value, 0);
+      return set.sum;
     case 'Average':
-      return values.reduce((sum, value) => sum + value, 0) / values.length;
+      return set.sum / set.sampleCount;
     case 'Minimum':
-      return Math.min(...values);
+      return set.minimum;
     case 'Maximum':
-      return Math.max(...values);
+      return set.maximum;
   }
 }
 
@@ -97,26 +124,37 @@ export function aggregate(statistic: Statistic, values: readonly number[]): numb
  * The datapoints of the evaluation range, oldest first, `undefined` where the metric received nothing in a period.
  * Periods are aligned on multiples of the period since the epoch; the newest is the one `now` falls in.
  */
-export function evaluationRange(
-  settings: AlarmSettings,
-  samples: readonly Sample[],
-  now: number,
-): Array<Datapoint | undefined> {
+/** The time the evaluation range covers, epoch milliseconds: `from` inclusive, `to` exclusive. */
+export function evaluationWindow(settings: AlarmSettings, now: number): { from: number; to: number } {
   const periodMs = settings.periodSeconds * 1000;
   const newest = Math.floor(now / periodMs) * periodMs;
   const count = settings.evaluationPeriods + EXTRA_PERIODS_IN_RANGE;
-  const oldest = newest - (count - 1) * periodMs;
-  const byPeriod = new Map<number, number[]>();
-  for (const { timestamp, value } of samples) {
-    if (timestamp < oldest || timestamp >= newest + periodMs) continue;
+  return { from: newest - (count - 1) * periodMs, to: newest + periodMs };
+}
+
+export function evaluationRange(
+  settings: AlarmSettings,
+  samples: Iterable<Sample | TimedStatisticSet>,
+  now: number,
+): Array<Datapoint | undefined> {
+  const periodMs = settings.periodSeconds * 1000;
+  const count = settings.evaluationPeriods + EXTRA_PERIODS_IN_RANGE;
+  const { from: oldest, to } = evaluationWindow(settings, now);
+  const byPeriod = new Map<number, StatisticSet>();
+  for (const sample of samples) {
+    const { timestamp } = sample;
+    if (timestamp < oldest || timestamp >= to) continue;
     const start = Math.floor(timestamp / periodMs) * periodMs;
-    byPeriod.set(start, [...(byPeriod.get(start) ?? []), value]);
+    const set = 'value' in sample ? statisticSet(sample.value) : sample;
+    const period = byPeriod.get(start);
+    if (period) addToSet(period, set);
+    else byPeriod.set(start, { ...set });
   }
   return Array.from({ length: count }, (_, index) => {
     const timestamp = oldest + index * periodMs;
-    const values = byPeriod.get(timestamp);
-    if (!values) return undefined;
-    const value = aggregate(settings.statistic, values);
+    const set = byPeriod.get(timestamp);
+    if (!set) return undefined;
+    const value = statisticOf(settings.statistic, set);
     return { timestamp, value, breaching: compare(value, settings.comparisonOperator, settings.threshold) };
   });
 }

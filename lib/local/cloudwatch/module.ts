@@ -8,6 +8,7 @@ import {
   COMPARISON_OPERATORS,
   evaluate,
   evaluationRange,
+  evaluationWindow,
   STATISTICS,
   TREAT_MISSING_DATA,
   type AlarmSettings,
@@ -103,7 +104,11 @@ export const cloudWatchModule: LocalServiceModule = {
 
     const evaluateAlarm = (alarm: WatchedAlarm) => {
       const now = Date.now();
-      const result = evaluate(alarm.settings, evaluationRange(alarm.settings, metrics.samplesOf(alarm.metricKey), now));
+      const { from, to } = evaluationWindow(alarm.settings, now);
+      const result = evaluate(
+        alarm.settings,
+        evaluationRange(alarm.settings, metrics.samplesBetween(alarm.metricKey, from, to), now),
+      );
       const previous = states[alarm.name] ?? 'INSUFFICIENT_DATA';
       const next = result.state ?? previous;
       if (next === previous) return;

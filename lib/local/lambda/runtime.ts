@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { idleRetirementMs } from '../idle';
@@ -54,6 +55,8 @@ interface PendingInvocation {
 
 interface ExecutionEnvironment {
   readonly worker: Worker;
+  /** Its init (loading the bundle, running its top-level code) is over: it can take invocations. */
+  ready: boolean;
   busy: boolean;
   /** When it last finished an invocation (ms since epoch). */
   idleSince: number;
@@ -92,6 +95,16 @@ export function layerEnvironment(
 
 const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
 
+/** Lambda's limit on a function's init phase (on-demand). */
+const INIT_TIMEOUT_MS = 10_000;
+
+/**
+ * How many of a function's environments may be in their init at once: one per core but the one the API's main thread
+ * needs. On a burst every init shares the cores with the others; fewer at a time make the first ready sooner, and it
+ * serves the waiting invocations while the next ones start.
+ */
+const MAX_CONCURRENT_INITS = Math.max(1, os.availableParallelism() - 1);
+
 /**
  * Runs one function's bundle in worker threads, each with exactly the function's environment (its own
  * `process.env` and module state), one invocation per worker at a time, like Lambda execution environments.
@@ -109,7 +122,8 @@ export interface InvocationReport {
 
 export class LocalFunction {
   private readonly environments: ExecutionEnvironment[] = [];
-  private readonly queue: Array<() => void> = [];
+  /** Invocations waiting for an environment, oldest first: each gets the first one free, or the error that ends its wait. */
+  private readonly waiting: Array<(outcome: ExecutionEnvironment | Error) => void> = [];
   private nextId = 1;
   private closed = false;
   private retirement?: NodeJS.Timeout;
@@ -171,15 +185,7 @@ export class LocalFunction {
         const timer = setTimeout(() => {
           environment.pending = undefined;
           void this.discard(environment);
-          reject(
-            new LambdaInvocationError(
-              {
-                errorType: 'Sandbox.Timedout',
-                errorMessage: `Task timed out after ${this.spec.timeoutSeconds}.00 seconds`,
-              },
-              this.spec.functionName,
-            ),
-          );
+          reject(timedOut(this.spec));
         }, timeoutMs);
         environment.pending = { id, resolve, reject, timer };
         environment.worker.postMessage({ id, event, requestId, deadline: Date.now() + timeoutMs });
@@ -192,33 +198,68 @@ export class LocalFunction {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retirement);
-    this.queue.splice(0).forEach((wake) => wake());
+    // An invocation that waited for a worker must not start one on a closed function.
+    const shutDown = new Error(`Function ${this.spec.functionName} is shut down`);
+    this.waiting.splice(0).forEach((wake) => wake(shutDown));
     await Promise.all([...this.environments].map((environment) => this.discard(environment)));
   }
 
+  /**
+   * An idle environment, or the first one to become free: an environment started for this invocation once its init is
+   * over, or a warm one finishing another invocation before that, whichever comes first (the new one still joins the
+   * function's environments). Lambda routes a request to the environment it starts for it; taking the first one free
+   * instead costs no invocation anything but its wait, and spares the first requests after a start most of it.
+   */
   private async acquire(): Promise<ExecutionEnvironment> {
+    const idle = this.environments.find((environment) => environment.ready && !environment.busy);
+    if (idle) {
+      idle.busy = true;
+      return idle;
+    }
+    const outcome = await new Promise<ExecutionEnvironment | Error>((resolve) => {
+      this.waiting.push(resolve);
+      this.scale();
+    });
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * Starts an environment for each waiting invocation that no starting one will serve, up to the function's
+   * concurrency, and no more than `MAX_CONCURRENT_INITS` at a time: inits running side by side share the machine's
+   * cores, and each would finish as late as the last.
+   */
+  private scale(): void {
     for (;;) {
-      const idle = this.environments.find((environment) => !environment.busy);
-      if (idle) {
-        idle.busy = true;
-        return idle;
+      const starting = this.environments.filter((environment) => !environment.ready).length;
+      if (
+        this.closed ||
+        this.waiting.length <= starting ||
+        this.environments.length >= this.maxConcurrency ||
+        starting >= MAX_CONCURRENT_INITS
+      ) {
+        return;
       }
-      if (this.environments.length < this.maxConcurrency) {
-        const created = this.spawn();
-        created.busy = true;
-        return created;
-      }
-      await new Promise<void>((resolve) => this.queue.push(resolve));
-      // Woken by close(): an invocation that waited for a worker must not start one on a closed function.
-      if (this.closed) throw new Error(`Function ${this.spec.functionName} is shut down`);
+      this.spawn();
     }
   }
 
+  /** Hands a free environment to the oldest waiting invocation, or lets it idle. */
   private release(environment: ExecutionEnvironment): void {
+    // Discarded (timed out, crashed): a waiting invocation may need another one started.
+    if (!this.environments.includes(environment)) {
+      this.scale();
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) {
+      environment.busy = true;
+      next(environment);
+      return;
+    }
     environment.busy = false;
     environment.idleSince = Date.now();
     this.scheduleRetirement();
-    this.queue.shift()?.();
   }
 
   /** Retires the workers that have been idle for `idleTimeoutMs`, checking again while any is left idle. */
@@ -228,9 +269,11 @@ export class LocalFunction {
       this.retirement = undefined;
       const now = Date.now();
       for (const environment of [...this.environments]) {
-        if (!environment.busy && now - environment.idleSince >= this.idleTimeoutMs) void this.discard(environment);
+        if (environment.ready && !environment.busy && now - environment.idleSince >= this.idleTimeoutMs) {
+          void this.discard(environment);
+        }
       }
-      if (this.environments.some((environment) => !environment.busy)) this.scheduleRetirement();
+      if (this.environments.some((environment) => environment.ready && !environment.busy)) this.scheduleRetirement();
     }, this.idleTimeoutMs);
     // Warm workers waiting to retire never keep the process alive.
     this.retirement.unref();
@@ -268,8 +311,24 @@ export class LocalFunction {
       partialLine = lines.pop() ?? '';
       lines.forEach(this.onLogLine);
     });
-    const environment: ExecutionEnvironment = { worker, busy: false, idleSince: Date.now() };
-    worker.on('message', (message: { id: number; result?: unknown; error?: LambdaErrorPayload }) => {
+    const environment: ExecutionEnvironment = { worker, ready: false, busy: false, idleSince: Date.now() };
+    // Lambda gives init 10 seconds, then tries it again within the invocation's timeout: past both, the environment
+    // is discarded and the invocation that waited longest for one times out, as it would have waiting for that init.
+    const initTimer = setTimeout(
+      () => {
+        void this.discard(environment);
+        this.waiting.shift()?.(timedOut(spec));
+      },
+      INIT_TIMEOUT_MS + spec.timeoutSeconds * 1000,
+    );
+    worker.on('message', (message: { id: number; ready?: true; result?: unknown; error?: LambdaErrorPayload }) => {
+      if (message.ready) {
+        clearTimeout(initTimer);
+        environment.ready = true;
+        this.release(environment);
+        this.scale();
+        return;
+      }
       const pending = environment.pending;
       if (!pending || pending.id !== message.id) return;
       environment.pending = undefined;
@@ -278,14 +337,22 @@ export class LocalFunction {
       else pending.resolve(message.result);
     });
     const crash = (error: Error) => {
+      clearTimeout(initTimer);
+      // Not when discarded on purpose (closed, timed out, retired): that has answered whom it concerned.
+      const live = this.environments.includes(environment);
       const pending = environment.pending;
       environment.pending = undefined;
       this.forget(environment);
+      const exitError = () =>
+        new LambdaInvocationError({ errorType: 'Runtime.ExitError', errorMessage: error.message }, spec.functionName);
+      // Dead in its init: the invocation that waited longest fails, as the one it was started for would in Lambda
+      // (and a bundle that always dies there is not started again and again for nobody).
+      if (live && !environment.ready) this.waiting.shift()?.(exitError());
+      // A waiting invocation may have counted on this environment.
+      this.scale();
       if (pending) {
         clearTimeout(pending.timer);
-        pending.reject(
-          new LambdaInvocationError({ errorType: 'Runtime.ExitError', errorMessage: error.message }, spec.functionName),
-        );
+        pending.reject(exitError());
       }
     };
     worker.on('error', crash);
@@ -303,4 +370,11 @@ export class LocalFunction {
     this.forget(environment);
     await environment.worker.terminate();
   }
+}
+
+function timedOut(spec: LocalFunctionSpec): LambdaInvocationError {
+  return new LambdaInvocationError(
+    { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${spec.timeoutSeconds}.00 seconds` },
+    spec.functionName,
+  );
 }

@@ -20,6 +20,8 @@ try {
 } catch (error) {
   initError = toLambdaError(error, 'Runtime.ImportModuleError');
 }
+// Init is over (a failed one too: invocations get its error): the runtime may send invocations.
+parentPort.postMessage({ ready: true });
 
 parentPort.on('message', async ({ id, event, requestId, deadline }) => {
   if (initError) {
