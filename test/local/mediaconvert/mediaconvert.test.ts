@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import {
   CancelJobCommand,
   CreateJobCommand,
@@ -14,16 +16,18 @@ import {
 import { parseSubtitles } from '../../../lambdas/media2cloud/pipeline/media/subtitles';
 import { CAPTION_LINES, makeCea608Video } from '../../support/cea608';
 import { TEST_CREDENTIALS } from '../../support/modules';
-import { probe, startMediaConvert, testClip, waitForJob, type MediaConvertHarness } from './support';
+import { FFMPEG, probe, startMediaConvert, testClip, waitForJob, type MediaConvertHarness } from './support';
 
 const ROLE = 'arn:aws:iam::000000000000:role/MediaConvertRole';
 const BUCKET = 'media';
 
 let mc: MediaConvertHarness;
+let clip: Buffer;
 
 beforeAll(async () => {
   mc = await startMediaConvert();
-  await mc.put('uploads/clip.mp4', await testClip(10));
+  clip = await testClip(10);
+  await mc.put('uploads/clip.mp4', clip);
   await mc.put('uploads/short.mp4', await testClip(3));
   await mc.put('uploads/mute.mp4', await testClip(4, 320, 240, true));
   await mc.put('uploads/notes.txt', 'not a video at all');
@@ -35,6 +39,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await mc.stop();
 });
+
+/** `video` played `times` over, stream-copied: a long input that costs next to no CPU to make (nothing is encoded). */
+async function looped(video: Buffer, times: number): Promise<Buffer> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaconvert-loop-'));
+  try {
+    fs.writeFileSync(path.join(folder, 'in.mp4'), video);
+    const [input, output] = [path.join(folder, 'in.mp4'), path.join(folder, 'out.mp4')];
+    await promisify(execFile)(FFMPEG, [
+      '-v',
+      'error',
+      '-stream_loop',
+      String(times - 1),
+      '-i',
+      input,
+      '-c',
+      'copy',
+      output,
+    ]);
+    return fs.readFileSync(output);
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 const input = (key: string): JobSettings['Inputs'] => [
   {
@@ -596,11 +623,12 @@ describe('job errors', () => {
 
 describe('job lifecycle', () => {
   it('cancels a running job and a submitted one behind it, and refuses to cancel a finished one', async () => {
-    // Prepare: two long jobs take both places; a third waits behind them
-    await mc.put('uploads/long.mp4', await testClip(30));
+    // Prepare: a long job (canceled early, so cheap) and a 10 s one take both places; a third waits behind them. The
+    // 10 s job runs seconds, far longer than the few requests below need, and is the one that runs to the end.
+    await mc.put('uploads/long.mp4', await looped(clip, 3));
     const long = await mc.client.send(new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/long.mp4') }));
     const other = await mc.client.send(
-      new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/long.mp4') }),
+      new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/clip.mp4') }),
     );
     const queued = await mc.client.send(
       new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/short.mp4') }),
@@ -693,8 +721,9 @@ describe('job lifecycle', () => {
   });
 
   it('keeps jobs across a restart and runs again the one a restart interrupted', async () => {
+    // A 3 s clip still transcodes for far longer than the two requests before the restart take.
     const created = await mc.client.send(
-      new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/clip.mp4') }),
+      new CreateJobCommand({ Role: ROLE, Settings: thumbnailJob('uploads/short.mp4') }),
     );
     const before = await mc.client.send(new ListJobsCommand({ MaxResults: 20 }));
 
