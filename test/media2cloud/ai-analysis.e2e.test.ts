@@ -10,7 +10,7 @@ import { mediaTools } from '../../lambdas/shared/media/tools';
 import { itNeeding, MISSING_EXTRAS } from '../support/extras';
 import { apiClient, startTestLocalMode, type TestLocalMode } from '../support/local';
 import { speak, SPOKEN_SENTENCES } from '../support/speech';
-import { faceSample, renderText, stillVideo } from '../local/rekognition/support';
+import { faceSample, makeVideo, renderText } from '../local/rekognition/support';
 
 /** Every AI feature off: a request's aiOptions leave nothing for the stack default (v4.default) to fill in. */
 const AI_OFF = {
@@ -84,18 +84,29 @@ function scannedPdf(lines: readonly string[]): Buffer {
   return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : part)));
 }
 
-/** A slide with a word on it, held while espeak-ng says the test sentence: on-screen text and speech. */
+/**
+ * A slide with a word on it, held while espeak-ng says the shorter test sentence (about three seconds): on-screen text
+ * and speech. Five frames a second is plenty for a still slide; every captured frame costs OCR and label inference.
+ */
 async function slideWithSpeech(directory: string): Promise<Buffer> {
   const slide = path.join(directory, 'slide.png');
   const speech = path.join(directory, 'speech.wav');
   const video = path.join(directory, 'talk.mp4');
   writeFileSync(slide, renderText([SLIDE_WORD], 640, 360));
-  await speak(SPOKEN_SENTENCES[0]!, speech);
+  await speak(SPOKEN_SENTENCES[1]!, speech);
   execFileSync(mediaTools().ffmpeg, [
-    ...['-y', '-v', 'error', '-loop', '1', '-framerate', '25', '-i', slide, '-i', speech],
+    ...['-y', '-v', 'error', '-loop', '1', '-framerate', '5', '-i', slide, '-i', speech],
     ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', video],
   ]);
   return readFileSync(video);
+}
+
+/** Two seconds of the indexed face at five frames a second (frames are captured one a second). */
+function portraitVideo(directory: string): Buffer {
+  const source = path.join(directory, 'portrait.img');
+  writeFileSync(source, faceSample(2));
+  const args = ['-loop', '1', '-framerate', '5', '-t', '2', '-i', source, '-vf', 'scale=640:-2'];
+  return makeVideo(path.join(directory, 'portrait.mp4'), args);
 }
 
 /**
@@ -200,7 +211,7 @@ describe('Media2Cloud AI analysis through local mode', () => {
       [
         'visit',
         'visits/portrait.mp4',
-        stillVideo(faceSample(2), 2, media, 'portrait'),
+        portraitVideo(media),
         { framebased: true, frameCaptureMode: 1, facematch: true, faceCollectionId: 'crew' },
       ],
     ] as const;

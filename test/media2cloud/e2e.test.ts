@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListJobsCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { encodeSearchQuery } from '../../lambdas/media2cloud/search';
 import { makeCea608Video } from '../support/cea608';
@@ -10,6 +11,7 @@ import { apiClient, request, startTestLocalMode, type HttpResult, type TestLocal
 import {
   SIDECAR_VTT,
   makeJpegWithMetadata,
+  makeLongLowResVideo,
   makePdf,
   makeTaggedMp3,
   makeVideoWithSubtitles,
@@ -496,6 +498,76 @@ describe('Media2Cloud v4 API through local mode', () => {
       expect(await proxyKeys(`${uuid}/`)).toEqual([]);
       expect((await search('"tide turns"')).json().totalHits).toBe(0);
       await expect(s3.send(new HeadObjectCommand({ Bucket: ingestBucket, Key: key }))).resolves.toBeDefined();
+    });
+  });
+
+  /**
+   * Broadcast-length media: a two-hour video (64×36 at 1 fps, silent stereo AAC, so it is made and transcoded in
+   * seconds) is ingested as a short one made the same way, through the MediaConvert job the ingest state machine waits
+   * for; no function holds the transcode, so nothing is bounded by Lambda's 15 minutes. Last in this suite, on its
+   * local mode (one start instead of a suite of its own), so the listing tests above never see these two assets.
+   */
+  describe('a two-hour video', () => {
+    const TWO_HOURS_S = 2 * 60 * 60;
+    const long: Record<'long' | 'short', { uuid: string; record: Record<string, any> }> = {} as never;
+
+    beforeAll(async () => {
+      const files = {
+        long: await makeLongLowResVideo(media, 'long', TWO_HOURS_S),
+        short: await makeLongLowResVideo(media, 'short', 60),
+      };
+      await Promise.all(
+        (['long', 'short'] as const).map(async (name) => {
+          const key = `${name}/tide.mp4`;
+          // Marked as the web portal marks its uploads, so only POST /assets starts the ingest.
+          await upload(key, readFileSync(files[name]), { webupload: 'true' });
+          const response = await api.post('assets', { input: { key } });
+          if (response.status !== 200) throw new Error(`POST /assets ${key}: ${response.status} ${response.text}`);
+          const uuid = response.json().uuid as string;
+          long[name] = { uuid, record: await settled(uuid, 240_000) };
+        }),
+      );
+    }, 300_000);
+
+    /** The record with the asset's own values taken out: its fields, and its proxies by place, type and MIME type. */
+    const shape = ({ uuid, record }: { uuid: string; record: Record<string, any> }) => ({
+      fields: Object.keys(record).sort(),
+      proxies: (record.proxies as Array<{ key: string; outputType: string; type: string; mime: string }>)
+        .map(({ key, outputType, type, mime }) => ({ key: key.replace(/^[^/]+\/[^/]+\//, ''), outputType, type, mime }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+      startsWithUuid: (record.proxies as Array<{ key: string }>).every(({ key }) => key.startsWith(`${uuid}/`)),
+    });
+
+    it('ingests to COMPLETED with a record of the same shape as a one-minute video', () => {
+      expect(long.long.record).toMatchObject({
+        type: 'video',
+        status: 'ANALYSIS_COMPLETED',
+        overallStatus: 'COMPLETED',
+      });
+      expect(long.long.record.errorMessage).toBeUndefined();
+      expect(long.long.record.duration).toBeGreaterThanOrEqual(TWO_HOURS_S * 1000);
+      expect(long.long.record.duration).toBeLessThan((TWO_HOURS_S + 5) * 1000);
+      expect(shape(long.long)).toEqual(shape(long.short));
+      expect(shape(long.long).proxies.map(({ key }) => key)).toEqual([
+        'transcode/aiml/tide.m4a',
+        'transcode/aiml/tide.mp4',
+        expect.stringMatching(/^transcode\/proxy\/tide\.\d{7}\.jpg$/),
+      ]);
+    });
+
+    it('made its proxies in one MediaConvert job of the whole two hours', async () => {
+      const client = new MediaConvertClient({
+        region: env.local.outputs.Local?.Region,
+        endpoint: env.local.outputs.Local?.MediaConvertEndpoint,
+        credentials: env.local.credentials,
+      });
+      const { Jobs: jobs = [] } = await client.send(new ListJobsCommand({}));
+      client.destroy();
+      const job = jobs.find((each) => each.UserMetadata?.uuid === long.long.uuid);
+
+      expect(job).toMatchObject({ Status: 'COMPLETE', JobPercentComplete: 100 });
+      expect(job?.Settings?.Inputs?.[0]?.FileInput).toMatch(/\/long\/tide\.mp4$/);
+      expect(job?.OutputGroupDetails?.[0]?.OutputDetails?.[0]?.DurationInMs).toBeGreaterThanOrEqual(TWO_HOURS_S * 1000);
     });
   });
 
