@@ -9,6 +9,7 @@ import {
   faceSample,
   makeVideo,
   renderText,
+  smallFaceSample,
   startRekognition,
   stillVideo,
   type RekognitionHarness,
@@ -30,7 +31,7 @@ describe('Rekognition adapter (through the local stand-in)', () => {
 
   it('maps faces to the neutral type with every measured attribute', async () => {
     // Act
-    const faces = await vision.detectFaces({ bytes: faceSample(1) });
+    const faces = await vision.detectFaces({ bytes: await smallFaceSample(1) });
 
     // Assess
     expect(faces).toHaveLength(3);
@@ -46,10 +47,10 @@ describe('Rekognition adapter (through the local stand-in)', () => {
 
   it('maps labels with their parents, and text as lines and words', async () => {
     // Prepare
-    await rekognition.put('adapter/slide.png', renderText(['HELLO WORLD']));
+    await rekognition.put('adapter/slide.png', renderText(['HELLO WORLD'], 640, 360));
 
     // Act
-    const labels = await vision.detectLabels({ bytes: faceSample(1) }, { minConfidence: 20 });
+    const labels = await vision.detectLabels({ bytes: await smallFaceSample(1) }, { minConfidence: 20 });
     const text = await vision.detectText({ bucket: rekognition.bucket, key: 'adapter/slide.png' });
 
     // Assess
@@ -65,14 +66,15 @@ describe('Rekognition adapter (through the local stand-in)', () => {
   it('keeps a face collection: index, search, list every page, delete', async () => {
     // Act
     const { arn } = await vision.createCollection('adapter-people');
+    const photo = await smallFaceSample(1);
     const { indexed, unindexed } = await vision.indexFaces(
       'adapter-people',
-      { bytes: faceSample(1) },
+      { bytes: photo },
       {
         externalImageId: 'sample1',
       },
     );
-    const search = await vision.searchFacesByImage('adapter-people', { bytes: faceSample(1) });
+    const search = await vision.searchFacesByImage('adapter-people', { bytes: photo });
     const listed = await vision.listFaces('adapter-people', { pageSize: 1 });
     const similar = await vision.searchFaces('adapter-people', indexed[0]!.faceId, { faceMatchThreshold: 0 });
     const removed = await vision.deleteFaces('adapter-people', [indexed[0]!.faceId]);
@@ -130,7 +132,7 @@ describe('Rekognition adapter (through the local stand-in)', () => {
 
   it('answers a Get* page, an image analysis and a collection as the service sent them, for raw consumers', async () => {
     // Prepare
-    await rekognition.put('adapter/raw-slide.png', renderText(['RAW ANSWER']));
+    await rekognition.put('adapter/raw-slide.png', renderText(['RAW ANSWER'], 640, 360));
     await rekognition.put(
       'adapter/raw-cuts.mp4',
       makeVideo(path.join(rekognition.scratch, 'adapter-raw-cuts.mp4'), [
