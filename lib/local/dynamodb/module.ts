@@ -37,13 +37,7 @@ export const dynamoDbModule: LocalServiceModule = {
     const thread = EngineThread.start<DynamoDbThreadMethods>(path.join(__dirname, 'thread'), init, {
       principals: cloud.principals,
     });
-    let endpoint: string;
-    try {
-      endpoint = await thread.call('start');
-    } catch (error) {
-      await thread.terminate();
-      throw error;
-    }
+    const endpoint = await thread.startEngine();
     // Made on first use: a start that deploys no table change never needs it (nor loads the SDK: lib/local/bundle.js).
     let client: DynamoDBClient | undefined;
     return {
@@ -58,8 +52,7 @@ export const dynamoDbModule: LocalServiceModule = {
             ),
       async close() {
         client?.destroy();
-        await thread.call('close');
-        await thread.terminate();
+        await thread.stopEngine();
       },
     };
   },

@@ -40,18 +40,6 @@ export async function startS3EngineThread(options: S3EngineThreadOptions): Promi
       if (event === OBJECT_CHANGE) options.onObjectChange?.(payload as ObjectChange);
     },
   });
-  let endpoint: string;
-  try {
-    endpoint = await thread.call('start');
-  } catch (error) {
-    await thread.terminate();
-    throw error;
-  }
-  return {
-    endpoint,
-    async close() {
-      await thread.call('close');
-      await thread.terminate();
-    },
-  };
+  const endpoint = await thread.startEngine();
+  return { endpoint, close: () => thread.stopEngine() };
 }

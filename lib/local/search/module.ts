@@ -33,22 +33,14 @@ export const openSearchModule: LocalServiceModule = {
     const thread = EngineThread.start<SearchThreadMethods>(path.join(__dirname, 'thread'), init, {
       principals: cloud.principals,
     });
-    try {
-      const endpoint = await thread.call('start');
-      return {
-        endpoint,
-        deploy: async ({ resolver, logicalId }) => {
-          await thread.call('addDomain', resolver.physicalId(logicalId));
-        },
-        async close() {
-          await thread.call('close');
-          await thread.terminate();
-        },
-      };
-    } catch (error) {
-      await thread.terminate();
-      throw error;
-    }
+    const endpoint = await thread.startEngine();
+    return {
+      endpoint,
+      deploy: async ({ resolver, logicalId }) => {
+        await thread.call('addDomain', resolver.physicalId(logicalId));
+      },
+      close: () => thread.stopEngine(),
+    };
   },
 };
 

@@ -98,6 +98,25 @@ export class EngineThread<M extends Methods> {
     this.exited = true;
     await this.worker.terminate();
   }
+
+  /**
+   * Starts the thread's engine: its `start` method listens and answers the endpoint. A thread whose engine fails to
+   * start is terminated, so nothing is left running behind the error.
+   */
+  async startEngine(): Promise<string> {
+    try {
+      return (await this.send('start', [])) as string;
+    } catch (error) {
+      await this.terminate();
+      throw error;
+    }
+  }
+
+  /** Closes the engine (its `close` method) and ends the thread. */
+  async stopEngine(): Promise<void> {
+    await this.send('close', []);
+    await this.terminate();
+  }
 }
 
 /**
